@@ -1,0 +1,8 @@
+//! The GPU stage: a device ([`context`]) and a renderer that turns a tessellated
+//! [`Mesh`](crate::tess::Mesh) into pixels ([`renderer`]).
+
+pub mod context;
+pub mod renderer;
+
+pub use context::{BackendChoice, GpuContext, GpuError};
+pub use renderer::{RenderOptions, Renderer};

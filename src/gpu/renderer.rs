@@ -1,0 +1,483 @@
+//! Draws a [`Mesh`] into a texture and reads it back.
+//!
+//! ## Anti-aliasing
+//! Edges are anti-aliased with 4× multisampling resolved into the sRGB
+//! target: every shape (fills, strokes, glyph outlines) is covered by one
+//! mechanism, and blending happens in linear light. On lavapipe 4×MSAA costs
+//! several times a one-sample render (see benches/README.md); the sample
+//! count is a [`RenderOptions`] field so the speed work can trade it.
+//!
+//! ## Readback
+//! `copy_texture_to_buffer` needs rows aligned to
+//! [`wgpu::COPY_BYTES_PER_ROW_ALIGNMENT`]; [`padded_bytes_per_row`] computes the
+//! stride and [`Renderer::render`] strips the padding while copying out.
+
+use bytemuck::{Pod, Zeroable};
+use wgpu::util::DeviceExt;
+
+use super::context::{GpuContext, GpuError};
+use crate::color::Color;
+use crate::image::RgbaImage;
+use crate::tess::{Mesh, Vertex};
+
+/// The render target format: 8-bit sRGB, so shaders output linear light.
+pub const TARGET_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
+
+/// Uniforms. Keep in sync with `Globals` in shaders/common.wgsl.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Pod, Zeroable)]
+pub struct Globals {
+    pub viewport: [f32; 2],
+    pub _pad: [f32; 2],
+}
+
+/// The WGSL source of the fill pipeline: common definitions, then the pipeline.
+pub fn fill_shader_source() -> String {
+    format!(
+        "{}\n{}",
+        include_str!("../../shaders/common.wgsl"),
+        include_str!("../../shaders/fill.wgsl")
+    )
+}
+
+/// Per-render settings.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RenderOptions {
+    /// Samples per pixel: 1 (aliased) or 4 (anti-aliased, the default).
+    pub samples: u32,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { samples: 4 }
+    }
+}
+
+/// Bytes per row of a readback buffer for an RGBA8 image `width` pixels wide.
+pub fn padded_bytes_per_row(width: u32) -> u32 {
+    let unpadded = width * 4;
+    unpadded.div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT
+}
+
+/// Everything needed to describe one render pipeline. Every pipeline in anim
+/// is made by [`create_pipeline`] from one of these.
+pub struct PipelineSpec<'a> {
+    pub label: &'a str,
+    pub source: &'a str,
+    pub vertex_entry: &'a str,
+    pub fragment_entry: &'a str,
+    pub vertex_layout: wgpu::VertexBufferLayout<'a>,
+    pub bind_group_layout: &'a wgpu::BindGroupLayout,
+    pub format: wgpu::TextureFormat,
+    pub blend: wgpu::BlendState,
+    pub samples: u32,
+}
+
+/// The one pipeline factory.
+pub fn create_pipeline(device: &wgpu::Device, spec: PipelineSpec<'_>) -> wgpu::RenderPipeline {
+    let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some(spec.label),
+        source: wgpu::ShaderSource::Wgsl(spec.source.into()),
+    });
+    let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+        label: Some(spec.label),
+        bind_group_layouts: &[Some(spec.bind_group_layout)],
+        immediate_size: 0,
+    });
+    device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: Some(spec.label),
+        layout: Some(&layout),
+        vertex: wgpu::VertexState {
+            module: &module,
+            entry_point: Some(spec.vertex_entry),
+            compilation_options: Default::default(),
+            buffers: &[Some(spec.vertex_layout)],
+        },
+        primitive: wgpu::PrimitiveState {
+            cull_mode: None,
+            ..Default::default()
+        },
+        depth_stencil: None,
+        multisample: wgpu::MultisampleState {
+            count: spec.samples,
+            ..Default::default()
+        },
+        fragment: Some(wgpu::FragmentState {
+            module: &module,
+            entry_point: Some(spec.fragment_entry),
+            compilation_options: Default::default(),
+            targets: &[Some(wgpu::ColorTargetState {
+                format: spec.format,
+                blend: Some(spec.blend),
+                write_mask: wgpu::ColorWrites::ALL,
+            })],
+        }),
+        multiview_mask: None,
+        cache: None,
+    })
+}
+
+struct Targets {
+    width: u32,
+    height: u32,
+    msaa: Option<wgpu::TextureView>,
+    resolve: wgpu::Texture,
+    resolve_view: wgpu::TextureView,
+    readback: wgpu::Buffer,
+}
+
+/// Draws meshes into an offscreen target (or any view, for the preview) and
+/// reads them back. Create once, reuse for every frame: the targets and
+/// buffers are kept between frames and only re-made when the size changes.
+pub struct Renderer {
+    pipeline: wgpu::RenderPipeline,
+    globals: wgpu::Buffer,
+    bind_group: wgpu::BindGroup,
+    options: RenderOptions,
+    format: wgpu::TextureFormat,
+    targets: Option<Targets>,
+    vertices: Option<(wgpu::Buffer, u64)>,
+    indices: Option<(wgpu::Buffer, u64)>,
+}
+
+impl Renderer {
+    /// A renderer drawing into `TARGET_FORMAT` textures.
+    pub fn new(ctx: &GpuContext, options: RenderOptions) -> Renderer {
+        Self::with_format(ctx, options, TARGET_FORMAT)
+    }
+
+    /// A renderer drawing into textures of `format` (a window's surface format).
+    pub fn with_format(ctx: &GpuContext, options: RenderOptions, format: wgpu::TextureFormat) -> Renderer {
+        let device = &ctx.device;
+        let bgl = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("globals"),
+            entries: &[wgpu::BindGroupLayoutEntry {
+                binding: 0,
+                visibility: wgpu::ShaderStages::VERTEX,
+                ty: wgpu::BindingType::Buffer {
+                    ty: wgpu::BufferBindingType::Uniform,
+                    has_dynamic_offset: false,
+                    min_binding_size: None,
+                },
+                count: None,
+            }],
+        });
+        let globals = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some("globals"),
+            contents: bytemuck::bytes_of(&Globals {
+                viewport: [1.0, 1.0],
+                _pad: [0.0; 2],
+            }),
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        });
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("globals"),
+            layout: &bgl,
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: globals.as_entire_binding(),
+            }],
+        });
+        let source = fill_shader_source();
+        let pipeline = create_pipeline(
+            device,
+            PipelineSpec {
+                label: "fill",
+                source: &source,
+                vertex_entry: "vs_main",
+                fragment_entry: "fs_main",
+                vertex_layout: wgpu::VertexBufferLayout {
+                    array_stride: std::mem::size_of::<Vertex>() as u64,
+                    step_mode: wgpu::VertexStepMode::Vertex,
+                    attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x4],
+                },
+                bind_group_layout: &bgl,
+                format,
+                blend: wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING,
+                samples: options.samples,
+            },
+        );
+        Renderer {
+            pipeline,
+            globals,
+            bind_group,
+            options,
+            format,
+            targets: None,
+            vertices: None,
+            indices: None,
+        }
+    }
+
+    fn ensure_targets(&mut self, ctx: &GpuContext, width: u32, height: u32) -> Result<(), GpuError> {
+        if matches!(&self.targets, Some(t) if t.width == width && t.height == height) {
+            return Ok(());
+        }
+        let max = ctx.device.limits().max_texture_dimension_2d;
+        if width == 0 || height == 0 || width > max || height > max {
+            return Err(GpuError::TooLarge { width, height, max });
+        }
+        let size = wgpu::Extent3d {
+            width,
+            height,
+            depth_or_array_layers: 1,
+        };
+        let make = |samples: u32, usage: wgpu::TextureUsages| {
+            ctx.device.create_texture(&wgpu::TextureDescriptor {
+                label: Some("target"),
+                size,
+                mip_level_count: 1,
+                sample_count: samples,
+                dimension: wgpu::TextureDimension::D2,
+                format: self.format,
+                usage,
+                view_formats: &[],
+            })
+        };
+        let msaa = (self.options.samples > 1).then(|| {
+            make(self.options.samples, wgpu::TextureUsages::RENDER_ATTACHMENT)
+                .create_view(&Default::default())
+        });
+        let resolve = make(
+            1,
+            wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        );
+        let resolve_view = resolve.create_view(&Default::default());
+        let readback = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size: padded_bytes_per_row(width) as u64 * height as u64,
+            usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+            mapped_at_creation: false,
+        });
+        self.targets = Some(Targets {
+            width,
+            height,
+            msaa,
+            resolve,
+            resolve_view,
+            readback,
+        });
+        Ok(())
+    }
+
+    /// Uploads `mesh`, growing the buffers when needed.
+    fn upload(&mut self, ctx: &GpuContext, mesh: &Mesh) {
+        fn put(
+            ctx: &GpuContext,
+            slot: &mut Option<(wgpu::Buffer, u64)>,
+            bytes: &[u8],
+            usage: wgpu::BufferUsages,
+        ) {
+            let need = (bytes.len() as u64).max(4).next_power_of_two();
+            if !matches!(slot, Some((_, cap)) if *cap >= need) {
+                let buf = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("mesh"),
+                    size: need,
+                    usage: usage | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                });
+                *slot = Some((buf, need));
+            }
+            if let Some((buf, _)) = slot {
+                if !bytes.is_empty() {
+                    ctx.queue.write_buffer(buf, 0, bytes);
+                }
+            }
+        }
+        put(
+            ctx,
+            &mut self.vertices,
+            bytemuck::cast_slice(&mesh.vertices),
+            wgpu::BufferUsages::VERTEX,
+        );
+        put(
+            ctx,
+            &mut self.indices,
+            bytemuck::cast_slice(&mesh.indices),
+            wgpu::BufferUsages::INDEX,
+        );
+    }
+
+    /// Records the draw of `mesh` into `view` (resolving into `resolve` when
+    /// multisampled). `viewport` is the scene size in scene units.
+    pub fn encode(
+        &mut self,
+        ctx: &GpuContext,
+        encoder: &mut wgpu::CommandEncoder,
+        mesh: &Mesh,
+        viewport: [f32; 2],
+        background: Color,
+        view: &wgpu::TextureView,
+        resolve: Option<&wgpu::TextureView>,
+    ) {
+        self.upload(ctx, mesh);
+        ctx.queue.write_buffer(
+            &self.globals,
+            0,
+            bytemuck::bytes_of(&Globals {
+                viewport,
+                _pad: [0.0; 2],
+            }),
+        );
+        let [r, g, b, a] = background.to_linear_premultiplied();
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("frame"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view,
+                depth_slice: None,
+                resolve_target: resolve,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(wgpu::Color {
+                        r: r as f64,
+                        g: g as f64,
+                        b: b as f64,
+                        a: a as f64,
+                    }),
+                    // The multisampled buffer is only needed until it is resolved.
+                    store: if resolve.is_some() {
+                        wgpu::StoreOp::Discard
+                    } else {
+                        wgpu::StoreOp::Store
+                    },
+                },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        if let (Some((vb, _)), Some((ib, _))) = (&self.vertices, &self.indices) {
+            if !mesh.indices.is_empty() {
+                pass.set_pipeline(&self.pipeline);
+                pass.set_bind_group(0, &self.bind_group, &[]);
+                pass.set_vertex_buffer(0, vb.slice(..));
+                pass.set_index_buffer(ib.slice(..), wgpu::IndexFormat::Uint32);
+                pass.draw_indexed(0..mesh.indices.len() as u32, 0, 0..1);
+            }
+        }
+    }
+
+    /// Renders `mesh` at `width`×`height` output pixels (the scene's
+    /// `viewport` scaled to fit) and returns the pixels.
+    pub fn render(
+        &mut self,
+        ctx: &GpuContext,
+        mesh: &Mesh,
+        viewport: [f32; 2],
+        background: Color,
+        width: u32,
+        height: u32,
+    ) -> Result<RgbaImage, GpuError> {
+        self.ensure_targets(ctx, width, height)?;
+        let mut encoder = ctx.device.create_command_encoder(&Default::default());
+        let targets = self
+            .targets
+            .take()
+            .ok_or_else(|| GpuError::Readback("no target".into()))?;
+        match &targets.msaa {
+            Some(msaa) => self.encode(
+                ctx,
+                &mut encoder,
+                mesh,
+                viewport,
+                background,
+                msaa,
+                Some(&targets.resolve_view),
+            ),
+            None => self.encode(
+                ctx,
+                &mut encoder,
+                mesh,
+                viewport,
+                background,
+                &targets.resolve_view,
+                None,
+            ),
+        }
+        let stride = padded_bytes_per_row(width);
+        encoder.copy_texture_to_buffer(
+            wgpu::TexelCopyTextureInfo {
+                texture: &targets.resolve,
+                mip_level: 0,
+                origin: wgpu::Origin3d::ZERO,
+                aspect: wgpu::TextureAspect::All,
+            },
+            wgpu::TexelCopyBufferInfo {
+                buffer: &targets.readback,
+                layout: wgpu::TexelCopyBufferLayout {
+                    offset: 0,
+                    bytes_per_row: Some(stride),
+                    rows_per_image: Some(height),
+                },
+            },
+            wgpu::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
+        );
+        ctx.queue.submit([encoder.finish()]);
+        let image = read_buffer(ctx, &targets.readback, width, height, stride);
+        self.targets = Some(targets);
+        image
+    }
+}
+
+/// Maps `buffer`, copies the image out row by row (dropping the padding) and unmaps.
+fn read_buffer(
+    ctx: &GpuContext,
+    buffer: &wgpu::Buffer,
+    width: u32,
+    height: u32,
+    stride: u32,
+) -> Result<RgbaImage, GpuError> {
+    let slice = buffer.slice(..);
+    let (tx, rx) = std::sync::mpsc::channel();
+    slice.map_async(wgpu::MapMode::Read, move |r| {
+        let _ = tx.send(r);
+    });
+    ctx.wait()?;
+    rx.recv()
+        .map_err(|e| GpuError::Readback(e.to_string()))?
+        .map_err(|e| GpuError::Readback(e.to_string()))?;
+    let mut image = RgbaImage::new(width, height);
+    {
+        let mapped = slice
+            .get_mapped_range()
+            .map_err(|e| GpuError::Readback(e.to_string()))?;
+        let row = width as usize * 4;
+        for (y, out) in image.data.chunks_exact_mut(row).enumerate() {
+            let start = y * stride as usize;
+            out.copy_from_slice(&mapped[start..start + row]);
+        }
+    }
+    buffer.unmap();
+    Ok(image)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_padded_to_the_copy_alignment() {
+        assert_eq!(padded_bytes_per_row(64), 256);
+        assert_eq!(padded_bytes_per_row(1920), 7680);
+        // 854 * 4 = 3416 → next multiple of 256.
+        assert_eq!(padded_bytes_per_row(854), 3584);
+        assert_eq!(padded_bytes_per_row(1), 256);
+        for w in 1..2000 {
+            let p = padded_bytes_per_row(w);
+            assert_eq!(p % wgpu::COPY_BYTES_PER_ROW_ALIGNMENT, 0);
+            assert!(p >= w * 4 && p < w * 4 + wgpu::COPY_BYTES_PER_ROW_ALIGNMENT);
+        }
+    }
+
+    #[test]
+    fn globals_match_the_shader_struct() {
+        // Globals in shaders/common.wgsl: vec2<f32> + vec2<f32> padding = 16 bytes.
+        assert_eq!(std::mem::size_of::<Globals>(), 16);
+        let src = fill_shader_source();
+        assert!(src.contains("viewport: vec2<f32>"));
+    }
+}
