@@ -148,7 +148,11 @@ pub fn top_p_mask(probs: &[f64], p: f64) -> Vec<bool> {
 /// mass, the result is all zeros (there is no distribution to rescale).
 pub fn renormalize(probs: &[f64], keep: &[bool]) -> Vec<f64> {
     let kept = |i: usize| keep.get(i).copied().unwrap_or(false);
-    let masked: Vec<f64> = probs.iter().enumerate().map(|(i, &p)| if kept(i) { p } else { 0.0 }).collect();
+    let masked: Vec<f64> = probs
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| if kept(i) { p } else { 0.0 })
+        .collect();
     let sum: f64 = masked.iter().sum();
     if sum > 0.0 {
         masked.into_iter().map(|p| p / sum).collect()
@@ -173,9 +177,15 @@ pub fn cumulative_sorted(probs: &[f64]) -> Vec<(usize, f64)> {
 ///
 /// Errors: target out of range, `p[target]` outside `[0, 1]` or NaN, or `p[target] == 0`.
 pub fn cross_entropy(probs: &[f64], target: usize) -> Result<f64, ProbError> {
-    let &p = probs.get(target).ok_or(ProbError::TargetOutOfRange { target, len: probs.len() })?;
+    let &p = probs.get(target).ok_or(ProbError::TargetOutOfRange {
+        target,
+        len: probs.len(),
+    })?;
     if !(0.0..=1.0).contains(&p) {
-        return Err(ProbError::InvalidProbability { index: target, value: p });
+        return Err(ProbError::InvalidProbability {
+            index: target,
+            value: p,
+        });
     }
     if p == 0.0 {
         return Err(ProbError::ZeroProbability { target });
@@ -197,7 +207,11 @@ pub struct Decoding {
 impl Default for Decoding {
     /// Plain sampling: temperature 1, no top-k, no top-p.
     fn default() -> Decoding {
-        Decoding { temperature: 1.0, top_k: None, top_p: None }
+        Decoding {
+            temperature: 1.0,
+            top_k: None,
+            top_p: None,
+        }
     }
 }
 
@@ -256,21 +270,33 @@ mod tests {
     fn softmax_t1() {
         // exp(2) = 7.389056, exp(1) = 2.718282, exp(0.1) = 1.105171; sum = 11.212509
         // 7.389056 / 11.212509 = 0.659001, 2.718282 / 11.212509 = 0.242433, 1.105171 / 11.212509 = 0.098566
-        close(&softmax(&[2.0, 1.0, 0.1], 1.0).unwrap(), &[0.659001, 0.242433, 0.098566], 1e-6);
+        close(
+            &softmax(&[2.0, 1.0, 0.1], 1.0).unwrap(),
+            &[0.659001, 0.242433, 0.098566],
+            1e-6,
+        );
     }
 
     #[test]
     fn softmax_t_half() {
         // logits / 0.5 = [4, 2, 0.2]: exp = 54.598150, 7.389056, 1.221403; sum = 63.208609
         // → 0.863777, 0.116900, 0.019323
-        close(&softmax(&[2.0, 1.0, 0.1], 0.5).unwrap(), &[0.863777, 0.116900, 0.019323], 1e-6);
+        close(
+            &softmax(&[2.0, 1.0, 0.1], 0.5).unwrap(),
+            &[0.863777, 0.116900, 0.019323],
+            1e-6,
+        );
     }
 
     #[test]
     fn softmax_t_two() {
         // logits / 2 = [1, 0.5, 0.05]: exp = 2.718282, 1.648721, 1.051271; sum = 5.418274
         // → 0.501688, 0.304289, 0.194023
-        close(&softmax(&[2.0, 1.0, 0.1], 2.0).unwrap(), &[0.501688, 0.304289, 0.194023], 1e-6);
+        close(
+            &softmax(&[2.0, 1.0, 0.1], 2.0).unwrap(),
+            &[0.501688, 0.304289, 0.194023],
+            1e-6,
+        );
     }
 
     #[test]
@@ -291,11 +317,26 @@ mod tests {
     #[test]
     fn softmax_errors() {
         assert_eq!(softmax(&[1.0], 0.0), Err(ProbError::InvalidTemperature(0.0)));
-        assert!(matches!(softmax(&[1.0], f64::NAN), Err(ProbError::InvalidTemperature(_))));
-        assert!(matches!(softmax(&[1.0], -1.0), Err(ProbError::InvalidTemperature(_))));
-        assert!(matches!(softmax(&[1.0], f64::INFINITY), Err(ProbError::InvalidTemperature(_))));
-        assert!(matches!(softmax(&[1.0, f64::NAN], 1.0), Err(ProbError::NonFiniteLogit { index: 1, .. })));
-        assert!(matches!(softmax(&[f64::INFINITY], 1.0), Err(ProbError::NonFiniteLogit { index: 0, .. })));
+        assert!(matches!(
+            softmax(&[1.0], f64::NAN),
+            Err(ProbError::InvalidTemperature(_))
+        ));
+        assert!(matches!(
+            softmax(&[1.0], -1.0),
+            Err(ProbError::InvalidTemperature(_))
+        ));
+        assert!(matches!(
+            softmax(&[1.0], f64::INFINITY),
+            Err(ProbError::InvalidTemperature(_))
+        ));
+        assert!(matches!(
+            softmax(&[1.0, f64::NAN], 1.0),
+            Err(ProbError::NonFiniteLogit { index: 1, .. })
+        ));
+        assert!(matches!(
+            softmax(&[f64::INFINITY], 1.0),
+            Err(ProbError::NonFiniteLogit { index: 0, .. })
+        ));
         assert_eq!(softmax(&[], 1.0), Err(ProbError::Empty));
     }
 
@@ -308,9 +349,15 @@ mod tests {
 
     #[test]
     fn top_k_two() {
-        assert_eq!(top_k_mask(&[0.1, 0.4, 0.2, 0.3], 2), vec![false, true, false, true]);
+        assert_eq!(
+            top_k_mask(&[0.1, 0.4, 0.2, 0.3], 2),
+            vec![false, true, false, true]
+        );
         // Tie between index 1 and 2: the lower index wins.
-        assert_eq!(top_k_mask(&[0.5, 0.2, 0.2, 0.1], 2), vec![true, true, false, false]);
+        assert_eq!(
+            top_k_mask(&[0.5, 0.2, 0.2, 0.1], 2),
+            vec![true, true, false, false]
+        );
         assert_eq!(top_k_mask(&[0.5, 0.5], 0), vec![true, true]);
         assert_eq!(top_k_mask(&[0.5, 0.5], 5), vec![true, true]);
     }
@@ -343,7 +390,11 @@ mod tests {
         let c = cumulative_sorted(&[0.15, 0.5, 0.05, 0.3]);
         let idx: Vec<usize> = c.iter().map(|x| x.0).collect();
         assert_eq!(idx, vec![1, 3, 0, 2]);
-        close(&c.iter().map(|x| x.1).collect::<Vec<_>>(), &[0.5, 0.8, 0.95, 1.0], 1e-12);
+        close(
+            &c.iter().map(|x| x.1).collect::<Vec<_>>(),
+            &[0.5, 0.8, 0.95, 1.0],
+            1e-12,
+        );
     }
 
     #[test]
@@ -351,9 +402,18 @@ mod tests {
         // -ln 0.25 = ln 4 = 1.386294
         assert!((cross_entropy(&[0.25, 0.75], 0).unwrap() - 1.386294).abs() < 1e-6);
         assert_eq!(cross_entropy(&[1.0], 0).unwrap(), 0.0);
-        assert_eq!(cross_entropy(&[0.5, 0.5], 2), Err(ProbError::TargetOutOfRange { target: 2, len: 2 }));
-        assert_eq!(cross_entropy(&[0.0, 1.0], 0), Err(ProbError::ZeroProbability { target: 0 }));
-        assert!(matches!(cross_entropy(&[f64::NAN], 0), Err(ProbError::InvalidProbability { .. })));
+        assert_eq!(
+            cross_entropy(&[0.5, 0.5], 2),
+            Err(ProbError::TargetOutOfRange { target: 2, len: 2 })
+        );
+        assert_eq!(
+            cross_entropy(&[0.0, 1.0], 0),
+            Err(ProbError::ZeroProbability { target: 0 })
+        );
+        assert!(matches!(
+            cross_entropy(&[f64::NAN], 0),
+            Err(ProbError::InvalidProbability { .. })
+        ));
     }
 
     #[test]
@@ -363,14 +423,22 @@ mod tests {
         // top_k = 3 → renormalized by 0.968232: 0.659001, 0.242433, 0.098566
         // top_p = 0.8 → 0.659001 < 0.8, 0.901434 >= 0.8 → keep 2
         // final: 0.638066 / 0.872797 = 0.731059, 0.234731 / 0.872797 = 0.268941
-        let d = Decoding { temperature: 1.0, top_k: Some(3), top_p: Some(0.8) };
+        let d = Decoding {
+            temperature: 1.0,
+            top_k: Some(3),
+            top_p: Some(0.8),
+        };
         let out = decode_distribution(&[2.0, 1.0, 0.1, -1.0], &d).unwrap();
         close(&out.raw, &[0.638066, 0.234731, 0.095435, 0.031767], 1e-6);
         assert_eq!(out.mask, vec![true, true, false, false]);
         close(&out.probs, &[0.731059, 0.268941, 0.0, 0.0], 1e-6);
 
         // top_p = 1 must not bring back what top_k removed.
-        let d = Decoding { temperature: 1.0, top_k: Some(1), top_p: Some(1.0) };
+        let d = Decoding {
+            temperature: 1.0,
+            top_k: Some(1),
+            top_p: Some(1.0),
+        };
         let out = decode_distribution(&[2.0, 1.0], &d).unwrap();
         assert_eq!(out.mask, vec![true, false]);
         assert_eq!(out.probs, vec![1.0, 0.0]);
@@ -382,10 +450,25 @@ mod tests {
 
     #[test]
     fn decode_errors() {
-        let bad_p = Decoding { top_p: Some(0.0), ..Decoding::default() };
-        assert_eq!(decode_distribution(&[1.0], &bad_p), Err(ProbError::InvalidTopP(0.0)));
-        let bad_t = Decoding { temperature: 0.0, ..Decoding::default() };
-        assert!(matches!(decode_distribution(&[1.0], &bad_t), Err(ProbError::InvalidTemperature(_))));
-        assert_eq!(decode_distribution(&[], &Decoding::default()), Err(ProbError::Empty));
+        let bad_p = Decoding {
+            top_p: Some(0.0),
+            ..Decoding::default()
+        };
+        assert_eq!(
+            decode_distribution(&[1.0], &bad_p),
+            Err(ProbError::InvalidTopP(0.0))
+        );
+        let bad_t = Decoding {
+            temperature: 0.0,
+            ..Decoding::default()
+        };
+        assert!(matches!(
+            decode_distribution(&[1.0], &bad_t),
+            Err(ProbError::InvalidTemperature(_))
+        ));
+        assert_eq!(
+            decode_distribution(&[], &Decoding::default()),
+            Err(ProbError::Empty)
+        );
     }
 }

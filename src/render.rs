@@ -1,0 +1,252 @@
+//! Render jobs: a loaded scene → final-frame PNG and H.264 MP4 in `renders/`.
+//!
+//! The loop is `t = i / fps` → `evaluate` → (if the snapshot differs from
+//! the previous frame) `tessellate` → GPU draw and readback → encoder
+//! thread. Holds are common in these scenes, so an unchanged snapshot reuses
+//! the previous pixels without touching the GPU.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::eval::evaluate;
+use crate::gpu::{GpuContext, GpuError, Renderer};
+use crate::image::RgbaImage;
+use crate::output::{temp_path, TempGuard};
+use crate::scene::Scene;
+use crate::snapshot::Snapshot;
+use crate::tess::{tessellate, TessError};
+use crate::video::{EncoderThread, VideoError, VideoSettings};
+
+/// The signal that stopped a render, if any: 0 none, else its number.
+pub type StopFlag = Arc<AtomicUsize>;
+
+/// What to produce.
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub out_dir: PathBuf,
+    pub png: bool,
+    pub video: bool,
+    /// Output size at scale 1 (default: the scene's).
+    pub size: Option<(u32, u32)>,
+    pub scale: f32,
+    /// Time of the PNG (default: the scene's `still`).
+    pub still: Option<f64>,
+    /// Frame range of the video, `[start, end)`.
+    pub frames: Option<(u64, u64)>,
+    pub crf: u8,
+    pub preset: String,
+}
+
+/// Why a render failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Gpu(#[from] GpuError),
+    #[error(transparent)]
+    Tess(#[from] TessError),
+    #[error(transparent)]
+    Video(#[from] VideoError),
+    /// Writing an output failed.
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    /// A PNG could not be encoded.
+    #[error("cannot write {path}: {message}")]
+    Png { path: PathBuf, message: String },
+    /// The requested size or range is not possible for this scene.
+    #[error("{0}")]
+    Invalid(String),
+    /// A signal asked us to stop.
+    #[error("interrupted by signal {0}")]
+    Interrupted(usize),
+}
+
+/// Progress reports, so the CLI can draw a bar and tests can stay quiet.
+pub trait Progress {
+    fn start(&mut self, _label: &str, _frames: u64) {}
+    fn frame(&mut self, _done: u64) {}
+    fn finish(&mut self, _summary: &str) {}
+}
+
+/// A progress sink that says nothing.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// What a finished render wrote and how long it took.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    pub png: Option<PathBuf>,
+    pub video: Option<PathBuf>,
+    pub frames: u64,
+    /// Frames whose snapshot equalled the previous one and were not re-rendered.
+    pub reused: u64,
+    pub seconds: f64,
+}
+
+/// Output pixel size for a job.
+pub fn output_size(scene: &Scene, job: &Job) -> Result<(u32, u32), RenderError> {
+    let (w, h) = job.size.unwrap_or((scene.width, scene.height));
+    if w == 0 || h == 0 {
+        return Err(RenderError::Invalid(format!("size {w}x{h} is impossible")));
+    }
+    let aspect = |a: u32, b: u32| a as f64 / b as f64;
+    if (aspect(w, h) / aspect(scene.width, scene.height) - 1.0).abs() > 0.01 {
+        return Err(RenderError::Invalid(format!(
+            "--size {w}x{h} changes the aspect ratio of {} ({}x{}); keep {:.3}:1",
+            scene.name,
+            scene.width,
+            scene.height,
+            aspect(scene.width, scene.height)
+        )));
+    }
+    if !job.scale.is_finite() || job.scale <= 0.0 {
+        return Err(RenderError::Invalid(format!("--scale must be positive, got {}", job.scale)));
+    }
+    let (sw, sh) = ((w as f32 * job.scale).round() as u32, (h as f32 * job.scale).round() as u32);
+    let max = crate::scene::limits::MAX_SIDE;
+    if sw > max || sh > max || sw == 0 || sh == 0 {
+        return Err(RenderError::Invalid(format!("{sw}x{sh} is outside 1..={max} pixels per side")));
+    }
+    Ok((sw, sh))
+}
+
+/// Draws one snapshot.
+pub fn draw(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    snap: &Snapshot,
+    width: u32,
+    height: u32,
+) -> Result<RgbaImage, RenderError> {
+    let scale = width as f32 / snap.width as f32;
+    let mesh = tessellate(snap, scale)?;
+    let mut img =
+        renderer.render(ctx, &mesh, [snap.width as f32, snap.height as f32], snap.background, width, height)?;
+    if snap.background.a < 1.0 {
+        img.unpremultiply();
+    }
+    Ok(img)
+}
+
+/// The final-name of an output: `renders/03-loop-treinamento.png`, with `@2x` for scale 2.
+pub fn output_path(scene: &Scene, job: &Job, ext: &str) -> PathBuf {
+    let suffix = if (job.scale - 1.0).abs() < 1e-6 { String::new() } else { format!("@{}x", job.scale) };
+    job.out_dir.join(format!("{}{suffix}.{ext}", scene.name))
+}
+
+/// Renders the still PNG at `t`.
+pub fn render_png(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    scene: &Scene,
+    job: &Job,
+    t: f64,
+) -> Result<PathBuf, RenderError> {
+    let (w, h) = output_size(scene, job)?;
+    let img = draw(ctx, renderer, &evaluate(scene, t), w, h)?;
+    let path = output_path(scene, job, "png");
+    let guard = TempGuard::new(temp_path(&path));
+    let io = |source| RenderError::Io { path: path.clone(), source };
+    let file = std::fs::File::create(&guard.path).map_err(io)?;
+    let mut wr = std::io::BufWriter::new(file);
+    img.write_png(&mut wr).map_err(|e| RenderError::Png { path: path.clone(), message: e.to_string() })?;
+    let file = wr.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)?;
+    guard.commit(&path).map_err(io)?;
+    Ok(path)
+}
+
+/// Renders the video, frame by frame, to its final path via a temp file.
+pub fn render_video(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    scene: &Scene,
+    job: &Job,
+    stop: &StopFlag,
+    progress: &mut dyn Progress,
+) -> Result<(PathBuf, u64, u64), RenderError> {
+    let (w, h) = output_size(scene, job)?;
+    let total = scene.frame_count();
+    let (a, b) = job.frames.unwrap_or((0, total));
+    if a >= b || b > total {
+        return Err(RenderError::Invalid(format!(
+            "frame range {a}..{b} is outside the scene's 0..{total} frames"
+        )));
+    }
+    let path = output_path(scene, job, "mp4");
+    let guard = TempGuard::new(temp_path(&path));
+    let settings =
+        VideoSettings { width: w, height: h, fps: scene.fps, crf: job.crf, preset: job.preset.clone() };
+    let encoder = EncoderThread::spawn(guard.path.clone(), settings)?;
+    progress.start(&scene.name, b - a);
+    let mut prev: Option<(Snapshot, RgbaImage)> = None;
+    let mut reused = 0;
+    for i in a..b {
+        let sig = stop.load(Ordering::Relaxed);
+        if sig != 0 {
+            return Err(RenderError::Interrupted(sig));
+        }
+        let snap = evaluate(scene, i as f64 / scene.fps as f64);
+        let img = match &prev {
+            Some((ps, pi)) if *ps == snap => {
+                reused += 1;
+                pi.clone()
+            }
+            _ => draw(ctx, renderer, &snap, w, h)?,
+        };
+        encoder.send(img.data.clone())?;
+        prev = Some((snap, img));
+        progress.frame(i - a + 1);
+    }
+    let written = encoder.finish()?;
+    guard.commit(&path).map_err(|source| RenderError::Io { path: path.clone(), source })?;
+    Ok((path, written, reused))
+}
+
+/// Renders what `job` asks for.
+pub fn render_scene(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    scene: &Scene,
+    job: &Job,
+    stop: &StopFlag,
+    progress: &mut dyn Progress,
+) -> Result<Report, RenderError> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&job.out_dir)
+        .map_err(|source| RenderError::Io { path: job.out_dir.clone(), source })?;
+    crate::output::clean_leftovers(&job.out_dir);
+    let mut report = Report::default();
+    if job.video {
+        let (p, frames, reused) = render_video(ctx, renderer, scene, job, stop, progress)?;
+        report.video = Some(p);
+        report.frames = frames;
+        report.reused = reused;
+    }
+    if job.png {
+        let t = job.still.unwrap_or(scene.still);
+        if !(0.0..=scene.duration).contains(&t) {
+            return Err(RenderError::Invalid(format!("--frame {t} is outside 0..={} s", scene.duration)));
+        }
+        report.png = Some(render_png(ctx, renderer, scene, job, t)?);
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    progress.finish(&summary(&report));
+    Ok(report)
+}
+
+fn summary(r: &Report) -> String {
+    let mut parts = Vec::new();
+    if let Some(v) = &r.video {
+        parts.push(format!("{} ({} frames, {} reused)", display(v), r.frames, r.reused));
+    }
+    if let Some(p) = &r.png {
+        parts.push(display(p));
+    }
+    format!("wrote {} in {:.1} s", parts.join(" and "), r.seconds)
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}

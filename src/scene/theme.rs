@@ -1,0 +1,132 @@
+//! The shared theme (`assets/theme.ron`): palette, font sizes, stroke width
+//! and corner radius, so all figures of the series look alike.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::error::SceneError;
+use crate::color::Color;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Theme")]
+struct ThemeFile {
+    colors: BTreeMap<String, String>,
+    title_size: f32,
+    text_size: f32,
+    label_size: f32,
+    small_size: f32,
+    stroke_width: f32,
+    radius: f32,
+}
+
+/// The resolved theme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    pub colors: BTreeMap<String, Color>,
+    pub title_size: f32,
+    pub text_size: f32,
+    pub label_size: f32,
+    pub small_size: f32,
+    pub stroke_width: f32,
+    pub radius: f32,
+}
+
+/// Colours every theme must define, because widgets use them.
+pub const REQUIRED_COLORS: &[&str] =
+    &["background", "surface", "panel", "ink", "muted", "line", "primary", "accent", "good", "bad", "model"];
+
+impl Theme {
+    /// Loads and checks a theme file.
+    pub fn load(path: &Path) -> Result<Theme, SceneError> {
+        let src = std::fs::read_to_string(path)
+            .map_err(|e| SceneError::whole_file(path, format!("cannot read theme: {e}")))?;
+        Self::parse(path, &src)
+    }
+
+    /// Parses theme source; `path` is only used in messages.
+    pub fn parse(path: &Path, src: &str) -> Result<Theme, SceneError> {
+        let file: ThemeFile = super::ron_options().from_str(src).map_err(|e| super::ron_error(path, src, &e))?;
+        let mut colors = BTreeMap::new();
+        for (name, hex) in &file.colors {
+            let c = Color::from_hex(hex).map_err(|e| {
+                let off = super::error::find_quoted(src, hex, 0).unwrap_or(0);
+                SceneError::at_offset(path, src, off, format!("colour \"{name}\": {e}"))
+            })?;
+            colors.insert(name.clone(), c);
+        }
+        for req in REQUIRED_COLORS {
+            if !colors.contains_key(*req) {
+                return Err(SceneError::whole_file(path, format!("the theme must define the colour \"{req}\"")));
+            }
+        }
+        let sizes = [
+            file.title_size,
+            file.text_size,
+            file.label_size,
+            file.small_size,
+            file.stroke_width,
+            file.radius,
+        ];
+        if sizes.iter().any(|s| !s.is_finite() || *s < 0.0 || *s > 1000.0) {
+            return Err(SceneError::whole_file(path, "theme sizes must be finite numbers between 0 and 1000"));
+        }
+        Ok(Theme {
+            colors,
+            title_size: file.title_size,
+            text_size: file.text_size,
+            label_size: file.label_size,
+            small_size: file.small_size,
+            stroke_width: file.stroke_width,
+            radius: file.radius,
+        })
+    }
+
+    /// A theme colour by name, or a `#hex` literal.
+    pub fn color(&self, spec: &str) -> Result<Color, String> {
+        if spec.starts_with('#') {
+            return Color::from_hex(spec).map_err(|e| e.to_string());
+        }
+        self.colors.get(spec).copied().ok_or_else(|| {
+            let names: Vec<&str> = self.colors.keys().map(|s| s.as_str()).collect();
+            format!("unknown colour \"{spec}\": use #rrggbb or one of the theme's: {}", names.join(", "))
+        })
+    }
+
+    /// A named colour the theme is known to have (see [`REQUIRED_COLORS`]).
+    pub fn named(&self, name: &str) -> Color {
+        self.colors.get(name).copied().unwrap_or(Color::BLACK)
+    }
+
+    /// The soft tint of a role colour (`primary` → `primary_soft`), or the
+    /// colour itself mixed with the surface when the theme has none.
+    pub fn soft(&self, name: &str) -> Color {
+        self.colors
+            .get(&format!("{name}_soft"))
+            .copied()
+            .unwrap_or_else(|| self.named(name).lerp(self.named("surface"), 0.8))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_theme_loads() {
+        let t = Theme::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/theme.ron")).unwrap();
+        assert!(t.color("primary").is_ok());
+        assert_eq!(t.color("#ff0000").unwrap().to_rgba8(), [255, 0, 0, 255]);
+        assert!(t.color("nope").unwrap_err().contains("one of the theme's"));
+    }
+
+    #[test]
+    fn a_bad_colour_points_at_its_line() {
+        let src = "Theme(colors: {\"ink\": \"#12\"}, title_size: 1, text_size: 1, label_size: 1, small_size: 1, stroke_width: 1, radius: 1)";
+        let e = Theme::parse(Path::new("t.ron"), src).unwrap_err();
+        assert!(e.message.contains("colour \"ink\""), "{e}");
+        assert_eq!(e.location.unwrap().line, 1);
+    }
+}
