@@ -101,15 +101,27 @@ fn parse_samples(s: &str) -> Result<u32, String> {
 
 /// Parses `WxH`.
 pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let (w, h) = s.split_once(['x', 'X']).ok_or_else(|| format!("--size {s:?}: expected WxH, e.g. 1280x720"))?;
-    let n = |v: &str| v.trim().parse::<u32>().map_err(|_| format!("--size {s:?}: {v:?} is not a whole number"));
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("--size {s:?}: expected WxH, e.g. 1280x720"))?;
+    let n = |v: &str| {
+        v.trim()
+            .parse::<u32>()
+            .map_err(|_| format!("--size {s:?}: {v:?} is not a whole number"))
+    };
     Ok((n(w)?, n(h)?))
 }
 
 /// Parses `A..B` (end exclusive).
 pub fn parse_range(s: &str) -> Result<(u64, u64), String> {
-    let (a, b) = s.split_once("..").ok_or_else(|| format!("--frames {s:?}: expected A..B, e.g. 0..60"))?;
-    let n = |v: &str| v.trim().parse::<u64>().map_err(|_| format!("--frames {s:?}: {v:?} is not a frame number"));
+    let (a, b) = s
+        .split_once("..")
+        .ok_or_else(|| format!("--frames {s:?}: expected A..B, e.g. 0..60"))?;
+    let n = |v: &str| {
+        v.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("--frames {s:?}: {v:?} is not a frame number"))
+    };
     let (a, b) = (n(a)?, n(b)?);
     if a >= b {
         return Err(format!("--frames {s:?}: the end must be after the start"));

@@ -11,7 +11,13 @@ pub fn ease(ease: EaseSpec, t: f64) -> f64 {
     if t == 0.0 || t == 1.0 {
         return t;
     }
-    let in_out = |f: fn(f64) -> f64| if t < 0.5 { f(2.0 * t) / 2.0 } else { 1.0 - f(2.0 - 2.0 * t) / 2.0 };
+    let in_out = |f: fn(f64) -> f64| {
+        if t < 0.5 {
+            f(2.0 * t) / 2.0
+        } else {
+            1.0 - f(2.0 - 2.0 * t) / 2.0
+        }
+    };
     match ease {
         EaseSpec::Linear => t,
         EaseSpec::QuadIn => t * t,
@@ -97,7 +103,10 @@ mod tests {
                 let t = i as f64 / 100.0;
                 let v = ease(e, t);
                 assert!(v >= prev - 1e-12, "{e:?} not monotonic at {t}");
-                assert!((v + ease(e, 1.0 - t) - 1.0).abs() < 1e-9, "{e:?} not symmetric at {t}");
+                assert!(
+                    (v + ease(e, 1.0 - t) - 1.0).abs() < 1e-9,
+                    "{e:?} not symmetric at {t}"
+                );
                 prev = v;
             }
         }

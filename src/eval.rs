@@ -87,7 +87,11 @@ pub fn element_state(scene: &Scene, e: usize, t: f64) -> State {
         if t < step.start {
             break;
         }
-        let raw = if step.dur <= 0.0 { 1.0 } else { (t - step.start) / step.dur };
+        let raw = if step.dur <= 0.0 {
+            1.0
+        } else {
+            (t - step.start) / step.dur
+        };
         let p = ease(step.ease, raw);
         let pf = p as f32;
         match &step.kind {
@@ -163,7 +167,9 @@ fn base_color(el: &Element) -> Color {
 /// The scene at time `t` (clamped into `0..=duration`).
 pub fn evaluate(scene: &Scene, t: f64) -> Snapshot {
     let t = t.clamp(0.0, scene.duration);
-    let states: Vec<State> = (0..scene.elements.len()).map(|e| element_state(scene, e, t)).collect();
+    let states: Vec<State> = (0..scene.elements.len())
+        .map(|e| element_state(scene, e, t))
+        .collect();
     let mut snap = Snapshot::new(scene.width, scene.height, scene.background);
     // World transform and opacity of each element, parents first.
     let mut world: Vec<(Affine2, f32)> = Vec::with_capacity(scene.elements.len());
@@ -181,7 +187,12 @@ pub fn evaluate(scene: &Scene, t: f64) -> Snapshot {
         if opacity <= 0.001 {
             continue;
         }
-        let mut painter = Painter { snap: &mut snap, xf, opacity, scene };
+        let mut painter = Painter {
+            snap: &mut snap,
+            xf,
+            opacity,
+            scene,
+        };
         draw_element(&mut painter, scene, el, s, &states);
     }
     snap
@@ -199,11 +210,13 @@ impl Painter<'_> {
         self.xf.matrix2.determinant().abs().sqrt()
     }
     fn fill(&mut self, path: &PathData, c: Color) {
-        self.snap.fill(path.transformed(&self.xf), c.with_opacity(self.opacity));
+        self.snap
+            .fill(path.transformed(&self.xf), c.with_opacity(self.opacity));
     }
     fn stroke(&mut self, path: &PathData, c: Color, width: f32) {
         let w = width * self.stroke_scale();
-        self.snap.stroke(path.transformed(&self.xf), c.with_opacity(self.opacity), w);
+        self.snap
+            .stroke(path.transformed(&self.xf), c.with_opacity(self.opacity), w);
     }
     /// Text with the first `reveal` (0..=1) of its chars shown; the glyph
     /// being written fades in.
@@ -296,12 +309,25 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
     let theme = &scene.theme;
     match &el.kind {
         Kind::Group => {}
-        Kind::Shape { path, fill, stroke, stroke_width, dashed, label } => {
+        Kind::Shape {
+            path,
+            fill,
+            stroke,
+            stroke_width,
+            dashed,
+            label,
+        } => {
             let (mut path, mut fill, mut stroke, mut sw) = (path.clone(), *fill, *stroke, *stroke_width);
             let mut label_alpha = 1.0;
             if let Some((other, t)) = s.morph {
-                if let Kind::Shape { path: op, fill: of, stroke: os, stroke_width: ow, label: ol, .. } =
-                    &scene.elements[other].kind
+                if let Kind::Shape {
+                    path: op,
+                    fill: of,
+                    stroke: os,
+                    stroke_width: ow,
+                    label: ol,
+                    ..
+                } = &scene.elements[other].kind
                 {
                     match morph_path(&path, op, t) {
                         Some(m) => path = m,
@@ -337,7 +363,11 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
                 p.stroke(&path, halo.with_opacity(0.3 * s.pulse), sw + 14.0 * s.pulse);
             }
             if let Some(c) = stroke {
-                let mut outline = if s.draw < 1.0 { path.trim(s.draw) } else { path.clone() };
+                let mut outline = if s.draw < 1.0 {
+                    path.trim(s.draw)
+                } else {
+                    path.clone()
+                };
                 if *dashed {
                     outline = dash(&outline, sw * 3.0, sw * 2.5);
                 }
@@ -345,10 +375,21 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
             }
             if let Some(l) = label {
                 let reveal = if s.write < 1.0 { s.write } else { 1.0 };
-                p.text(l, l.color.with_opacity(label_alpha * fill_alpha.max(if fill.is_none() { 1.0 } else { 0.0 })), reveal);
+                p.text(
+                    l,
+                    l.color
+                        .with_opacity(label_alpha * fill_alpha.max(if fill.is_none() { 1.0 } else { 0.0 })),
+                    reveal,
+                );
             }
         }
-        Kind::Arrow { shaft, color, width, dashed, label } => {
+        Kind::Arrow {
+            shaft,
+            color,
+            width,
+            dashed,
+            label,
+        } => {
             let color = s.color.unwrap_or(*color);
             let len = shaft.length();
             let head_len = 4.0 * width + 6.0;
@@ -362,11 +403,18 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
                 p.stroke(&body, color, *width);
                 if let Some((tip, dir)) = shaft.point_at(s.draw) {
                     let scale = (drawn / head_len).min(1.0);
-                    p.fill(&PathData::arrow_head(tip, dir, head_len * scale, (3.4 * width + 5.0) * scale), color);
+                    p.fill(
+                        &PathData::arrow_head(tip, dir, head_len * scale, (3.4 * width + 5.0) * scale),
+                        color,
+                    );
                 }
             }
             if let Some(l) = label {
-                p.text(l, l.color.with_opacity(((s.draw - 0.5) * 2.0).clamp(0.0, 1.0)), s.write);
+                p.text(
+                    l,
+                    l.color.with_opacity(((s.draw - 0.5) * 2.0).clamp(0.0, 1.0)),
+                    s.write,
+                );
             }
         }
         Kind::Text(b) => p.text(b, s.color.unwrap_or(b.color), s.write),
@@ -404,9 +452,21 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
                     _ => b.color,
                 })
                 .collect();
-            let labels: Vec<Option<String>> =
-                b.values.iter().map(|v| b.decimals.map(|d| format_number(*v, d, b.percent))).collect();
-            draw_bars(p, theme, b.rect, &values, &colors, &vec![1.0; values.len()], &labels, &b.labels);
+            let labels: Vec<Option<String>> = b
+                .values
+                .iter()
+                .map(|v| b.decimals.map(|d| format_number(*v, d, b.percent)))
+                .collect();
+            draw_bars(
+                p,
+                theme,
+                b.rect,
+                &values,
+                &colors,
+                &vec![1.0; values.len()],
+                &labels,
+                &b.labels,
+            );
             if let Some(t) = &b.title {
                 p.text(t, t.color, 1.0);
             }
@@ -415,10 +475,24 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
             if let Some(v) = dist_values(d, &s.params) {
                 let filter = s.params.get(&Param::Filter).copied().unwrap_or(1.0);
                 let n = d.logits.len();
-                let heights: Vec<f64> =
-                    (0..n).map(|i| if v.mask[i] { lerp(v.raw[i], v.probs[i], filter) } else { v.raw[i] }).collect();
-                let alphas: Vec<f32> =
-                    (0..n).map(|i| if v.mask[i] { 1.0 } else { (1.0 - 0.78 * filter) as f32 }).collect();
+                let heights: Vec<f64> = (0..n)
+                    .map(|i| {
+                        if v.mask[i] {
+                            lerp(v.raw[i], v.probs[i], filter)
+                        } else {
+                            v.raw[i]
+                        }
+                    })
+                    .collect();
+                let alphas: Vec<f32> = (0..n)
+                    .map(|i| {
+                        if v.mask[i] {
+                            1.0
+                        } else {
+                            (1.0 - 0.78 * filter) as f32
+                        }
+                    })
+                    .collect();
                 let colors: Vec<Color> = (0..n)
                     .map(|i| {
                         if d.target == Some(i) {
@@ -430,7 +504,8 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
                         }
                     })
                     .collect();
-                let labels: Vec<Option<String>> = heights.iter().map(|h| Some(format_number(*h, 0, true))).collect();
+                let labels: Vec<Option<String>> =
+                    heights.iter().map(|h| Some(format_number(*h, 0, true))).collect();
                 let max = 1.0f64.min(heights.iter().cloned().fold(0.0, f64::max).max(0.5) * 1.1);
                 let scaled: Vec<f64> = heights.iter().map(|h| h / max).collect();
                 draw_bars(p, theme, d.rect, &scaled, &colors, &alphas, &labels, &d.labels);
@@ -472,11 +547,23 @@ pub struct DistValues {
 pub fn dist_values(d: &Distribution, params: &HashMap<Param, f64>) -> Option<DistValues> {
     let training = params.get(&Param::Training).copied().unwrap_or(0.0);
     let logits: Vec<f64> = match &d.trained_logits {
-        Some(tl) => d.logits.iter().zip(tl).map(|(a, b)| lerp(*a, *b, training)).collect(),
+        Some(tl) => d
+            .logits
+            .iter()
+            .zip(tl)
+            .map(|(a, b)| lerp(*a, *b, training))
+            .collect(),
         None => d.logits.clone(),
     };
-    let temperature = params.get(&Param::Temperature).copied().unwrap_or(d.temperature).max(1e-3);
-    let top_k = params.get(&Param::TopK).copied().map(|k| k.round().max(1.0) as usize);
+    let temperature = params
+        .get(&Param::Temperature)
+        .copied()
+        .unwrap_or(d.temperature)
+        .max(1e-3);
+    let top_k = params
+        .get(&Param::TopK)
+        .copied()
+        .map(|k| k.round().max(1.0) as usize);
     let top_p = params.get(&Param::TopP).copied().map(|p| p.clamp(1e-6, 1.0));
     let dec = prob::Decoding {
         temperature,
@@ -512,7 +599,11 @@ fn dist_values_of(scene: &Scene, e: usize, s: &State) -> Option<DistValues> {
 pub fn format_number(v: f64, decimals: usize, percent: bool) -> String {
     let x = if percent { v * 100.0 } else { v };
     let s = format!("{x:.decimals$}").replace('.', ",");
-    let s = if s.starts_with('-') && s.trim_start_matches(['-', '0', ',']).is_empty() { s[1..].to_string() } else { s };
+    let s = if s.starts_with('-') && s.trim_start_matches(['-', '0', ',']).is_empty() {
+        s[1..].to_string()
+    } else {
+        s
+    };
     if percent {
         format!("{s}%")
     } else {
@@ -551,7 +642,11 @@ pub fn fill_template(
         let (percent, decimals) = if let Some(d) = spec.strip_prefix('%') {
             (true, d.parse::<usize>().unwrap_or(0))
         } else if let Some(d) = spec.strip_prefix('.') {
-            (false, d.parse::<usize>().map_err(|_| format!("bad format \"{spec}\": use .N or %N"))?)
+            (
+                false,
+                d.parse::<usize>()
+                    .map_err(|_| format!("bad format \"{spec}\": use .N or %N"))?,
+            )
         } else if spec.is_empty() {
             (false, 0)
         } else {
@@ -620,21 +715,44 @@ fn draw_bars(
         let h = (v.clamp(0.0, 1.0) as f32) * rect.size().y;
         let a = alphas[i];
         if h > 0.25 {
-            let r = Rect { min: Vec2::new(cx - bar_w * 0.5, rect.max.y - h), max: Vec2::new(cx + bar_w * 0.5, rect.max.y) };
-            p.fill(&PathData::rounded_rect(r, 6.0f32.min(h * 0.5)), colors[i].with_opacity(a));
+            let r = Rect {
+                min: Vec2::new(cx - bar_w * 0.5, rect.max.y - h),
+                max: Vec2::new(cx + bar_w * 0.5, rect.max.y),
+            };
+            p.fill(
+                &PathData::rounded_rect(r, 6.0f32.min(h * 0.5)),
+                colors[i].with_opacity(a),
+            );
         }
         if let Some(text) = &value_labels[i] {
-            p.text_at(text, &style, Vec2::new(cx, rect.max.y - h - 20.0), theme.named("ink").with_opacity(a));
+            p.text_at(
+                text,
+                &style,
+                Vec2::new(cx, rect.max.y - h - 20.0),
+                theme.named("ink").with_opacity(a),
+            );
         }
         if let Some(l) = labels.get(i) {
             p.text(l, l.color.with_opacity(a.max(0.45)), 1.0);
         }
     }
-    let base = PathData::polyline(&[Vec2::new(rect.min.x, rect.max.y), Vec2::new(rect.max.x, rect.max.y)], false);
+    let base = PathData::polyline(
+        &[
+            Vec2::new(rect.min.x, rect.max.y),
+            Vec2::new(rect.max.x, rect.max.y),
+        ],
+        false,
+    );
     p.stroke(&base, theme.named("line"), 2.0);
 }
 
-fn draw_cumulative(p: &mut Painter<'_>, theme: &crate::scene::theme::Theme, d: &Distribution, v: &DistValues, s: &State) {
+fn draw_cumulative(
+    p: &mut Painter<'_>,
+    theme: &crate::scene::theme::Theme,
+    d: &Distribution,
+    v: &DistValues,
+    s: &State,
+) {
     let n = d.logits.len() as f32;
     let slot = d.rect.size().x / n;
     let y_of = |c: f64| d.rect.max.y - (c.clamp(0.0, 1.0) as f32) * d.rect.size().y;
@@ -652,14 +770,23 @@ fn draw_cumulative(p: &mut Painter<'_>, theme: &crate::scene::theme::Theme, d: &
     // The threshold p.
     let y = y_of(v.top_p);
     let line = PathData::polyline(&[Vec2::new(d.rect.min.x, y), Vec2::new(d.rect.max.x, y)], false);
-    p.stroke(&dash(&line, 10.0, 8.0), theme.named("bad").with_opacity(filter.max(0.4)), 2.0);
+    p.stroke(
+        &dash(&line, 10.0, 8.0),
+        theme.named("bad").with_opacity(filter.max(0.4)),
+        2.0,
+    );
     let style = crate::text::TextStyle {
         size: theme.small_size,
         weight: crate::text::Weight::SemiBold,
         align: crate::text::Align::Left,
         ..Default::default()
     };
-    p.text_at(&format!("p = {}", format_number(v.top_p, 2, false)), &style, Vec2::new(d.rect.max.x + 10.0, y), theme.named("bad"));
+    p.text_at(
+        &format!("p = {}", format_number(v.top_p, 2, false)),
+        &style,
+        Vec2::new(d.rect.max.x + 10.0, y),
+        theme.named("bad"),
+    );
 }
 
 fn draw_loss_curve(p: &mut Painter<'_>, scene: &Scene, c: &LossCurve, bound: &State) {
@@ -684,16 +811,33 @@ fn draw_loss_curve(p: &mut Painter<'_>, scene: &Scene, c: &LossCurve, bound: &St
         if let Some(v) = dist_values(d, &bound.params) {
             if let (Some(pt), Some(loss)) = (v.p_target, v.loss) {
                 let dot = Vec2::new(x_of(pt), y_of(loss));
-                p.stroke(&dash(&PathData::polyline(&[dot, Vec2::new(dot.x, r.max.y)], false), 6.0, 6.0), theme.named("muted"), 1.5);
+                p.stroke(
+                    &dash(
+                        &PathData::polyline(&[dot, Vec2::new(dot.x, r.max.y)], false),
+                        6.0,
+                        6.0,
+                    ),
+                    theme.named("muted"),
+                    1.5,
+                );
                 p.fill(&PathData::ellipse(dot, Vec2::splat(10.0)), theme.named("good"));
-                p.stroke(&PathData::ellipse(dot, Vec2::splat(10.0)), theme.named("surface"), 3.0);
+                p.stroke(
+                    &PathData::ellipse(dot, Vec2::splat(10.0)),
+                    theme.named("surface"),
+                    3.0,
+                );
                 let style = crate::text::TextStyle {
                     size: theme.small_size,
                     weight: crate::text::Weight::SemiBold,
                     align: crate::text::Align::Left,
                     ..Default::default()
                 };
-                p.text_at(&format!("L = {}", format_number(loss, 2, false)), &style, dot + Vec2::new(18.0, -18.0), theme.named("ink"));
+                p.text_at(
+                    &format!("L = {}", format_number(loss, 2, false)),
+                    &style,
+                    dot + Vec2::new(18.0, -18.0),
+                    theme.named("ink"),
+                );
             }
         }
     }
@@ -715,7 +859,10 @@ fn draw_chart(p: &mut Painter<'_>, theme: &crate::scene::theme::Theme, c: &LineC
     let x_end = c.x_range.0 + (c.x_range.1 - c.x_range.0) * progress.clamp(0.0, 1.0);
     for (x, label) in &c.markers {
         if *x <= x_end {
-            let line = PathData::polyline(&[Vec2::new(x_of(*x), r.min.y + 14.0), Vec2::new(x_of(*x), r.max.y)], false);
+            let line = PathData::polyline(
+                &[Vec2::new(x_of(*x), r.min.y + 14.0), Vec2::new(x_of(*x), r.max.y)],
+                false,
+            );
             p.stroke(&dash(&line, 6.0, 6.0), c.marker_color, 2.0);
             p.text(label, label.color, 1.0);
         }
@@ -772,13 +919,28 @@ mod tests {
         let d = dash(&line, 10.0, 10.0);
         // 0-10, 20-30, ..., 80-90: five dashes of 10.
         assert!((d.length() - 50.0).abs() < 1e-3, "{}", d.length());
-        assert_eq!(d.cmds.iter().filter(|c| matches!(c, PathCmd::MoveTo(_))).count(), 5);
+        assert_eq!(
+            d.cmds.iter().filter(|c| matches!(c, PathCmd::MoveTo(_))).count(),
+            5
+        );
     }
 
     #[test]
     fn morph_needs_matching_structure() {
-        let a = PathData::rounded_rect(Rect { min: Vec2::ZERO, max: Vec2::splat(10.0) }, 2.0);
-        let b = PathData::rounded_rect(Rect { min: Vec2::ZERO, max: Vec2::splat(30.0) }, 4.0);
+        let a = PathData::rounded_rect(
+            Rect {
+                min: Vec2::ZERO,
+                max: Vec2::splat(10.0),
+            },
+            2.0,
+        );
+        let b = PathData::rounded_rect(
+            Rect {
+                min: Vec2::ZERO,
+                max: Vec2::splat(30.0),
+            },
+            4.0,
+        );
         let m = morph_path(&a, &b, 0.5).unwrap_or_default();
         assert_eq!(m.bounds().map(|r| r.max), Some(Vec2::splat(20.0)));
         assert!(morph_path(&a, &PathData::ellipse(Vec2::ZERO, Vec2::ONE), 0.5).is_none());

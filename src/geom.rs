@@ -484,7 +484,7 @@ impl SvgParser<'_> {
             let Some(c) = cmd else { break };
             let rel = c.is_ascii_lowercase();
             let base = if rel { cur } else { Vec2::ZERO };
-            if p.is_empty() && c.to_ascii_uppercase() != b'M' {
+            if p.is_empty() && !c.eq_ignore_ascii_case(&b'M') {
                 return Err(self.err("path data must start with M"));
             }
             match c.to_ascii_uppercase() {

@@ -29,14 +29,21 @@ struct Failure {
 
 impl Failure {
     fn input(e: impl std::fmt::Display) -> Failure {
-        Failure { code: exit::BAD_INPUT, message: e.to_string() }
+        Failure {
+            code: exit::BAD_INPUT,
+            message: e.to_string(),
+        }
     }
     fn env(e: impl std::fmt::Display) -> Failure {
-        Failure { code: exit::FAILURE, message: e.to_string() }
+        Failure {
+            code: exit::FAILURE,
+            message: e.to_string(),
+        }
     }
 }
 
 fn main() -> ExitCode {
+    quiet_wsi_warning();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -45,6 +52,21 @@ fn main() -> ExitCode {
                 eprintln!("error: {}", f.message);
             }
             ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Mesa's Vulkan WSI prints "XDG_RUNTIME_DIR is invalid" when the variable is
+/// unset (CI, ssh, containers). Point it at a private folder before any
+/// thread starts; a valid existing value is left alone.
+fn quiet_wsi_warning() {
+    let valid = std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).is_dir());
+    if !valid {
+        let dir = std::env::temp_dir().join("anim-xdg-runtime");
+        if std::fs::create_dir_all(&dir).is_ok() {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+            std::env::set_var("XDG_RUNTIME_DIR", &dir);
         }
     }
 }
@@ -65,7 +87,10 @@ fn find_root(given: Option<&Path>) -> Result<PathBuf, Failure> {
         if r.join("assets").is_dir() {
             return Ok(r.to_path_buf());
         }
-        return Err(Failure::input(format!("--root {}: no assets/ folder there", r.display())));
+        return Err(Failure::input(format!(
+            "--root {}: no assets/ folder there",
+            r.display()
+        )));
     }
     let cwd = std::env::current_dir().map_err(Failure::env)?;
     cwd.ancestors()
@@ -107,7 +132,11 @@ fn find_scene(root: &Path, name: &str) -> Result<PathBuf, Failure> {
         return Ok(as_path.to_path_buf());
     }
     let files = scene_files(root)?;
-    let stem = |p: &PathBuf| p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = |p: &PathBuf| {
+        p.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
     if let Some(f) = files.iter().find(|p| stem(p) == name) {
         return Ok(f.clone());
     }
@@ -142,7 +171,10 @@ fn load(loader: &Loader, path: &Path) -> Result<Scene, Failure> {
 
 fn list(root: &Path) -> Result<(), Failure> {
     let loader = loader(root)?;
-    println!("{:<28} {:>9} {:>5}  {:<11} {}", "SCENE", "DURATION", "FPS", "SIZE", "TITLE");
+    println!(
+        "{:<28} {:>9} {:>5}  {:<11} TITLE",
+        "SCENE", "DURATION", "FPS", "SIZE"
+    );
     let mut bad = 0;
     for f in scene_files(root)? {
         match loader.load(&f) {
@@ -161,7 +193,10 @@ fn list(root: &Path) -> Result<(), Failure> {
         }
     }
     if bad > 0 {
-        return Err(Failure { code: exit::BAD_INPUT, message: format!("{bad} scene file(s) do not load") });
+        return Err(Failure {
+            code: exit::BAD_INPUT,
+            message: format!("{bad} scene file(s) do not load"),
+        });
     }
     Ok(())
 }
@@ -171,12 +206,21 @@ fn check(root: &Path, files: &[String]) -> Result<(), Failure> {
     let paths: Vec<PathBuf> = if files.is_empty() {
         scene_files(root)?
     } else {
-        files.iter().map(|f| find_scene(root, f)).collect::<Result<_, _>>()?
+        files
+            .iter()
+            .map(|f| find_scene(root, f))
+            .collect::<Result<_, _>>()?
     };
     let mut bad = 0;
     for p in &paths {
         match loader.load(p) {
-            Ok(s) => println!("ok   {} ({} elements, {} steps, {:.1} s)", p.display(), s.elements.len(), s.steps.len(), s.duration),
+            Ok(s) => println!(
+                "ok   {} ({} elements, {} steps, {:.1} s)",
+                p.display(),
+                s.elements.len(),
+                s.steps.len(),
+                s.duration
+            ),
             Err(e) => {
                 bad += 1;
                 eprintln!("error: {e}");
@@ -184,7 +228,10 @@ fn check(root: &Path, files: &[String]) -> Result<(), Failure> {
         }
     }
     if bad > 0 {
-        return Err(Failure { code: exit::BAD_INPUT, message: format!("{bad} of {} scene file(s) have errors", paths.len()) });
+        return Err(Failure {
+            code: exit::BAD_INPUT,
+            message: format!("{bad} of {} scene file(s) have errors", paths.len()),
+        });
     }
     Ok(())
 }
@@ -256,13 +303,27 @@ fn render(cli: &Cli, root: &Path, args: &RenderArgs) -> Result<(), Failure> {
         return Err(Failure::input("no scene files in scenes/"));
     }
     let job = Job {
-        out_dir: if args.out.is_absolute() { args.out.clone() } else { root.join(&args.out) },
+        out_dir: if args.out.is_absolute() {
+            args.out.clone()
+        } else {
+            root.join(&args.out)
+        },
         png: !args.video_only,
         video: !args.png_only,
-        size: args.size.as_deref().map(parse_size).transpose().map_err(Failure::input)?,
+        size: args
+            .size
+            .as_deref()
+            .map(parse_size)
+            .transpose()
+            .map_err(Failure::input)?,
         scale: args.scale,
         still: args.frame,
-        frames: args.frames.as_deref().map(parse_range).transpose().map_err(Failure::input)?,
+        frames: args
+            .frames
+            .as_deref()
+            .map(parse_range)
+            .transpose()
+            .map_err(Failure::input)?,
         crf: args.crf,
         preset: args.preset.clone(),
     };
@@ -273,16 +334,29 @@ fn render(cli: &Cli, root: &Path, args: &RenderArgs) -> Result<(), Failure> {
     }
     let backend = match cli.backend {
         Some(b) => b,
-        None => BackendChoice::from_env().map_err(Failure::input)?.unwrap_or_default(),
+        None => BackendChoice::from_env()
+            .map_err(Failure::input)?
+            .unwrap_or_default(),
     };
     let ctx = GpuContext::new(backend).map_err(Failure::env)?;
     if cli.verbose {
         eprintln!("adapter: {}", ctx.describe());
     }
-    let mut renderer = Renderer::new(&ctx, RenderOptions { samples: args.samples });
+    let mut renderer = Renderer::new(
+        &ctx,
+        RenderOptions {
+            samples: args.samples,
+        },
+    );
     let tty = std::io::stderr().is_terminal();
     for scene in &scenes {
-        let mut bar = Bar { bar: None, quiet: args.quiet, tty, total: 0, label: String::new() };
+        let mut bar = Bar {
+            bar: None,
+            quiet: args.quiet,
+            tty,
+            total: 0,
+            label: String::new(),
+        };
         match render_scene(&ctx, &mut renderer, scene, &job, &stop, &mut bar) {
             Ok(report) => {
                 if cli.verbose {
@@ -296,13 +370,23 @@ fn render(cli: &Cli, root: &Path, args: &RenderArgs) -> Result<(), Failure> {
                 if let Some(b) = bar.bar.take() {
                     b.abandon();
                 }
-                eprintln!("interrupted: {} left as it was, temporary files removed", job.out_dir.display());
-                let code = if sig == signal_hook::consts::SIGTERM as usize { exit::SIGTERM } else { exit::SIGINT };
-                return Err(Failure { code, message: String::new() });
+                eprintln!(
+                    "interrupted: {} left as it was, temporary files removed",
+                    job.out_dir.display()
+                );
+                let code = if sig == signal_hook::consts::SIGTERM as usize {
+                    exit::SIGTERM
+                } else {
+                    exit::SIGINT
+                };
+                return Err(Failure {
+                    code,
+                    message: String::new(),
+                });
             }
-            Err(e @ (RenderError::Invalid(_) | RenderError::Video(anim::video::VideoError::OddSize { .. }))) => {
-                return Err(Failure::input(format!("{}: {e}", scene.name)))
-            }
+            Err(
+                e @ (RenderError::Invalid(_) | RenderError::Video(anim::video::VideoError::OddSize { .. })),
+            ) => return Err(Failure::input(format!("{}: {e}", scene.name))),
             Err(e) => return Err(Failure::env(format!("{}: {e}", scene.name))),
         }
     }

@@ -11,7 +11,10 @@ const TMP_MARK: &str = ".anim-tmp-";
 
 /// A temporary path next to `final_path`: `renders/.03-loop.mp4.anim-tmp-1234`.
 pub fn temp_path(final_path: &Path) -> PathBuf {
-    let name = final_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = final_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     final_path.with_file_name(format!(".{name}{TMP_MARK}{}", std::process::id()))
 }
 
@@ -23,13 +26,17 @@ pub fn commit(tmp: &Path, final_path: &Path) -> std::io::Result<()> {
 /// Removes temporary files left in `dir` by runs that are no longer alive.
 /// Returns how many were removed.
 pub fn clean_leftovers(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     let mut removed = 0;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some(pos) = name.find(TMP_MARK) else { continue };
         let pid = &name[pos + TMP_MARK.len()..];
-        let alive = pid.parse::<u32>().is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
         if !alive && std::fs::remove_file(entry.path()).is_ok() {
             removed += 1;
         }

@@ -101,12 +101,20 @@ pub fn output_size(scene: &Scene, job: &Job) -> Result<(u32, u32), RenderError> 
         )));
     }
     if !job.scale.is_finite() || job.scale <= 0.0 {
-        return Err(RenderError::Invalid(format!("--scale must be positive, got {}", job.scale)));
+        return Err(RenderError::Invalid(format!(
+            "--scale must be positive, got {}",
+            job.scale
+        )));
     }
-    let (sw, sh) = ((w as f32 * job.scale).round() as u32, (h as f32 * job.scale).round() as u32);
+    let (sw, sh) = (
+        (w as f32 * job.scale).round() as u32,
+        (h as f32 * job.scale).round() as u32,
+    );
     let max = crate::scene::limits::MAX_SIDE;
     if sw > max || sh > max || sw == 0 || sh == 0 {
-        return Err(RenderError::Invalid(format!("{sw}x{sh} is outside 1..={max} pixels per side")));
+        return Err(RenderError::Invalid(format!(
+            "{sw}x{sh} is outside 1..={max} pixels per side"
+        )));
     }
     Ok((sw, sh))
 }
@@ -121,8 +129,14 @@ pub fn draw(
 ) -> Result<RgbaImage, RenderError> {
     let scale = width as f32 / snap.width as f32;
     let mesh = tessellate(snap, scale)?;
-    let mut img =
-        renderer.render(ctx, &mesh, [snap.width as f32, snap.height as f32], snap.background, width, height)?;
+    let mut img = renderer.render(
+        ctx,
+        &mesh,
+        [snap.width as f32, snap.height as f32],
+        snap.background,
+        width,
+        height,
+    )?;
     if snap.background.a < 1.0 {
         img.unpremultiply();
     }
@@ -131,7 +145,11 @@ pub fn draw(
 
 /// The final-name of an output: `renders/03-loop-treinamento.png`, with `@2x` for scale 2.
 pub fn output_path(scene: &Scene, job: &Job, ext: &str) -> PathBuf {
-    let suffix = if (job.scale - 1.0).abs() < 1e-6 { String::new() } else { format!("@{}x", job.scale) };
+    let suffix = if (job.scale - 1.0).abs() < 1e-6 {
+        String::new()
+    } else {
+        format!("@{}x", job.scale)
+    };
     job.out_dir.join(format!("{}{suffix}.{ext}", scene.name))
 }
 
@@ -147,10 +165,16 @@ pub fn render_png(
     let img = draw(ctx, renderer, &evaluate(scene, t), w, h)?;
     let path = output_path(scene, job, "png");
     let guard = TempGuard::new(temp_path(&path));
-    let io = |source| RenderError::Io { path: path.clone(), source };
+    let io = |source| RenderError::Io {
+        path: path.clone(),
+        source,
+    };
     let file = std::fs::File::create(&guard.path).map_err(io)?;
     let mut wr = std::io::BufWriter::new(file);
-    img.write_png(&mut wr).map_err(|e| RenderError::Png { path: path.clone(), message: e.to_string() })?;
+    img.write_png(&mut wr).map_err(|e| RenderError::Png {
+        path: path.clone(),
+        message: e.to_string(),
+    })?;
     let file = wr.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
     guard.commit(&path).map_err(io)?;
@@ -176,8 +200,13 @@ pub fn render_video(
     }
     let path = output_path(scene, job, "mp4");
     let guard = TempGuard::new(temp_path(&path));
-    let settings =
-        VideoSettings { width: w, height: h, fps: scene.fps, crf: job.crf, preset: job.preset.clone() };
+    let settings = VideoSettings {
+        width: w,
+        height: h,
+        fps: scene.fps,
+        crf: job.crf,
+        preset: job.preset.clone(),
+    };
     let encoder = EncoderThread::spawn(guard.path.clone(), settings)?;
     progress.start(&scene.name, b - a);
     let mut prev: Option<(Snapshot, RgbaImage)> = None;
@@ -200,7 +229,10 @@ pub fn render_video(
         progress.frame(i - a + 1);
     }
     let written = encoder.finish()?;
-    guard.commit(&path).map_err(|source| RenderError::Io { path: path.clone(), source })?;
+    guard.commit(&path).map_err(|source| RenderError::Io {
+        path: path.clone(),
+        source,
+    })?;
     Ok((path, written, reused))
 }
 
@@ -214,8 +246,10 @@ pub fn render_scene(
     progress: &mut dyn Progress,
 ) -> Result<Report, RenderError> {
     let started = Instant::now();
-    std::fs::create_dir_all(&job.out_dir)
-        .map_err(|source| RenderError::Io { path: job.out_dir.clone(), source })?;
+    std::fs::create_dir_all(&job.out_dir).map_err(|source| RenderError::Io {
+        path: job.out_dir.clone(),
+        source,
+    })?;
     crate::output::clean_leftovers(&job.out_dir);
     let mut report = Report::default();
     if job.video {
@@ -227,7 +261,10 @@ pub fn render_scene(
     if job.png {
         let t = job.still.unwrap_or(scene.still);
         if !(0.0..=scene.duration).contains(&t) {
-            return Err(RenderError::Invalid(format!("--frame {t} is outside 0..={} s", scene.duration)));
+            return Err(RenderError::Invalid(format!(
+                "--frame {t} is outside 0..={} s",
+                scene.duration
+            )));
         }
         report.png = Some(render_png(ctx, renderer, scene, job, t)?);
     }
@@ -239,7 +276,12 @@ pub fn render_scene(
 fn summary(r: &Report) -> String {
     let mut parts = Vec::new();
     if let Some(v) = &r.video {
-        parts.push(format!("{} ({} frames, {} reused)", display(v), r.frames, r.reused));
+        parts.push(format!(
+            "{} ({} frames, {} reused)",
+            display(v),
+            r.frames,
+            r.reused
+        ));
     }
     if let Some(p) = &r.png {
         parts.push(display(p));

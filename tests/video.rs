@@ -322,6 +322,24 @@ fn odd_size_is_an_error() {
 }
 
 #[test]
+fn bad_preset_is_an_error() {
+    let dir = temp_dir("preset");
+    let path = dir.join("preset.mp4");
+    let bad = VideoSettings {
+        preset: "warp-speed".to_string(),
+        ..settings(64, 64, 30)
+    };
+    let err = VideoEncoder::create(&path, &bad).err().unwrap();
+    assert!(matches!(err, VideoError::OpenEncoder(_)), "{err:?}");
+    assert!(
+        err.to_string().starts_with("could not open x264 encoder: "),
+        "{err}"
+    );
+    assert!(!path.exists(), "the partial file was not removed");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn encoder_thread_matches_direct() {
     const W: u32 = 160;
     const H: u32 = 120;

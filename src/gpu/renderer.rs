@@ -117,6 +117,13 @@ pub fn create_pipeline(device: &wgpu::Device, spec: PipelineSpec<'_>) -> wgpu::R
     })
 }
 
+/// Where a frame is drawn: `view`, resolved into `resolve` when `view` is multisampled.
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    pub view: &'a wgpu::TextureView,
+    pub resolve: Option<&'a wgpu::TextureView>,
+}
+
 struct Targets {
     width: u32,
     height: u32,
@@ -298,8 +305,7 @@ impl Renderer {
         );
     }
 
-    /// Records the draw of `mesh` into `view` (resolving into `resolve` when
-    /// multisampled). `viewport` is the scene size in scene units.
+    /// Records the draw of `mesh` into `target`. `viewport` is the scene size in scene units.
     pub fn encode(
         &mut self,
         ctx: &GpuContext,
@@ -307,9 +313,9 @@ impl Renderer {
         mesh: &Mesh,
         viewport: [f32; 2],
         background: Color,
-        view: &wgpu::TextureView,
-        resolve: Option<&wgpu::TextureView>,
+        target: Target<'_>,
     ) {
+        let Target { view, resolve } = target;
         self.upload(ctx, mesh);
         ctx.queue.write_buffer(
             &self.globals,
@@ -374,26 +380,17 @@ impl Renderer {
             .targets
             .take()
             .ok_or_else(|| GpuError::Readback("no target".into()))?;
-        match &targets.msaa {
-            Some(msaa) => self.encode(
-                ctx,
-                &mut encoder,
-                mesh,
-                viewport,
-                background,
-                msaa,
-                Some(&targets.resolve_view),
-            ),
-            None => self.encode(
-                ctx,
-                &mut encoder,
-                mesh,
-                viewport,
-                background,
-                &targets.resolve_view,
-                None,
-            ),
-        }
+        let target = match &targets.msaa {
+            Some(msaa) => Target {
+                view: msaa,
+                resolve: Some(&targets.resolve_view),
+            },
+            None => Target {
+                view: &targets.resolve_view,
+                resolve: None,
+            },
+        };
+        self.encode(ctx, &mut encoder, mesh, viewport, background, target);
         let stride = padded_bytes_per_row(width);
         encoder.copy_texture_to_buffer(
             wgpu::TexelCopyTextureInfo {

@@ -34,7 +34,12 @@ pub struct SceneError {
 impl SceneError {
     /// An error not tied to a position (unreadable file, say).
     pub fn whole_file(file: &Path, message: impl Into<String>) -> SceneError {
-        SceneError { file: file.to_path_buf(), location: None, message: message.into(), snippet: None }
+        SceneError {
+            file: file.to_path_buf(),
+            location: None,
+            message: message.into(),
+            snippet: None,
+        }
     }
 
     /// An error at byte `offset` of `src`.
@@ -45,7 +50,12 @@ impl SceneError {
     /// An error at `loc` of `src`.
     pub fn at(file: &Path, src: &str, loc: Location, message: impl Into<String>) -> SceneError {
         let snippet = src.lines().nth(loc.line.saturating_sub(1)).map(|l| l.to_string());
-        SceneError { file: file.to_path_buf(), location: Some(loc), message: message.into(), snippet }
+        SceneError {
+            file: file.to_path_buf(),
+            location: Some(loc),
+            message: message.into(),
+            snippet,
+        }
     }
 }
 
@@ -57,7 +67,11 @@ impl fmt::Display for SceneError {
                 if let Some(s) = &self.snippet {
                     let gutter = line.to_string().len();
                     let shown: String = s.chars().take(160).collect();
-                    write!(f, "\n{:gutter$} |\n{line} | {shown}\n{:gutter$} | {:>col$}", "", "", "^")?;
+                    write!(
+                        f,
+                        "\n{:gutter$} |\n{line} | {shown}\n{:gutter$} | {:>col$}",
+                        "", "", "^"
+                    )?;
                 }
                 Ok(())
             }
@@ -149,7 +163,11 @@ pub fn list_items(src: &str, key: &str) -> Vec<usize> {
                 while j < b.len() && b[j].is_ascii_whitespace() {
                     j += 1;
                 }
-                last_ident = if b.get(j) == Some(&b':') { Some((s, i)) } else { None };
+                last_ident = if b.get(j) == Some(&b':') {
+                    Some((s, i))
+                } else {
+                    None
+                };
                 continue;
             }
             _ => {}
@@ -192,7 +210,12 @@ mod tests {
     #[test]
     fn display_shows_the_line_and_a_caret() {
         let src = "(\n  size: (10, x),\n)";
-        let e = SceneError::at(Path::new("s.ron"), src, Location { line: 2, col: 15 }, "expected a number");
+        let e = SceneError::at(
+            Path::new("s.ron"),
+            src,
+            Location { line: 2, col: 15 },
+            "expected a number",
+        );
         let text = e.to_string();
         assert!(text.starts_with("s.ron:2:15: expected a number"), "{text}");
         assert!(text.contains("2 |   size: (10, x),"));

@@ -56,7 +56,10 @@ pub(crate) fn ron_options() -> ron::Options {
 
 /// A RON parse error as a [`SceneError`], with a hint for the common cases.
 pub(crate) fn ron_error(path: &Path, src: &str, e: &ron::error::SpannedError) -> SceneError {
-    let loc = Location { line: e.position.line.max(1), col: e.position.col.max(1) };
+    let loc = Location {
+        line: e.position.line.max(1),
+        col: e.position.col.max(1),
+    };
     let mut msg = e.code.to_string();
     if let ron::Error::NoSuchStructField { .. } = &e.code {
         msg.push_str(" (check the spelling; docs/scene-format.md lists every field)");
@@ -75,7 +78,10 @@ impl Loader {
     pub fn new(root: &Path) -> Result<Loader, SceneError> {
         let dir = root.join("assets/fonts");
         let fonts = FontBook::load(&dir).map_err(|e| SceneError::whole_file(&dir, e.to_string()))?;
-        Ok(Loader { root: root.to_path_buf(), fonts: Arc::new(fonts) })
+        Ok(Loader {
+            root: root.to_path_buf(),
+            fonts: Arc::new(fonts),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -84,14 +90,20 @@ impl Loader {
 
     /// Reads, parses and resolves the scene file at `path`.
     pub fn load(&self, path: &Path) -> Result<Scene, SceneError> {
-        let meta = std::fs::metadata(path).map_err(|e| SceneError::whole_file(path, format!("cannot read: {e}")))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| SceneError::whole_file(path, format!("cannot read: {e}")))?;
         if meta.len() > limits::MAX_FILE_BYTES {
             return Err(SceneError::whole_file(
                 path,
-                format!("the file is {} bytes; scene files are limited to {}", meta.len(), limits::MAX_FILE_BYTES),
+                format!(
+                    "the file is {} bytes; scene files are limited to {}",
+                    meta.len(),
+                    limits::MAX_FILE_BYTES
+                ),
             ));
         }
-        let bytes = std::fs::read(path).map_err(|e| SceneError::whole_file(path, format!("cannot read: {e}")))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| SceneError::whole_file(path, format!("cannot read: {e}")))?;
         let src = String::from_utf8(bytes).map_err(|e| {
             let off = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -103,9 +115,14 @@ impl Loader {
     /// Parses and resolves scene source; `path` names it in messages and gives the scene its name.
     pub fn parse(&self, path: &Path, src: &str) -> Result<Scene, SceneError> {
         if src.trim().is_empty() {
-            return Err(SceneError::whole_file(path, "the file is empty; a scene starts with `(` — see docs/scene-format.md"));
+            return Err(SceneError::whole_file(
+                path,
+                "the file is empty; a scene starts with `(` — see docs/scene-format.md",
+            ));
         }
-        let file: format::SceneFile = ron_options().from_str(src).map_err(|e| ron_error(path, src, &e))?;
+        let file: format::SceneFile = ron_options()
+            .from_str(src)
+            .map_err(|e| ron_error(path, src, &e))?;
         resolve::resolve(self, path, src, file)
     }
 

@@ -238,7 +238,10 @@ pub enum StepKind {
 impl StepKind {
     /// Steps that bring an element on screen: before the first of them starts, the element is hidden.
     pub fn is_entrance(&self) -> bool {
-        matches!(self, StepKind::FadeIn | StepKind::DrawOn | StepKind::Write | StepKind::Follow(_))
+        matches!(
+            self,
+            StepKind::FadeIn | StepKind::DrawOn | StepKind::Write | StepKind::Follow(_)
+        )
     }
 }
 

@@ -64,7 +64,8 @@ impl Ctx<'_> {
     }
 
     fn opt_color(&self, name: Option<&str>, spec: Option<&String>) -> Result<Option<Color>, SceneError> {
-        spec.map(|s| self.theme.color(s).map_err(|e| self.element_err(name, e))).transpose()
+        spec.map(|s| self.theme.color(s).map_err(|e| self.element_err(name, e)))
+            .transpose()
     }
 
     fn finite(&self, name: Option<&str>, what: &str, vals: &[f32]) -> Result<(), SceneError> {
@@ -97,7 +98,13 @@ impl Ctx<'_> {
     }
 
     fn style(&self, size: f32, weight: Weight, family: Family, align: Align) -> TextStyle {
-        TextStyle { family, weight, size, align, ..TextStyle::default() }
+        TextStyle {
+            family,
+            weight,
+            size,
+            align,
+            ..TextStyle::default()
+        }
     }
 }
 
@@ -122,7 +129,10 @@ pub fn place_layout(
     color: Color,
 ) -> Result<TextBlock, String> {
     if text.chars().count() > limits::MAX_TEXT_CHARS {
-        return Err(format!("text is longer than {} characters", limits::MAX_TEXT_CHARS));
+        return Err(format!(
+            "text is longer than {} characters",
+            limits::MAX_TEXT_CHARS
+        ));
     }
     let layout = fonts.layout(text, style).map_err(|e| e.to_string())?;
     let size = layout.size;
@@ -146,7 +156,10 @@ pub fn place_layout(
         glyphs,
         chars: text.chars().count(),
         color,
-        bounds: Rect { min: top_left, max: top_left + size },
+        bounds: Rect {
+            min: top_left,
+            max: top_left + size,
+        },
     })
 }
 
@@ -168,22 +181,40 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
     };
     let (w, h) = file.size;
     if w == 0 || h == 0 || w > limits::MAX_SIDE || h > limits::MAX_SIDE {
-        return Err(at_key("size", format!("size {w}x{h} is impossible: each side must be 1..={}", limits::MAX_SIDE)));
+        return Err(at_key(
+            "size",
+            format!(
+                "size {w}x{h} is impossible: each side must be 1..={}",
+                limits::MAX_SIDE
+            ),
+        ));
     }
     if file.fps == 0 || file.fps > limits::MAX_FPS {
-        return Err(at_key("fps", format!("fps must be 1..={}, got {}", limits::MAX_FPS, file.fps)));
+        return Err(at_key(
+            "fps",
+            format!("fps must be 1..={}, got {}", limits::MAX_FPS, file.fps),
+        ));
     }
     if !file.duration.is_finite() || file.duration <= 0.0 || file.duration > limits::MAX_DURATION {
         return Err(at_key(
             "duration",
-            format!("duration must be more than 0 and at most {} seconds, got {}", limits::MAX_DURATION, file.duration),
+            format!(
+                "duration must be more than 0 and at most {} seconds, got {}",
+                limits::MAX_DURATION,
+                file.duration
+            ),
         ));
     }
     let still = file.still.unwrap_or(file.duration);
     if !still.is_finite() || !(0.0..=file.duration).contains(&still) {
-        return Err(at_key("still", format!("still must be a time within 0..={} s", file.duration)));
+        return Err(at_key(
+            "still",
+            format!("still must be a time within 0..={} s", file.duration),
+        ));
     }
-    let theme_path = loader.root().join(file.theme.as_deref().unwrap_or("assets/theme.ron"));
+    let theme_path = loader
+        .root()
+        .join(file.theme.as_deref().unwrap_or("assets/theme.ron"));
     let theme = Arc::new(Theme::load(&theme_path)?);
     let background = match &file.background {
         Some(b) => theme.color(b).map_err(|e| at_key("background", e))?,
@@ -208,7 +239,11 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
     }
     resolve_arrows(&mut ctx)?;
     if file.timeline.len() > limits::MAX_STEPS {
-        return Err(whole(format!("{} timeline steps; the limit is {}", file.timeline.len(), limits::MAX_STEPS)));
+        return Err(whole(format!(
+            "{} timeline steps; the limit is {}",
+            file.timeline.len(),
+            limits::MAX_STEPS
+        )));
     }
     let steps = resolve_steps(&mut ctx, &file.timeline, file.duration)?;
     let mut steps_of = vec![Vec::new(); ctx.elements.len()];
@@ -223,7 +258,10 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
             }
         }
     }
-    let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Ok(Scene {
         path: path.to_path_buf(),
         name,
@@ -270,14 +308,20 @@ fn add_element(
     let common = common_of(spec);
     let name = common.name.as_deref();
     if depth > limits::MAX_DEPTH {
-        return Err(ctx.element_err(name, format!("groups are nested deeper than {}", limits::MAX_DEPTH)));
+        return Err(ctx.element_err(
+            name,
+            format!("groups are nested deeper than {}", limits::MAX_DEPTH),
+        ));
     }
     if ctx.elements.len() >= limits::MAX_ELEMENTS {
         return Err(ctx.element_err(name, format!("more than {} elements", limits::MAX_ELEMENTS)));
     }
     if let Some(n) = name {
         if n.is_empty() || n.contains('.') || n.contains(char::is_whitespace) {
-            return Err(ctx.element_err(name, format!("invalid name \"{n}\": use letters, digits, - and _")));
+            return Err(ctx.element_err(
+                name,
+                format!("invalid name \"{n}\": use letters, digits, - and _"),
+            ));
         }
         if ctx.by_name.contains_key(n) {
             return Err(ctx.element_err(name, format!("duplicate name \"{n}\"")));
@@ -294,7 +338,10 @@ fn add_element(
         opacity,
         hidden: common.hidden,
         origin: offset,
-        bounds: Rect { min: offset, max: offset },
+        bounds: Rect {
+            min: offset,
+            max: offset,
+        },
         kind: Kind::Group,
     };
     // Reserve the slot so children come after their parent.
@@ -306,7 +353,10 @@ fn add_element(
     match spec {
         ElementSpec::Box(s) => {
             ctx.finite(name, "at/size", &[s.at.0, s.at.1, s.size.0, s.size.1])?;
-            let size = Vec2::new(ctx.positive(name, "width", s.size.0)?, ctx.positive(name, "height", s.size.1)?);
+            let size = Vec2::new(
+                ctx.positive(name, "width", s.size.0)?,
+                ctx.positive(name, "height", s.size.1)?,
+            );
             let rect = Rect::from_center(offset + v(s.at), size);
             let radius = s.radius.unwrap_or(theme.radius);
             let fill = Some(ctx.color(name, s.fill.as_ref(), "surface")?);
@@ -315,10 +365,20 @@ fn add_element(
             let label = match &s.label {
                 Some(text) => {
                     let size = s.label_size.unwrap_or(theme.label_size);
-                    let style = ctx.style(size, weight(s.label_weight, Weight::SemiBold), Family::Sans, Align::Center);
+                    let style = ctx.style(
+                        size,
+                        weight(s.label_weight, Weight::SemiBold),
+                        Family::Sans,
+                        Align::Center,
+                    );
                     let has_caption = s.caption.is_some();
-                    let y = if has_caption { rect.center().y - size * 0.45 } else { rect.center().y };
-                    let mut block = ctx.text(name, text, style, Vec2::new(rect.center().x, y), label_color)?;
+                    let y = if has_caption {
+                        rect.center().y - size * 0.45
+                    } else {
+                        rect.center().y
+                    };
+                    let mut block =
+                        ctx.text(name, text, style, Vec2::new(rect.center().x, y), label_color)?;
                     if let Some(c) = &s.caption {
                         let cs = ctx.style(theme.small_size, Weight::Regular, Family::Sans, Align::Center);
                         let cy = rect.center().y + size * 0.65;
@@ -381,7 +441,11 @@ fn add_element(
                 return Err(ctx.element_err(name, "a line needs at least 2 points"));
             }
             let pts: Vec<Vec2> = s.points.iter().map(|p| offset + v(*p)).collect();
-            ctx.finite(name, "points", &pts.iter().flat_map(|p| [p.x, p.y]).collect::<Vec<_>>())?;
+            ctx.finite(
+                name,
+                "points",
+                &pts.iter().flat_map(|p| [p.x, p.y]).collect::<Vec<_>>(),
+            )?;
             let path = PathData::polyline(&pts, s.closed);
             el.bounds = path.bounds().unwrap_or_default();
             el.origin = el.bounds.center();
@@ -429,7 +493,11 @@ fn add_element(
         ElementSpec::Text(s) => {
             ctx.finite(name, "at", &[s.at.0, s.at.1])?;
             let style = TextStyle {
-                family: if s.font == Some(FontSpec::Mono) { Family::Mono } else { Family::Sans },
+                family: if s.font == Some(FontSpec::Mono) {
+                    Family::Mono
+                } else {
+                    Family::Sans
+                },
                 weight: weight(s.weight, Weight::Regular),
                 size: ctx.positive(name, "size", s.size.unwrap_or(theme.text_size))?,
                 align: match s.align {
@@ -445,15 +513,25 @@ fn add_element(
             if dynamic {
                 let bind = match &s.bind {
                     Some(b) => Some(*ctx.by_name.get(b).ok_or_else(|| {
-                        ctx.element_err(name, format!("bind: unknown element \"{b}\" (declare the widget before the text)"))
+                        ctx.element_err(
+                            name,
+                            format!("bind: unknown element \"{b}\" (declare the widget before the text)"),
+                        )
                     })?),
                     None => None,
                 };
-                let t = TextTemplate { template: s.text.clone(), style, at, color, value: s.value.unwrap_or(0.0), bind };
+                let t = TextTemplate {
+                    template: s.text.clone(),
+                    style,
+                    at,
+                    color,
+                    value: s.value.unwrap_or(0.0),
+                    bind,
+                };
                 // Check the template now, so evaluation cannot fail later.
                 let sample = crate::eval::fill_template(&t, &ctx.elements, None, t.value)
                     .map_err(|e| ctx.element_err(name, e))?;
-                let block = ctx.text(name, &sample, t.style.clone(), at, color)?;
+                let block = ctx.text(name, &sample, t.style, at, color)?;
                 el.bounds = block.bounds;
                 el.kind = Kind::DynamicText(t);
             } else {
@@ -484,7 +562,11 @@ fn add_element(
                 if ids.len() != s.tokens.len() {
                     return Err(ctx.element_err(
                         name,
-                        format!("{} ids for {} tokens: give one id per token", ids.len(), s.tokens.len()),
+                        format!(
+                            "{} ids for {} tokens: give one id per token",
+                            ids.len(),
+                            s.tokens.len()
+                        ),
                     ));
                 }
             }
@@ -495,7 +577,7 @@ fn add_element(
             let ink = theme.named("ink");
             let mut widths = Vec::new();
             for t in &s.tokens {
-                let b = ctx.text(name, t, style.clone(), Vec2::ZERO, ink)?;
+                let b = ctx.text(name, t, style, Vec2::ZERO, ink)?;
                 widths.push(b.bounds.size().x.max(h * 0.5) + h * 0.6);
             }
             let total: f32 = widths.iter().sum::<f32>() + gap * (widths.len() - 1) as f32;
@@ -507,12 +589,17 @@ fn add_element(
                     min: Vec2::new(x, center.y - h * 0.5),
                     max: Vec2::new(x + widths[i], center.y + h * 0.5),
                 };
-                let text = ctx.text(name, t, style.clone(), rect.center(), ink)?;
+                let text = ctx.text(name, t, style, rect.center(), ink)?;
                 let id = match &s.ids {
                     Some(ids) => Some(ctx.text(
                         name,
                         &ids[i].to_string(),
-                        ctx.style(theme.small_size * 0.9, Weight::Regular, Family::Mono, Align::Center),
+                        ctx.style(
+                            theme.small_size * 0.9,
+                            Weight::Regular,
+                            Family::Mono,
+                            Align::Center,
+                        ),
                         Vec2::new(rect.center().x, rect.max.y + theme.small_size),
                         theme.named("muted"),
                     )?),
@@ -533,14 +620,21 @@ fn add_element(
             if s.values.is_empty() || s.values.len() != s.labels.len() {
                 return Err(ctx.element_err(
                     name,
-                    format!("{} values for {} labels: give one value per label", s.values.len(), s.labels.len()),
+                    format!(
+                        "{} values for {} labels: give one value per label",
+                        s.values.len(),
+                        s.labels.len()
+                    ),
                 ));
             }
             if s.values.iter().any(|v| !v.is_finite() || *v < 0.0) {
                 return Err(ctx.element_err(name, "bar values must be finite and not negative"));
             }
             let rect = Rect::from_center(offset + v(s.at), v(s.size));
-            let max = s.max.unwrap_or_else(|| s.values.iter().cloned().fold(0.0, f64::max)).max(1e-9);
+            let max = s
+                .max
+                .unwrap_or_else(|| s.values.iter().cloned().fold(0.0, f64::max))
+                .max(1e-9);
             let labels = bar_labels(ctx, name, &s.labels, rect)?;
             let hl = match s.highlight {
                 Some(i) if i >= s.values.len() => {
@@ -575,7 +669,11 @@ fn add_element(
             if n == 0 || s.logits.len() != n {
                 return Err(ctx.element_err(
                     name,
-                    format!("{} logits for {} tokens: give one logit per token", s.logits.len(), n),
+                    format!(
+                        "{} logits for {} tokens: give one logit per token",
+                        s.logits.len(),
+                        n
+                    ),
                 ));
             }
             if let Some(tl) = &s.trained_logits {
@@ -584,10 +682,16 @@ fn add_element(
                 }
             }
             let temperature = s.temperature.unwrap_or(1.0);
-            let dec = crate::prob::Decoding { temperature, top_k: s.top_k, top_p: s.top_p };
-            crate::prob::decode_distribution(&s.logits, &dec).map_err(|e| ctx.element_err(name, e.to_string()))?;
+            let dec = crate::prob::Decoding {
+                temperature,
+                top_k: s.top_k,
+                top_p: s.top_p,
+            };
+            crate::prob::decode_distribution(&s.logits, &dec)
+                .map_err(|e| ctx.element_err(name, e.to_string()))?;
             if let Some(tl) = &s.trained_logits {
-                crate::prob::decode_distribution(tl, &dec).map_err(|e| ctx.element_err(name, e.to_string()))?;
+                crate::prob::decode_distribution(tl, &dec)
+                    .map_err(|e| ctx.element_err(name, e.to_string()))?;
             }
             if let Some(t) = s.target {
                 if t >= n {
@@ -617,9 +721,18 @@ fn add_element(
         }
         ElementSpec::LossCurve(s) => {
             let bind = *ctx.by_name.get(&s.bind).ok_or_else(|| {
-                ctx.element_err(name, format!("bind: unknown element \"{}\" (declare the distribution first)", s.bind))
+                ctx.element_err(
+                    name,
+                    format!(
+                        "bind: unknown element \"{}\" (declare the distribution first)",
+                        s.bind
+                    ),
+                )
             })?;
-            if !matches!(ctx.elements[bind].kind, Kind::Distribution(Distribution { target: Some(_), .. })) {
+            if !matches!(
+                ctx.elements[bind].kind,
+                Kind::Distribution(Distribution { target: Some(_), .. })
+            ) {
                 return Err(ctx.element_err(name, "bind must name a Distribution with a target"));
             }
             let rect = Rect::from_center(offset + v(s.at), v(s.size));
@@ -627,10 +740,34 @@ fn add_element(
             let tick_style = ctx.style(theme.small_size, Weight::Regular, Family::Sans, Align::Center);
             let muted = theme.named("muted");
             let ticks = vec![
-                ctx.text(name, "0", tick_style.clone(), Vec2::new(rect.min.x, rect.max.y + 22.0), muted)?,
-                ctx.text(name, "p(correto)", tick_style.clone(), Vec2::new(rect.center().x, rect.max.y + 22.0), muted)?,
-                ctx.text(name, "1", tick_style.clone(), Vec2::new(rect.max.x, rect.max.y + 22.0), muted)?,
-                ctx.text(name, "−log p", tick_style, Vec2::new(rect.min.x + 50.0, rect.min.y - 18.0), muted)?,
+                ctx.text(
+                    name,
+                    "0",
+                    tick_style,
+                    Vec2::new(rect.min.x, rect.max.y + 22.0),
+                    muted,
+                )?,
+                ctx.text(
+                    name,
+                    "p(correto)",
+                    tick_style,
+                    Vec2::new(rect.center().x, rect.max.y + 22.0),
+                    muted,
+                )?,
+                ctx.text(
+                    name,
+                    "1",
+                    tick_style,
+                    Vec2::new(rect.max.x, rect.max.y + 22.0),
+                    muted,
+                )?,
+                ctx.text(
+                    name,
+                    "−log p",
+                    tick_style,
+                    Vec2::new(rect.min.x + 50.0, rect.min.y - 18.0),
+                    muted,
+                )?,
             ];
             el.origin = rect.center();
             el.bounds = rect;
@@ -689,7 +826,12 @@ fn check_fits(ctx: &Ctx<'_>, name: Option<&str>, block: &TextBlock, rect: Rect) 
     Ok(())
 }
 
-fn bar_labels(ctx: &Ctx<'_>, name: Option<&str>, labels: &[String], rect: Rect) -> Result<Vec<TextBlock>, SceneError> {
+fn bar_labels(
+    ctx: &Ctx<'_>,
+    name: Option<&str>,
+    labels: &[String],
+    rect: Rect,
+) -> Result<Vec<TextBlock>, SceneError> {
     let n = labels.len() as f32;
     let slot = rect.size().x / n;
     let style = ctx.style(ctx.theme.small_size, Weight::Medium, Family::Sans, Align::Center);
@@ -698,11 +840,20 @@ fn bar_labels(ctx: &Ctx<'_>, name: Option<&str>, labels: &[String], rect: Rect) 
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let b = ctx.text(name, l, style.clone(), Vec2::new(rect.min.x + slot * (i as f32 + 0.5), rect.max.y + 24.0), ink)?;
+            let b = ctx.text(
+                name,
+                l,
+                style,
+                Vec2::new(rect.min.x + slot * (i as f32 + 0.5), rect.max.y + 24.0),
+                ink,
+            )?;
             if b.bounds.size().x > slot * 1.02 {
                 return Err(ctx.element_err(
                     name,
-                    format!("label \"{l}\" is wider ({:.0} px) than its bar slot ({slot:.0} px)", b.bounds.size().x),
+                    format!(
+                        "label \"{l}\" is wider ({:.0} px) than its bar slot ({slot:.0} px)",
+                        b.bounds.size().x
+                    ),
                 ));
             }
             Ok(b)
@@ -710,16 +861,37 @@ fn bar_labels(ctx: &Ctx<'_>, name: Option<&str>, labels: &[String], rect: Rect) 
         .collect()
 }
 
-fn widget_title(ctx: &Ctx<'_>, name: Option<&str>, title: Option<&str>, rect: Rect) -> Result<Option<TextBlock>, SceneError> {
+fn widget_title(
+    ctx: &Ctx<'_>,
+    name: Option<&str>,
+    title: Option<&str>,
+    rect: Rect,
+) -> Result<Option<TextBlock>, SceneError> {
     title
         .map(|t| {
-            let style = ctx.style(ctx.theme.label_size, Weight::SemiBold, Family::Sans, Align::Center);
-            ctx.text(name, t, style, Vec2::new(rect.center().x, rect.min.y - 40.0), ctx.theme.named("ink"))
+            let style = ctx.style(
+                ctx.theme.label_size,
+                Weight::SemiBold,
+                Family::Sans,
+                Align::Center,
+            );
+            ctx.text(
+                name,
+                t,
+                style,
+                Vec2::new(rect.center().x, rect.min.y - 40.0),
+                ctx.theme.named("ink"),
+            )
         })
         .transpose()
 }
 
-fn resolve_chart(ctx: &Ctx<'_>, name: Option<&str>, s: &LineChartSpec, offset: Vec2) -> Result<LineChart, SceneError> {
+fn resolve_chart(
+    ctx: &Ctx<'_>,
+    name: Option<&str>,
+    s: &LineChartSpec,
+    offset: Vec2,
+) -> Result<LineChart, SceneError> {
     let rect = Rect::from_center(offset + v(s.at), v(s.size));
     let mut series = Vec::new();
     for (i, sp) in s.series.iter().enumerate() {
@@ -728,14 +900,22 @@ fn resolve_chart(ctx: &Ctx<'_>, name: Option<&str>, s: &LineChartSpec, offset: V
             (None, Some(csv)) => {
                 let (x, y) = match (&sp.x, &sp.y) {
                     (Some(x), Some(y)) => (x.as_str(), y.as_str()),
-                    _ => return Err(ctx.element_err(name, format!("series {i}: a csv series needs `x` and `y` column names"))),
+                    _ => {
+                        return Err(ctx.element_err(
+                            name,
+                            format!("series {i}: a csv series needs `x` and `y` column names"),
+                        ))
+                    }
                 };
                 read_csv_columns(&ctx.loader.root().join(csv), x, y).map_err(|e| ctx.element_err(name, e))?
             }
             _ => return Err(ctx.element_err(name, format!("series {i}: give either `points` or `csv`"))),
         };
         if points.len() < 2 || points.len() > limits::MAX_POINTS {
-            return Err(ctx.element_err(name, format!("series {i}: needs 2..={} points", limits::MAX_POINTS)));
+            return Err(ctx.element_err(
+                name,
+                format!("series {i}: needs 2..={} points", limits::MAX_POINTS),
+            ));
         }
         if points.iter().any(|(x, y)| !x.is_finite() || !y.is_finite()) {
             return Err(ctx.element_err(name, format!("series {i}: points must be finite")));
@@ -744,7 +924,12 @@ fn resolve_chart(ctx: &Ctx<'_>, name: Option<&str>, s: &LineChartSpec, offset: V
             return Err(ctx.element_err(name, format!("series {i}: x values must not decrease")));
         }
         let color = ctx.color(name, sp.color.as_ref(), if i == 0 { "primary" } else { "accent" })?;
-        series.push(Series { points, color, dashed: sp.dashed, label: None });
+        series.push(Series {
+            points,
+            color,
+            dashed: sp.dashed,
+            label: None,
+        });
     }
     if series.is_empty() {
         return Err(ctx.element_err(name, "a chart needs at least one series"));
@@ -752,19 +937,33 @@ fn resolve_chart(ctx: &Ctx<'_>, name: Option<&str>, s: &LineChartSpec, offset: V
     let fold = |f: fn(&(f64, f64)) -> f64| {
         let it = series.iter().flat_map(|s| s.points.iter().map(f));
         let v: Vec<f64> = it.collect();
-        (v.iter().cloned().fold(f64::INFINITY, f64::min), v.iter().cloned().fold(f64::NEG_INFINITY, f64::max))
+        (
+            v.iter().cloned().fold(f64::INFINITY, f64::min),
+            v.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+        )
     };
     let x_range = s.x_range.unwrap_or_else(|| fold(|p| p.0));
     let y_range = s.y_range.unwrap_or_else(|| {
         let (lo, hi) = fold(|p| p.1);
         (lo.min(0.0), hi * 1.05)
     });
-    if !(x_range.1 > x_range.0) || !(y_range.1 > y_range.0) {
+    let increasing = |r: (f64, f64)| r.0.is_finite() && r.1.is_finite() && r.1 > r.0;
+    if !increasing(x_range) || !increasing(y_range) {
         return Err(ctx.element_err(name, "x_range and y_range must be increasing"));
     }
     let theme = &ctx.theme;
-    let tick_style = ctx.style(theme.small_size * 0.9, Weight::Regular, Family::Sans, Align::Center);
-    let right_style = ctx.style(theme.small_size * 0.9, Weight::Regular, Family::Sans, Align::Right);
+    let tick_style = ctx.style(
+        theme.small_size * 0.9,
+        Weight::Regular,
+        Family::Sans,
+        Align::Center,
+    );
+    let right_style = ctx.style(
+        theme.small_size * 0.9,
+        Weight::Regular,
+        Family::Sans,
+        Align::Right,
+    );
     let muted = theme.named("muted");
     let x_ticks = s.x_ticks.clone().unwrap_or_default();
     let y_ticks = s.y_ticks.clone().unwrap_or_default();
@@ -772,29 +971,79 @@ fn resolve_chart(ctx: &Ctx<'_>, name: Option<&str>, s: &LineChartSpec, offset: V
     let map_y = |y: f64| rect.max.y - ((y - y_range.0) / (y_range.1 - y_range.0)) as f32 * rect.size().y;
     let mut ticks = Vec::new();
     for &x in &x_ticks {
-        ticks.push(ctx.text(name, &format_tick(x), tick_style.clone(), Vec2::new(map_x(x), rect.max.y + 20.0), muted)?);
+        ticks.push(ctx.text(
+            name,
+            &format_tick(x),
+            tick_style,
+            Vec2::new(map_x(x), rect.max.y + 20.0),
+            muted,
+        )?);
     }
     for &y in &y_ticks {
-        ticks.push(ctx.text(name, &format_tick(y), right_style.clone(), Vec2::new(rect.min.x - 10.0, map_y(y)), muted)?);
+        ticks.push(ctx.text(
+            name,
+            &format_tick(y),
+            right_style,
+            Vec2::new(rect.min.x - 10.0, map_y(y)),
+            muted,
+        )?);
     }
     let mut axis_labels = Vec::new();
     if let Some(l) = &s.x_label {
-        axis_labels.push(ctx.text(name, l, ctx.style(theme.small_size, Weight::Medium, Family::Sans, Align::Center), Vec2::new(rect.center().x, rect.max.y + 52.0), theme.named("ink"))?);
+        axis_labels.push(ctx.text(
+            name,
+            l,
+            ctx.style(theme.small_size, Weight::Medium, Family::Sans, Align::Center),
+            Vec2::new(rect.center().x, rect.max.y + 52.0),
+            theme.named("ink"),
+        )?);
     }
     if let Some(l) = &s.y_label {
-        axis_labels.push(ctx.text(name, l, ctx.style(theme.small_size, Weight::Medium, Family::Sans, Align::Left), Vec2::new(rect.min.x, rect.min.y - 24.0), theme.named("ink"))?);
+        axis_labels.push(ctx.text(
+            name,
+            l,
+            ctx.style(theme.small_size, Weight::Medium, Family::Sans, Align::Left),
+            Vec2::new(rect.min.x, rect.min.y - 24.0),
+            theme.named("ink"),
+        )?);
     }
     for (sp, se) in s.series.iter().zip(series.iter_mut()) {
         if let Some(l) = &sp.label {
             let last = se.points.last().copied().unwrap_or((0.0, 0.0));
-            let style = ctx.style(theme.small_size * 0.9, Weight::SemiBold, Family::Sans, Align::Left);
-            se.label = Some(ctx.text(name, l, style, Vec2::new(map_x(last.0) + 12.0, map_y(last.1)), se.color)?);
+            let style = ctx.style(
+                theme.small_size * 0.9,
+                Weight::SemiBold,
+                Family::Sans,
+                Align::Left,
+            );
+            se.label = Some(ctx.text(
+                name,
+                l,
+                style,
+                Vec2::new(map_x(last.0) + 12.0, map_y(last.1)),
+                se.color,
+            )?);
         }
     }
+    let marker_color = ctx.color(name, s.marker_color.as_ref(), "good")?;
     let mut markers = Vec::new();
     for (x, l) in s.markers.clone().unwrap_or_default() {
-        let style = ctx.style(theme.small_size * 0.8, Weight::Medium, Family::Mono, Align::Center);
-        markers.push((x, ctx.text(name, &l, style, Vec2::new(map_x(x), rect.min.y - 4.0), theme.named("good"))?));
+        let style = ctx.style(
+            theme.small_size * 0.8,
+            Weight::Medium,
+            Family::Mono,
+            Align::Center,
+        );
+        markers.push((
+            x,
+            ctx.text(
+                name,
+                &l,
+                style,
+                Vec2::new(map_x(x), rect.min.y - 4.0),
+                marker_color,
+            )?,
+        ));
     }
     let progress = s.progress.unwrap_or(1.0);
     Ok(LineChart {
@@ -808,7 +1057,7 @@ fn resolve_chart(ctx: &Ctx<'_>, name: Option<&str>, s: &LineChartSpec, offset: V
         axis_labels,
         progress,
         markers,
-        marker_color: ctx.color(name, s.marker_color.as_ref(), "good")?,
+        marker_color,
     })
 }
 
@@ -826,12 +1075,21 @@ pub fn format_tick(v: f64) -> String {
 /// file, the line and the column.
 pub fn read_csv_columns(path: &Path, x: &str, y: &str) -> Result<Vec<(f64, f64)>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
-    let (_, header) = lines.next().ok_or_else(|| format!("{}: the CSV file is empty", path.display()))?;
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+    let (_, header) = lines
+        .next()
+        .ok_or_else(|| format!("{}: the CSV file is empty", path.display()))?;
     let cols: Vec<&str> = header.split(',').map(|c| c.trim()).collect();
     let find = |name: &str| {
         cols.iter().position(|c| *c == name).ok_or_else(|| {
-            format!("{}: no column \"{name}\" (columns: {})", path.display(), cols.join(", "))
+            format!(
+                "{}: no column \"{name}\" (columns: {})",
+                path.display(),
+                cols.join(", ")
+            )
         })
     };
     let (xi, yi) = (find(x)?, find(y)?);
@@ -839,10 +1097,16 @@ pub fn read_csv_columns(path: &Path, x: &str, y: &str) -> Result<Vec<(f64, f64)>
     for (n, line) in lines {
         let cells: Vec<&str> = line.split(',').map(|c| c.trim()).collect();
         let get = |i: usize, name: &str| -> Result<f64, String> {
-            let cell = cells.get(i).ok_or_else(|| format!("{}:{}: missing column \"{name}\"", path.display(), n + 1))?;
+            let cell = cells
+                .get(i)
+                .ok_or_else(|| format!("{}:{}: missing column \"{name}\"", path.display(), n + 1))?;
             match cell.parse::<f64>() {
                 Ok(v) if v.is_finite() => Ok(v),
-                _ => Err(format!("{}:{}: \"{cell}\" in column \"{name}\" is not a number", path.display(), n + 1)),
+                _ => Err(format!(
+                    "{}:{}: \"{cell}\" in column \"{name}\" is not a number",
+                    path.display(),
+                    n + 1
+                )),
             }
         };
         if cells.get(yi).is_some_and(|c| c.is_empty()) {
@@ -850,7 +1114,11 @@ pub fn read_csv_columns(path: &Path, x: &str, y: &str) -> Result<Vec<(f64, f64)>
         }
         out.push((get(xi, x)?, get(yi, y)?));
         if out.len() > limits::MAX_POINTS {
-            return Err(format!("{}: more than {} rows", path.display(), limits::MAX_POINTS));
+            return Err(format!(
+                "{}: more than {} rows",
+                path.display(),
+                limits::MAX_POINTS
+            ));
         }
     }
     Ok(out)
@@ -907,8 +1175,18 @@ fn resolve_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
         chain.pop();
         let gap = spec.gap.unwrap_or(8.0);
         let (mut a, mut b) = (ends[0], ends[1]);
-        let first_dir = spec.via.as_ref().and_then(|v| v.first()).map(|p| Vec2::new(p.0, p.1)).unwrap_or(b);
-        let last_dir = spec.via.as_ref().and_then(|v| v.last()).map(|p| Vec2::new(p.0, p.1)).unwrap_or(a);
+        let first_dir = spec
+            .via
+            .as_ref()
+            .and_then(|v| v.first())
+            .map(|p| Vec2::new(p.0, p.1))
+            .unwrap_or(b);
+        let last_dir = spec
+            .via
+            .as_ref()
+            .and_then(|v| v.last())
+            .map(|p| Vec2::new(p.0, p.1))
+            .unwrap_or(a);
         if anchored[0] {
             a += (first_dir - a).normalize_or_zero() * gap;
         }
@@ -940,7 +1218,12 @@ fn resolve_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
             Some(text) => {
                 let (mid, _) = shaft.point_at(0.5).unwrap_or((a, Vec2::X));
                 let off = spec.label_offset.map(v).unwrap_or(Vec2::new(0.0, -24.0));
-                let style = ctx.style(spec.label_size.unwrap_or(theme.small_size), Weight::Medium, Family::Sans, Align::Center);
+                let style = ctx.style(
+                    spec.label_size.unwrap_or(theme.small_size),
+                    Weight::Medium,
+                    Family::Sans,
+                    Align::Center,
+                );
                 Some(ctx.text(name, text, style, mid + off, color)?)
             }
             None => None,
@@ -948,7 +1231,13 @@ fn resolve_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
         let el = &mut ctx.elements[*index];
         el.bounds = shaft.bounds().unwrap_or_default();
         el.origin = el.bounds.center();
-        el.kind = Kind::Arrow { shaft, color, width: spec.width.unwrap_or(theme.stroke_width), dashed: spec.dashed, label };
+        el.kind = Kind::Arrow {
+            shaft,
+            color,
+            width: spec.width.unwrap_or(theme.stroke_width),
+            dashed: spec.dashed,
+            label,
+        };
         state[i] = 2;
         Ok(())
     }
@@ -966,7 +1255,11 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
         let (kind_name, f) = step_parts(spec);
         let err = |m: String| ctx.step_err(i, format!("{kind_name}: {m}"));
         let allowed: &[&str] = match spec {
-            StepSpec::FadeIn(_) | StepSpec::FadeOut(_) | StepSpec::DrawOn(_) | StepSpec::Write(_) | StepSpec::Pulse(_) => &[],
+            StepSpec::FadeIn(_)
+            | StepSpec::FadeOut(_)
+            | StepSpec::DrawOn(_)
+            | StepSpec::Write(_)
+            | StepSpec::Pulse(_) => &[],
             StepSpec::Move(_) => &["by", "to"],
             StepSpec::Scale(_) | StepSpec::Rotate(_) | StepSpec::Color(_) | StepSpec::Reveal(_) => &["to"],
             StepSpec::Morph(_) => &["into"],
@@ -987,14 +1280,22 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
                 return Err(err(format!("does not take `{field}`")));
             }
         }
-        let dur = f.dur.unwrap_or(if matches!(spec, StepSpec::Pulse(_)) { 0.8 } else { 0.6 });
+        let dur = f.dur.unwrap_or(if matches!(spec, StepSpec::Pulse(_)) {
+            0.8
+        } else {
+            0.6
+        });
         if !dur.is_finite() || dur < 0.0 {
-            return Err(err(format!("dur must be a finite number of seconds ≥ 0, got {dur}")));
+            return Err(err(format!(
+                "dur must be a finite number of seconds ≥ 0, got {dur}"
+            )));
         }
         for (what, x) in [("at", f.at), ("delay", f.delay), ("stagger", f.stagger)] {
             if let Some(x) = x {
                 if !x.is_finite() || x < 0.0 {
-                    return Err(err(format!("{what} must be a finite number of seconds ≥ 0, got {x}")));
+                    return Err(err(format!(
+                        "{what} must be a finite number of seconds ≥ 0, got {x}"
+                    )));
                 }
             }
         }
@@ -1025,7 +1326,10 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
             let target = *ctx.by_name.get(tname).ok_or_else(|| {
                 let mut known: Vec<&str> = ctx.by_name.keys().map(|s| s.as_str()).collect();
                 known.sort();
-                err(format!("unknown element \"{tname}\" (known: {})", known.join(", ")))
+                err(format!(
+                    "unknown element \"{tname}\" (known: {})",
+                    known.join(", ")
+                ))
             })?;
             let s = start + stagger * k as f64;
             let kind = step_kind(ctx, spec, f, target).map_err(&err)?;
@@ -1036,9 +1340,23 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
                 )));
             }
             if let (StepSpec::Count(_), Some(from)) = (spec, f.from) {
-                steps.push(Step { kind: StepKind::Set(Param::Value, from), target, start: s, dur: 0.0, ease: EaseSpec::Linear, source_index: i });
+                steps.push(Step {
+                    kind: StepKind::Set(Param::Value, from),
+                    target,
+                    start: s,
+                    dur: 0.0,
+                    ease: EaseSpec::Linear,
+                    source_index: i,
+                });
             }
-            steps.push(Step { kind, target, start: s, dur, ease: f.ease.unwrap_or_default(), source_index: i });
+            steps.push(Step {
+                kind,
+                target,
+                start: s,
+                dur,
+                ease: f.ease.unwrap_or_default(),
+                source_index: i,
+            });
             end = end.max(s + dur);
         }
         prev_start = start;
@@ -1079,7 +1397,9 @@ fn number(to: &Option<ToSpec>) -> Result<f64, String> {
 fn step_kind(ctx: &Ctx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -> Result<StepKind, String> {
     let el = &ctx.elements[target];
     let needs_text = || match el.kind {
-        Kind::Text(_) | Kind::DynamicText(_) | Kind::Shape { label: Some(_), .. } | Kind::Arrow { .. } => Ok(()),
+        Kind::Text(_) | Kind::DynamicText(_) | Kind::Shape { label: Some(_), .. } | Kind::Arrow { .. } => {
+            Ok(())
+        }
         _ => Err("Write needs a Text, or a Box/Circle with a label".to_string()),
     };
     Ok(match spec {
@@ -1110,7 +1430,10 @@ fn step_kind(ctx: &Ctx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -> R
         },
         StepSpec::Morph(_) => {
             let into = f.into.as_ref().ok_or("needs `into`: the element to morph into")?;
-            let other = *ctx.by_name.get(into).ok_or_else(|| format!("unknown element \"{into}\" in `into`"))?;
+            let other = *ctx
+                .by_name
+                .get(into)
+                .ok_or_else(|| format!("unknown element \"{into}\" in `into`"))?;
             if other == target {
                 return Err("an element cannot morph into itself".into());
             }
@@ -1120,8 +1443,14 @@ fn step_kind(ctx: &Ctx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -> R
             }
         }
         StepSpec::Follow(_) => {
-            let p = f.path.as_ref().ok_or("needs `path`: an Arrow, Line or Path to travel along")?;
-            let other = *ctx.by_name.get(p).ok_or_else(|| format!("unknown element \"{p}\" in `path`"))?;
+            let p = f
+                .path
+                .as_ref()
+                .ok_or("needs `path`: an Arrow, Line or Path to travel along")?;
+            let other = *ctx
+                .by_name
+                .get(p)
+                .ok_or_else(|| format!("unknown element \"{p}\" in `path`"))?;
             if other == target {
                 return Err("an element cannot follow itself".into());
             }

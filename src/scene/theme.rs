@@ -34,8 +34,19 @@ pub struct Theme {
 }
 
 /// Colours every theme must define, because widgets use them.
-pub const REQUIRED_COLORS: &[&str] =
-    &["background", "surface", "panel", "ink", "muted", "line", "primary", "accent", "good", "bad", "model"];
+pub const REQUIRED_COLORS: &[&str] = &[
+    "background",
+    "surface",
+    "panel",
+    "ink",
+    "muted",
+    "line",
+    "primary",
+    "accent",
+    "good",
+    "bad",
+    "model",
+];
 
 impl Theme {
     /// Loads and checks a theme file.
@@ -47,7 +58,9 @@ impl Theme {
 
     /// Parses theme source; `path` is only used in messages.
     pub fn parse(path: &Path, src: &str) -> Result<Theme, SceneError> {
-        let file: ThemeFile = super::ron_options().from_str(src).map_err(|e| super::ron_error(path, src, &e))?;
+        let file: ThemeFile = super::ron_options()
+            .from_str(src)
+            .map_err(|e| super::ron_error(path, src, &e))?;
         let mut colors = BTreeMap::new();
         for (name, hex) in &file.colors {
             let c = Color::from_hex(hex).map_err(|e| {
@@ -58,7 +71,10 @@ impl Theme {
         }
         for req in REQUIRED_COLORS {
             if !colors.contains_key(*req) {
-                return Err(SceneError::whole_file(path, format!("the theme must define the colour \"{req}\"")));
+                return Err(SceneError::whole_file(
+                    path,
+                    format!("the theme must define the colour \"{req}\""),
+                ));
             }
         }
         let sizes = [
@@ -70,7 +86,10 @@ impl Theme {
             file.radius,
         ];
         if sizes.iter().any(|s| !s.is_finite() || *s < 0.0 || *s > 1000.0) {
-            return Err(SceneError::whole_file(path, "theme sizes must be finite numbers between 0 and 1000"));
+            return Err(SceneError::whole_file(
+                path,
+                "theme sizes must be finite numbers between 0 and 1000",
+            ));
         }
         Ok(Theme {
             colors,
@@ -90,7 +109,10 @@ impl Theme {
         }
         self.colors.get(spec).copied().ok_or_else(|| {
             let names: Vec<&str> = self.colors.keys().map(|s| s.as_str()).collect();
-            format!("unknown colour \"{spec}\": use #rrggbb or one of the theme's: {}", names.join(", "))
+            format!(
+                "unknown colour \"{spec}\": use #rrggbb or one of the theme's: {}",
+                names.join(", ")
+            )
         })
     }
 
