@@ -246,6 +246,15 @@ pub fn render_scene(
     progress: &mut dyn Progress,
 ) -> Result<Report, RenderError> {
     let started = Instant::now();
+    // Validate the whole request before anything is written.
+    output_size(scene, job)?;
+    let still = job.still.unwrap_or(scene.still);
+    if !(0.0..=scene.duration).contains(&still) {
+        return Err(RenderError::Invalid(format!(
+            "--frame {still} is outside 0..={} s",
+            scene.duration
+        )));
+    }
     std::fs::create_dir_all(&job.out_dir).map_err(|source| RenderError::Io {
         path: job.out_dir.clone(),
         source,
@@ -259,14 +268,7 @@ pub fn render_scene(
         report.reused = reused;
     }
     if job.png {
-        let t = job.still.unwrap_or(scene.still);
-        if !(0.0..=scene.duration).contains(&t) {
-            return Err(RenderError::Invalid(format!(
-                "--frame {t} is outside 0..={} s",
-                scene.duration
-            )));
-        }
-        report.png = Some(render_png(ctx, renderer, scene, job, t)?);
+        report.png = Some(render_png(ctx, renderer, scene, job, still)?);
     }
     report.seconds = started.elapsed().as_secs_f64();
     progress.finish(&summary(&report));

@@ -177,6 +177,24 @@ pub fn list_items(src: &str, key: &str) -> Vec<usize> {
     out
 }
 
+/// Byte offsets of `name: "value"` declarations (any spacing), in order.
+pub fn find_name_decls(src: &str, value: &str) -> Vec<usize> {
+    let needle = format!("\"{value}\"");
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = src.get(from..).and_then(|s| s.find(&needle)) {
+        let at = from + i;
+        let before = src[..at].trim_end();
+        if let Some(b) = before.strip_suffix(':') {
+            if b.trim_end().ends_with("name") {
+                out.push(at);
+            }
+        }
+        from = at + needle.len();
+    }
+    out
+}
+
 /// Byte offset of the first occurrence of the quoted string `"value"` after `from`.
 pub fn find_quoted(src: &str, value: &str, from: usize) -> Option<usize> {
     let needle = format!("\"{value}\"");

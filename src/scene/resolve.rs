@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use glam::Vec2;
 
-use super::error::{find_quoted, list_items, SceneError};
+use super::error::{find_name_decls, list_items, SceneError};
 use super::format::*;
 use super::limits;
 use super::model::*;
@@ -43,7 +43,17 @@ impl Ctx<'_> {
     /// An error about the element called `name` (or the `index`th top-level one).
     fn element_err(&self, name: Option<&str>, message: impl Into<String>) -> SceneError {
         let off = name
-            .and_then(|n| find_quoted(self.src, n, 0))
+            .and_then(|n| {
+                // The declaration of this element: the last one seen so far
+                // (for a duplicate, the second).
+                let decls = find_name_decls(self.src, n);
+                let seen = self
+                    .elements
+                    .iter()
+                    .filter(|e| e.name.as_deref() == Some(n))
+                    .count();
+                decls.get(seen.saturating_sub(1)).or(decls.last()).copied()
+            })
             .or_else(|| self.element_offsets.get(self.top_level).copied());
         match off {
             Some(o) => SceneError::at_offset(self.path, self.src, o, message),
@@ -324,7 +334,11 @@ fn add_element(
             ));
         }
         if ctx.by_name.contains_key(n) {
-            return Err(ctx.element_err(name, format!("duplicate name \"{n}\"")));
+            let msg = format!("duplicate name \"{n}\": each element needs its own name");
+            return Err(match find_name_decls(ctx.src, n).get(1) {
+                Some(&o) => SceneError::at_offset(ctx.path, ctx.src, o, msg),
+                None => ctx.element_err(name, msg),
+            });
         }
     }
     let opacity = common.opacity.unwrap_or(1.0);

@@ -1,0 +1,364 @@
+//! End-to-end tests of the `anim` binary on a throwaway project (a temp
+//! folder with a scene and a link to the real assets/): outputs, MP4
+//! properties through ffprobe, atomic outputs under signals, and the exit
+//! codes of environment faults.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A temp project with `scenes/<name>.ron` files and the repo's assets.
+struct Project {
+    dir: PathBuf,
+}
+
+impl Project {
+    fn new(tag: &str, scenes: &[(&str, &str)]) -> Project {
+        let dir = std::env::temp_dir().join(format!("anim-cli-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("scenes")).unwrap();
+        std::os::unix::fs::symlink(repo().join("assets"), dir.join("assets")).unwrap();
+        for (name, src) in scenes {
+            std::fs::write(dir.join("scenes").join(format!("{name}.ron")), src).unwrap();
+        }
+        Project { dir }
+    }
+    fn anim(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_anim"));
+        c.current_dir(&self.dir);
+        c
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        self.anim().args(args).output().unwrap()
+    }
+    fn renders(&self) -> PathBuf {
+        self.dir.join("renders")
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn mini() -> String {
+    std::fs::read_to_string(repo().join("tests/fixtures/mini.ron")).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ffprobe(path: &Path, entries: &str) -> String {
+    let o = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-count_frames",
+            "-show_entries",
+            entries,
+        ])
+        .args(["-of", "default=noprint_wrappers=1"])
+        .arg(path)
+        .output()
+        .expect("ffprobe (Debian package ffmpeg) is installed by scripts/install-deps.sh");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn field<'a>(probe: &'a str, key: &str) -> &'a str {
+    probe
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}=")))
+        .unwrap_or("")
+}
+
+#[test]
+fn renders_png_and_a_web_ready_mp4() {
+    let p = Project::new("render", &[("01-mini-demo", &mini())]);
+    // Short name: "mini" matches 01-mini-demo.
+    let o = p.run(&["render", "--scene", "mini", "--quiet"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let png = p.renders().join("01-mini-demo.png");
+    let img = anim::image::RgbaImage::load_png(&png).unwrap();
+    assert_eq!((img.width, img.height), (320, 180));
+    // The final frame: box "a" filled with primary_soft (#dce8f5) at its centre-left.
+    assert_eq!(img.pixel(30, 60), [0xdc, 0xe8, 0xf5, 255]);
+
+    let mp4 = p.renders().join("01-mini-demo.mp4");
+    let probe = ffprobe(
+        &mp4,
+        "stream=codec_name,profile,pix_fmt,width,height,r_frame_rate,nb_read_frames,color_space,color_transfer,color_primaries,color_range:format=duration",
+    );
+    assert_eq!(field(&probe, "codec_name"), "h264", "{probe}");
+    assert_eq!(field(&probe, "profile"), "High");
+    assert_eq!(field(&probe, "pix_fmt"), "yuv420p");
+    assert_eq!((field(&probe, "width"), field(&probe, "height")), ("320", "180"));
+    assert_eq!(field(&probe, "r_frame_rate"), "30/1");
+    assert_eq!(field(&probe, "nb_read_frames"), "60", "duration 2 s × 30 fps");
+    for k in ["color_space", "color_transfer", "color_primaries"] {
+        assert_eq!(field(&probe, k), "bt709", "{k}");
+    }
+    assert_eq!(field(&probe, "color_range"), "tv");
+    let dur: f64 = field(&probe, "duration").parse().unwrap();
+    assert!((dur - 2.0).abs() < 0.05, "{dur}");
+    // faststart: the moov box comes before mdat.
+    let bytes = std::fs::read(&mp4).unwrap();
+    let pos = |tag: &[u8]| bytes.windows(4).position(|w| w == tag).unwrap();
+    assert!(pos(b"moov") < pos(b"mdat"));
+    // No temporary files remain.
+    let leftovers: Vec<_> = std::fs::read_dir(p.renders())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn scale_frame_and_size_options() {
+    let p = Project::new("opts", &[("mini", &mini())]);
+    let o = p.run(&["render", "--scene", "mini", "--png-only", "--scale", "2", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let img = anim::image::RgbaImage::load_png(&p.renders().join("mini@2x.png")).unwrap();
+    assert_eq!((img.width, img.height), (640, 360));
+    let o = p.run(&[
+        "render",
+        "--scene",
+        "mini",
+        "--png-only",
+        "--frame",
+        "0",
+        "--size",
+        "160x90",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let img = anim::image::RgbaImage::load_png(&p.renders().join("mini.png")).unwrap();
+    assert_eq!((img.width, img.height), (160, 90));
+    // At t = 0 nothing has faded in: the background colour everywhere near box a.
+    assert_eq!(img.pixel(15, 30), [0xfb, 0xfa, 0xf7, 255]);
+    let o = p.run(&[
+        "render",
+        "--scene",
+        "mini",
+        "--video-only",
+        "--frames",
+        "0..10",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let probe = ffprobe(&p.renders().join("mini.mp4"), "stream=nb_read_frames");
+    assert_eq!(field(&probe, "nb_read_frames"), "10");
+}
+
+#[test]
+fn renders_are_deterministic() {
+    let p = Project::new("det", &[("mini", &mini())]);
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let o = p.run(&["render", "--scene", "mini", "-q"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let png = std::fs::read(p.renders().join("mini.png")).unwrap();
+        let frames = Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(p.renders().join("mini.mp4"))
+            .args(["-f", "framemd5", "-"])
+            .output()
+            .unwrap()
+            .stdout;
+        runs.push((png, frames));
+    }
+    assert!(runs[0].0 == runs[1].0, "PNG bytes differ between two renders");
+    assert!(
+        runs[0].1 == runs[1].1,
+        "decoded video frames differ between two renders"
+    );
+    assert!(runs[0].1.len() > 100);
+}
+
+#[test]
+fn bad_requests_exit_2_without_touching_renders() {
+    let odd = mini().replace("size: (320, 180)", "size: (321, 181)");
+    let p = Project::new("bad", &[("mini", &mini()), ("odd", &odd)]);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["render", "--scene", "nope"],
+            "unknown scene \"nope\"; the scenes are: mini, odd",
+        ),
+        (
+            &["render", "--scene", "odd", "--video-only"],
+            "321x181 is not even",
+        ),
+        (
+            &["render", "--scene", "mini", "--size", "100x100"],
+            "changes the aspect ratio",
+        ),
+        (&["render", "--scene", "mini", "--frame", "9"], "outside 0..=2"),
+        (
+            &["render", "--scene", "mini", "--frames", "0..999"],
+            "outside the scene's 0..60 frames",
+        ),
+        (
+            &["render", "--scene", "mini", "--scale", "100"],
+            "outside 1..=8192",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = p.run(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: expected {want:?} in {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    // Nothing was written (the folder may exist, but holds no output).
+    let files: Vec<_> = std::fs::read_dir(p.renders())
+        .map(|d| d.flatten().collect())
+        .unwrap_or_default();
+    assert!(files.is_empty(), "{files:?}");
+}
+
+#[test]
+fn environment_faults_are_clear_errors() {
+    let p = Project::new("env", &[("mini", &mini())]);
+    // No Vulkan driver: point the loader at an empty ICD list.
+    let o = p
+        .anim()
+        .args(["render", "--scene", "mini", "--backend", "vulkan", "-q"])
+        .env("VK_ICD_FILENAMES", "/nonexistent.json")
+        .env("VK_DRIVER_FILES", "/nonexistent.json")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no graphics adapter") && stderr(&o).contains("mesa-vulkan-drivers"),
+        "{}",
+        stderr(&o)
+    );
+    // An output folder that cannot be created.
+    let o = p.run(&[
+        "render",
+        "--scene",
+        "mini",
+        "--png-only",
+        "--out",
+        "/proc/anim-out",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("/proc/anim-out"), "{}", stderr(&o));
+    // A bad ANIM_BACKEND value.
+    let o = p
+        .anim()
+        .args(["render", "--scene", "mini"])
+        .env("ANIM_BACKEND", "metal")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("ANIM_BACKEND"));
+    // Not inside a project.
+    let o = Command::new(env!("CARGO_BIN_EXE_anim"))
+        .arg("list")
+        .current_dir("/")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not inside an anim project"));
+}
+
+/// Starts a long render, sends `signal` once frames are flowing, and
+/// returns the exit status.
+fn interrupt(p: &Project, signal: &str) -> Option<i32> {
+    let mut child = p
+        .anim()
+        .args(["render", "--scene", "long", "--quiet"])
+        .spawn()
+        .unwrap();
+    // Wait until the temporary video exists: the encoder is running.
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(30) {
+        let tmp = std::fs::read_dir(p.renders())
+            .map(|d| {
+                d.flatten()
+                    .any(|e| e.file_name().to_string_lossy().contains(".anim-tmp-"))
+            })
+            .unwrap_or(false);
+        if tmp {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap().code()
+}
+
+#[test]
+fn signals_leave_earlier_outputs_intact() {
+    let long = mini()
+        .replace("duration: 2.0", "duration: 60.0")
+        .replace("size: (320, 180)", "size: (960, 540)");
+    let p = Project::new("sig", &[("long", &long)]);
+    // A good earlier render of a short range.
+    let o = p.run(&["render", "--scene", "long", "--frames", "0..5", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mp4 = p.renders().join("long.mp4");
+    let png = p.renders().join("long.png");
+    let before = (std::fs::read(&mp4).unwrap(), std::fs::read(&png).unwrap());
+    let temp_files = || -> Vec<String> {
+        std::fs::read_dir(p.renders())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".anim-tmp-"))
+            .collect()
+    };
+
+    assert_eq!(interrupt(&p, "-INT"), Some(130));
+    assert_eq!(
+        (std::fs::read(&mp4).unwrap(), std::fs::read(&png).unwrap()),
+        before
+    );
+    assert!(temp_files().is_empty(), "{:?}", temp_files());
+
+    assert_eq!(interrupt(&p, "-TERM"), Some(143));
+    assert_eq!(
+        (std::fs::read(&mp4).unwrap(), std::fs::read(&png).unwrap()),
+        before
+    );
+    assert!(temp_files().is_empty(), "{:?}", temp_files());
+
+    // SIGKILL leaves a temporary file behind, never a damaged output...
+    assert_eq!(interrupt(&p, "-KILL"), None);
+    assert_eq!(
+        (std::fs::read(&mp4).unwrap(), std::fs::read(&png).unwrap()),
+        before
+    );
+    assert_eq!(temp_files().len(), 1);
+    // ...and the next run cleans it up.
+    let o = p.run(&["render", "--scene", "long", "--png-only", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(temp_files().is_empty(), "{:?}", temp_files());
+}
+
+#[test]
+fn list_shows_every_scene() {
+    let p = Project::new("list", &[("01-mini-demo", &mini())]);
+    let o = p.run(&["list"]);
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("01-mini-demo") && out.contains("2.0s") && out.contains("320x180"),
+        "{out}"
+    );
+}
