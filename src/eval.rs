@@ -55,8 +55,8 @@ fn initial_params(el: &Element) -> HashMap<Param, f64> {
         Kind::LineChart(c) => {
             p.insert(Param::Progress, c.progress);
         }
-        Kind::Tokens { .. } => {
-            p.insert(Param::Progress, 1.0);
+        Kind::Tokens { progress, .. } => {
+            p.insert(Param::Progress, *progress);
         }
         Kind::DynamicText(t) => {
             p.insert(Param::Value, t.value);
@@ -427,7 +427,9 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
                 }
             }
         }
-        Kind::Tokens { chips, fill, stroke } => {
+        Kind::Tokens {
+            chips, fill, stroke, ..
+        } => {
             let progress = s.params.get(&Param::Progress).copied().unwrap_or(1.0) as f32;
             let shown = progress * chips.len() as f32;
             for (i, chip) in chips.iter().enumerate() {
@@ -670,15 +672,9 @@ pub fn fill_template(
             }
             "argmax" => {
                 let d = need()?;
-                let b = t.bind.ok_or("{argmax} needs bind")?;
-                match &elements[b].kind {
-                    Kind::Distribution(w) => w
-                        .labels
-                        .get(d.argmax)
-                        .map(|l| l.glyphs.len().to_string())
-                        .map(|_| String::new())
-                        .unwrap_or_default(),
-                    _ => String::new(),
+                match t.bind.map(|b| &elements[b].kind) {
+                    Some(Kind::Distribution(w)) => w.tokens.get(d.argmax).cloned().unwrap_or_default(),
+                    _ => return Err("{argmax} needs bind to a Distribution".into()),
                 }
             }
             other => return Err(format!("unknown placeholder {{{other}}}")),

@@ -16,7 +16,9 @@ fn scene(elements: &str, timeline: &str, duration: f64) -> Scene {
     let src = format!(
         "(\n size: (800, 450),\n fps: 10,\n duration: {duration},\n elements: [\n{elements}\n ],\n timeline: [\n{timeline}\n ],\n)"
     );
-    loader().parse(Path::new("inline.ron"), &src).unwrap_or_else(|e| panic!("{e}"))
+    loader()
+        .parse(Path::new("inline.ron"), &src)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 const TWO_BOXES: &str = r#"Box(name: "a", at: (200, 150), size: (200, 80)),
@@ -53,13 +55,21 @@ fn steps_follow_each_other_unless_told_otherwise() {
     ];
     assert_eq!(got.len(), want.len(), "{got:?}");
     for ((gn, gs, gd), (wn, ws, wd)) in got.iter().zip(want) {
-        assert_eq!((gn.as_str(), (gs * 1000.0).round(), *gd), (wn, (ws * 1000.0).round(), wd), "{got:?}");
+        assert_eq!(
+            (gn.as_str(), (gs * 1000.0).round(), *gd),
+            (wn, (ws * 1000.0).round(), wd),
+            "{got:?}"
+        );
     }
 }
 
 #[test]
 fn entrances_hide_until_they_start_and_boundaries_are_exact() {
-    let s = scene(TWO_BOXES, r#"FadeIn(target: "a", at: 1.0, dur: 2.0, ease: Linear),"#, 4.0);
+    let s = scene(
+        TWO_BOXES,
+        r#"FadeIn(target: "a", at: 1.0, dur: 2.0, ease: Linear),"#,
+        4.0,
+    );
     let a = s.by_name["a"];
     assert_eq!(element_state(&s, a, 0.0).opacity, 0.0);
     assert_eq!(element_state(&s, a, 0.999).opacity, 0.0);
@@ -123,7 +133,9 @@ fn counters_and_write_reveal_progressively() {
     assert_eq!(v(1.0), 10.0);
     assert_eq!(v(1.5), 15.0);
     assert_eq!(v(3.0), 20.0);
-    let Kind::DynamicText(t) = &s.elements[n].kind else { panic!() };
+    let Kind::DynamicText(t) = &s.elements[n].kind else {
+        panic!()
+    };
     assert_eq!(fill_template(t, &s.elements, None, 15.4).unwrap(), "passo 15");
     // Write: glyphs appear one by one ("ação" has 4).
     let w = s.by_name["w"];
@@ -145,14 +157,21 @@ fn distribution_numbers_are_computed_from_logits() {
         3.0,
     );
     let d = s.by_name["d"];
-    let Kind::Distribution(dist) = &s.elements[d].kind else { panic!() };
+    let Kind::Distribution(dist) = &s.elements[d].kind else {
+        panic!()
+    };
     let v0 = anim::eval::dist_values(dist, &element_state(&s, d, 0.0).params).unwrap();
     // softmax([2, 1, 0.1]) = [0.659001, 0.242433, 0.098566]
     assert!((v0.raw[1] - 0.242433).abs() < 1e-6);
     // −ln 0.242433 = −(ln 0.25 + ln 0.969732) = 1.386294 + 0.030735 = 1.417029
     assert!((v0.loss.unwrap() - 1.417029).abs() < 1e-5);
-    let Kind::DynamicText(t) = &s.elements[s.by_name["l"]].kind else { panic!() };
-    assert_eq!(fill_template(t, &s.elements, Some(&v0), 0.0).unwrap(), "p = 0,242 L = 1,417");
+    let Kind::DynamicText(t) = &s.elements[s.by_name["l"]].kind else {
+        panic!()
+    };
+    assert_eq!(
+        fill_template(t, &s.elements, Some(&v0), 0.0).unwrap(),
+        "p = 0,242 L = 1,417"
+    );
     // After training: logits [0, 3, 0] → p(b) = e³/(e³+2) = 0.909443, L = 0.094923.
     let v1 = anim::eval::dist_values(dist, &element_state(&s, d, 2.0).params).unwrap();
     assert!((v1.p_target.unwrap() - 0.909443).abs() < 1e-6);
@@ -160,7 +179,12 @@ fn distribution_numbers_are_computed_from_logits() {
     assert!(v1.loss < v0.loss);
     // At T = 2: softmax([0, 1.5, 0]) → p(b) = e^1.5/(e^1.5+2) = 4.481689/6.481689 = 0.691438.
     let v2 = anim::eval::dist_values(dist, &element_state(&s, d, 3.0).params).unwrap();
-    assert!((v2.p_target.unwrap() - 0.691438).abs() < 1e-6, "{:?} at T = {}", v2.p_target, v2.temperature);
+    assert!(
+        (v2.p_target.unwrap() - 0.691438).abs() < 1e-6,
+        "{:?} at T = {}",
+        v2.p_target,
+        v2.temperature
+    );
 }
 
 #[test]
@@ -173,7 +197,9 @@ fn top_k_and_top_p_masks_and_renormalise() {
     );
     let values = |n: &str| {
         let e = s.by_name[n];
-        let Kind::Distribution(d) = &s.elements[e].kind else { panic!() };
+        let Kind::Distribution(d) = &s.elements[e].kind else {
+            panic!()
+        };
         anim::eval::dist_values(d, &element_state(&s, e, 0.0).params).unwrap()
     };
     // softmax([3,2,1,0]) = [0.643914, 0.236883, 0.087144, 0.032059]
@@ -212,6 +238,9 @@ fn the_chapter_scenes_load_and_evaluate() {
         // Figures build up: the final frame holds the most.
         assert!(counts[20] > 0 && counts[20] >= counts[10], "{name}: {counts:?}");
         assert!(s.steps.iter().all(|st| st.start + st.dur <= s.duration + 1e-9));
-        assert!(s.steps.iter().any(|st| matches!(st.kind, StepKind::FadeIn | StepKind::DrawOn | StepKind::Write)));
+        assert!(s
+            .steps
+            .iter()
+            .any(|st| matches!(st.kind, StepKind::FadeIn | StepKind::DrawOn | StepKind::Write)));
     }
 }

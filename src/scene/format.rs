@@ -97,6 +97,9 @@ spec!(
         label_weight: Option<WeightSpec>,
         /// A second, smaller line under the label.
         caption: Option<String>,
+        /// A dashed outline.
+        #[serde(default)]
+        dashed: bool,
     }
 );
 

@@ -124,6 +124,8 @@ pub enum Kind {
         chips: Vec<Chip>,
         fill: Color,
         stroke: Color,
+        /// Fraction of chips shown at rest: 0 when the strip's first step is a `Reveal`.
+        progress: f64,
     },
     Bars(Bars),
     LineChart(LineChart),
@@ -163,6 +165,7 @@ pub struct LineChart {
 #[derive(Clone, Debug)]
 pub struct Distribution {
     pub rect: Rect,
+    pub tokens: Vec<String>,
     pub labels: Vec<TextBlock>,
     pub logits: Vec<f64>,
     pub trained_logits: Option<Vec<f64>>,
@@ -184,6 +187,31 @@ pub struct LossCurve {
     pub y_max: f64,
     pub color: Color,
     pub ticks: Vec<TextBlock>,
+}
+
+impl Kind {
+    /// Every static text block the element draws (labels, ticks, titles).
+    pub fn text_blocks(&self) -> Vec<&TextBlock> {
+        match self {
+            Kind::Shape { label, .. } | Kind::Arrow { label, .. } => label.iter().collect(),
+            Kind::Text(b) => vec![b],
+            Kind::DynamicText(_) | Kind::Group => Vec::new(),
+            Kind::Tokens { chips, .. } => chips
+                .iter()
+                .flat_map(|c| std::iter::once(&c.text).chain(&c.id))
+                .collect(),
+            Kind::Bars(b) => b.labels.iter().chain(&b.title).collect(),
+            Kind::LineChart(c) => c
+                .ticks
+                .iter()
+                .chain(&c.axis_labels)
+                .chain(c.markers.iter().map(|(_, t)| t))
+                .chain(c.series.iter().filter_map(|s| s.label.as_ref()))
+                .collect(),
+            Kind::Distribution(d) => d.labels.iter().chain(&d.title).collect(),
+            Kind::LossCurve(c) => c.ticks.iter().collect(),
+        }
+    }
 }
 
 /// A widget parameter that `Set` animates.

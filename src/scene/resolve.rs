@@ -73,6 +73,19 @@ impl Ctx<'_> {
         self.theme.color(s).map_err(|e| self.element_err(name, e))
     }
 
+    /// A fill or stroke colour with a default; `"none"` paints nothing.
+    fn paint(
+        &self,
+        name: Option<&str>,
+        spec: Option<&String>,
+        default: &str,
+    ) -> Result<Option<Color>, SceneError> {
+        match spec.map(|s| s.as_str()) {
+            Some("none") => Ok(None),
+            _ => self.color(name, spec, default).map(Some),
+        }
+    }
+
     fn opt_color(&self, name: Option<&str>, spec: Option<&String>) -> Result<Option<Color>, SceneError> {
         spec.map(|s| self.theme.color(s).map_err(|e| self.element_err(name, e)))
             .transpose()
@@ -248,6 +261,7 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
         add_element(&mut ctx, spec, None, Vec2::ZERO, 0)?;
     }
     resolve_arrows(&mut ctx)?;
+    check_inside_canvas(&ctx, w as f32, h as f32)?;
     if file.timeline.len() > limits::MAX_STEPS {
         return Err(whole(format!(
             "{} timeline steps; the limit is {}",
@@ -260,11 +274,17 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
     for (i, s) in steps.iter().enumerate() {
         steps_of[s.target].push(i);
     }
-    // An element whose first step is an entrance starts hidden.
+    // An element whose first step is an entrance starts hidden; a token
+    // strip whose first step is a Reveal starts with no chip shown.
     for (e, idx) in steps_of.iter().enumerate() {
         if let Some(&first) = idx.first() {
             if steps[first].kind.is_entrance() {
                 ctx.elements[e].hidden = true;
+            }
+            if let (StepKind::Set(Param::Progress, _), Kind::Tokens { progress, .. }) =
+                (&steps[first].kind, &mut ctx.elements[e].kind)
+            {
+                *progress = 0.0;
             }
         }
     }
@@ -373,8 +393,8 @@ fn add_element(
             );
             let rect = Rect::from_center(offset + v(s.at), size);
             let radius = s.radius.unwrap_or(theme.radius);
-            let fill = Some(ctx.color(name, s.fill.as_ref(), "surface")?);
-            let stroke = Some(ctx.color(name, s.stroke.as_ref(), "ink")?);
+            let fill = ctx.paint(name, s.fill.as_ref(), "surface")?;
+            let stroke = ctx.paint(name, s.stroke.as_ref(), "ink")?;
             let label_color = ctx.color(name, s.label_color.as_ref(), "ink")?;
             let label = match &s.label {
                 Some(text) => {
@@ -417,7 +437,7 @@ fn add_element(
                 fill,
                 stroke,
                 stroke_width: s.stroke_width.unwrap_or(theme.stroke_width),
-                dashed: false,
+                dashed: s.dashed,
                 label,
             };
         }
@@ -608,12 +628,7 @@ fn add_element(
                     Some(ids) => Some(ctx.text(
                         name,
                         &ids[i].to_string(),
-                        ctx.style(
-                            theme.small_size * 0.9,
-                            Weight::Regular,
-                            Family::Mono,
-                            Align::Center,
-                        ),
+                        ctx.style(theme.small_size, Weight::Regular, Family::Mono, Align::Center),
                         Vec2::new(rect.center().x, rect.max.y + theme.small_size),
                         theme.named("muted"),
                     )?),
@@ -625,6 +640,7 @@ fn add_element(
             el.origin = center;
             el.bounds = Rect::from_center(center, Vec2::new(total, h));
             el.kind = Kind::Tokens {
+                progress: 1.0,
                 chips,
                 fill: ctx.color(name, s.fill.as_ref(), "primary_soft")?,
                 stroke: ctx.color(name, s.stroke.as_ref(), "primary")?,
@@ -719,6 +735,7 @@ fn add_element(
             el.bounds = rect;
             el.kind = Kind::Distribution(Distribution {
                 rect,
+                tokens: s.tokens.clone(),
                 labels,
                 logits: s.logits.clone(),
                 trained_logits: s.trained_logits.clone(),
@@ -823,6 +840,26 @@ impl ArrowSpec {
     }
 }
 
+/// Text that would be cut off by the frame's edge is an error: the figure
+/// must stand alone, every label legible.
+fn check_inside_canvas(ctx: &Ctx<'_>, w: f32, h: f32) -> Result<(), SceneError> {
+    for el in &ctx.elements {
+        for b in el.kind.text_blocks() {
+            let r = b.bounds;
+            if r.min.x < -0.5 || r.min.y < -0.5 || r.max.x > w + 0.5 || r.max.y > h + 0.5 {
+                return Err(ctx.element_err(
+                    el.name.as_deref(),
+                    format!(
+                        "a text of this element spans x {:.0}..{:.0}, y {:.0}..{:.0}: outside the {w}x{h} frame",
+                        r.min.x, r.max.x, r.min.y, r.max.y
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn check_fits(ctx: &Ctx<'_>, name: Option<&str>, block: &TextBlock, rect: Rect) -> Result<(), SceneError> {
     let (bw, rw) = (block.bounds.size().x, rect.size().x - 2.0 * LABEL_PADDING);
     let (bh, rh) = (block.bounds.size().y, rect.size().y);
@@ -893,7 +930,7 @@ fn widget_title(
                 name,
                 t,
                 style,
-                Vec2::new(rect.center().x, rect.min.y - 40.0),
+                Vec2::new(rect.center().x, rect.min.y - 62.0),
                 ctx.theme.named("ink"),
             )
         })
@@ -966,18 +1003,8 @@ fn resolve_chart(
         return Err(ctx.element_err(name, "x_range and y_range must be increasing"));
     }
     let theme = &ctx.theme;
-    let tick_style = ctx.style(
-        theme.small_size * 0.9,
-        Weight::Regular,
-        Family::Sans,
-        Align::Center,
-    );
-    let right_style = ctx.style(
-        theme.small_size * 0.9,
-        Weight::Regular,
-        Family::Sans,
-        Align::Right,
-    );
+    let tick_style = ctx.style(theme.small_size, Weight::Regular, Family::Sans, Align::Center);
+    let right_style = ctx.style(theme.small_size, Weight::Regular, Family::Sans, Align::Right);
     let muted = theme.named("muted");
     let x_ticks = s.x_ticks.clone().unwrap_or_default();
     let y_ticks = s.y_ticks.clone().unwrap_or_default();
@@ -1024,12 +1051,7 @@ fn resolve_chart(
     for (sp, se) in s.series.iter().zip(series.iter_mut()) {
         if let Some(l) = &sp.label {
             let last = se.points.last().copied().unwrap_or((0.0, 0.0));
-            let style = ctx.style(
-                theme.small_size * 0.9,
-                Weight::SemiBold,
-                Family::Sans,
-                Align::Left,
-            );
+            let style = ctx.style(theme.small_size, Weight::SemiBold, Family::Sans, Align::Left);
             se.label = Some(ctx.text(
                 name,
                 l,
@@ -1042,12 +1064,7 @@ fn resolve_chart(
     let marker_color = ctx.color(name, s.marker_color.as_ref(), "good")?;
     let mut markers = Vec::new();
     for (x, l) in s.markers.clone().unwrap_or_default() {
-        let style = ctx.style(
-            theme.small_size * 0.8,
-            Weight::Medium,
-            Family::Mono,
-            Align::Center,
-        );
+        let style = ctx.style(theme.small_size, Weight::Medium, Family::Mono, Align::Center);
         markers.push((
             x,
             ctx.text(

@@ -1,0 +1,78 @@
+//! Reference images of whole scenes: text with accents, every widget,
+//! mid-animation frames, and the final frame of each chapter figure.
+//! Tolerance: tests/common (DEFAULT_TOLERANCE, set on lavapipe).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use anim::eval::evaluate;
+use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
+use anim::image::RgbaImage;
+use anim::scene::Loader;
+use common::{check_reference, DEFAULT_TOLERANCE};
+
+fn render(file: &str, times: &[f64], scale: f32) -> Vec<RgbaImage> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let scene = Loader::new(&root)
+        .unwrap()
+        .load(&root.join(file))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ctx = GpuContext::new(BackendChoice::Auto).unwrap();
+    let mut r = Renderer::new(&ctx, RenderOptions::default());
+    let (w, h) = (
+        (scene.width as f32 * scale) as u32,
+        (scene.height as f32 * scale) as u32,
+    );
+    times
+        .iter()
+        .map(|t| anim::render::draw(&ctx, &mut r, &evaluate(&scene, *t), w, h).unwrap())
+        .collect()
+}
+
+#[test]
+fn widgets_and_text() {
+    let frames = render("tests/fixtures/widgets.ron", &[0.5, 1.5, 4.0], 1.0);
+    check_reference("widgets_t0.5", &frames[0], DEFAULT_TOLERANCE);
+    check_reference("widgets_t1.5", &frames[1], DEFAULT_TOLERANCE);
+    check_reference("widgets_final", &frames[2], DEFAULT_TOLERANCE);
+    // Half-way through Write, the right end of the title is still background.
+    let inked = |img: &RgbaImage| {
+        (600..720)
+            .flat_map(|x| (25..55).map(move |y| (x, y)))
+            .filter(|&(x, y)| img.pixel(x, y)[0] < 128)
+            .count()
+    };
+    assert_eq!(inked(&frames[0]), 0);
+    assert!(inked(&frames[2]) > 100);
+}
+
+#[test]
+fn line_chart_grows() {
+    let frames = render("tests/fixtures/chart.ron", &[1.0, 2.0], 1.0);
+    check_reference("chart_half", &frames[0], DEFAULT_TOLERANCE);
+    check_reference("chart_full", &frames[1], DEFAULT_TOLERANCE);
+}
+
+/// The final frame of each chapter figure, at a quarter of 1920×1080.
+#[test]
+fn chapter_figures_final_frames() {
+    for name in [
+        "01-pipeline-treinamento",
+        "02-cross-entropy",
+        "03-loop-treinamento",
+        "04-decoding-strategies",
+        "05-checkpoints",
+    ] {
+        let file = format!("scenes/{name}.ron");
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let scene = Loader::new(&root)
+            .unwrap()
+            .load(&root.join(&file))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let img = render(&file, &[scene.still], 0.25).pop().unwrap();
+        assert_eq!((img.width, img.height), (480, 270));
+        check_reference(&format!("figure_{name}"), &img, DEFAULT_TOLERANCE);
+    }
+}
