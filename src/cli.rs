@@ -41,6 +41,8 @@ pub enum Command {
     Render(RenderArgs),
     /// List the scenes with their duration, frame rate and size.
     List,
+    /// Open a live window that plays the scene and reloads it when its file changes.
+    Preview(PreviewArgs),
     /// Validate scene files without rendering (all scenes when no file is given).
     Check {
         /// Scene files or names.
@@ -97,6 +99,39 @@ fn parse_samples(s: &str) -> Result<u32, String> {
         "4" => Ok(4),
         _ => Err("lavapipe and most GPUs support 1 or 4 samples".into()),
     }
+}
+
+const PREVIEW_KEYS: &str = "\
+Keys:
+  space        play / pause
+  ← / →        one frame back / forward (Shift: one second)
+  Home / End   first / last frame
+  1 … 5        jump to the chapter's scenes 01 … 05
+  L            loop on / off
+  [ / ]        half / double speed
+  R            reload now
+  H            show / hide the overlay (time, frame, scene, fps)
+  Esc / Q      quit
+
+The scene file, the theme, assets and shaders are watched: a change reloads
+within half a second at the same time; a broken file keeps the last good
+frame and shows the error.";
+
+#[derive(Args, Debug)]
+#[command(after_help = PREVIEW_KEYS)]
+pub struct PreviewArgs {
+    /// The scene: file name (03-loop-treinamento) or short name (loop).
+    #[arg(long)]
+    pub scene: String,
+    /// Start at this time in seconds.
+    #[arg(long, default_value_t = 0.0, value_name = "SECONDS")]
+    pub start: f64,
+    /// Start paused.
+    #[arg(long)]
+    pub paused: bool,
+    /// Initial window size WxH (default: half the scene's size).
+    #[arg(long, value_name = "WxH")]
+    pub window: Option<String>,
 }
 
 /// Parses `WxH`.

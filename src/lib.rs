@@ -19,6 +19,7 @@ pub mod geom;
 pub mod gpu;
 pub mod image;
 pub mod output;
+pub mod preview;
 pub mod prob;
 pub mod render;
 pub mod scene;

@@ -77,6 +77,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::List => list(&root),
         Command::Check { files } => check(&root, files),
         Command::Render(args) => render(&cli, &root, args),
+        Command::Preview(args) => preview(&cli, &root, args),
     }
 }
 
@@ -280,6 +281,34 @@ impl Progress for Bar {
             eprintln!("{summary}");
         }
     }
+}
+
+fn preview(cli: &Cli, root: &Path, args: &anim::cli::PreviewArgs) -> Result<(), Failure> {
+    let path = find_scene(root, &args.scene)?;
+    let backend = match cli.backend {
+        Some(b) => b,
+        None => BackendChoice::from_env()
+            .map_err(Failure::input)?
+            .unwrap_or_default(),
+    };
+    let options = anim::preview::PreviewOptions {
+        root: root.to_path_buf(),
+        scene: path,
+        start: args.start,
+        paused: args.paused,
+        window: args
+            .window
+            .as_deref()
+            .map(parse_size)
+            .transpose()
+            .map_err(Failure::input)?,
+        backend,
+        verbose: cli.verbose,
+    };
+    anim::preview::run(options).map_err(|e| match e {
+        anim::preview::PreviewError::Scene(e) => Failure::input(e),
+        other => Failure::env(other),
+    })
 }
 
 fn install_signal_handlers() -> Result<StopFlag, Failure> {
