@@ -234,6 +234,22 @@ impl Painter<'_> {
             self.text(&block, color, 1.0);
         }
     }
+    /// Text over a `halo` outline, legible over lines drawn behind it.
+    fn text_with_halo(
+        &mut self,
+        text: &str,
+        style: &crate::text::TextStyle,
+        at: Vec2,
+        color: Color,
+        halo: Color,
+    ) {
+        if let Ok(block) = crate::scene::resolve_layout(self.scene, text, style, at, color) {
+            for g in &block.glyphs {
+                self.stroke(&g.path, halo.with_opacity(color.a), 5.0);
+            }
+            self.text(&block, color, 1.0);
+        }
+    }
 }
 
 /// Dashes an open or closed path: `on` drawn, `off` skipped, along its length.
@@ -508,12 +524,20 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
                     .collect();
                 let labels: Vec<Option<String>> =
                     heights.iter().map(|h| Some(format_number(*h, 0, true))).collect();
-                let max = 1.0f64.min(heights.iter().cloned().fold(0.0, f64::max).max(0.5) * 1.1);
+                // Bars share one probability axis with the cumulative line when
+                // it is drawn; otherwise the tallest bar sets the scale.
+                let max = if d.cumulative {
+                    1.0
+                } else {
+                    1.0f64.min(heights.iter().cloned().fold(0.0, f64::max).max(0.5) * 1.1)
+                };
                 let scaled: Vec<f64> = heights.iter().map(|h| h / max).collect();
-                draw_bars(p, theme, d.rect, &scaled, &colors, &alphas, &labels, &d.labels);
+                // The running sum goes behind the bars, whose value labels
+                // carry a halo so the line never hides a number.
                 if d.cumulative {
                     draw_cumulative(p, theme, d, &v, s);
                 }
+                draw_bars(p, theme, d.rect, &scaled, &colors, &alphas, &labels, &d.labels);
             }
             if let Some(t) = &d.title {
                 p.text(t, t.color, 1.0);
@@ -721,11 +745,12 @@ fn draw_bars(
             );
         }
         if let Some(text) = &value_labels[i] {
-            p.text_at(
+            p.text_with_halo(
                 text,
                 &style,
                 Vec2::new(cx, rect.max.y - h - 20.0),
                 theme.named("ink").with_opacity(a),
+                theme.named("surface"),
             );
         }
         if let Some(l) = labels.get(i) {
@@ -891,7 +916,10 @@ fn draw_chart(p: &mut Painter<'_>, theme: &crate::scene::theme::Theme, c: &LineC
             }
         }
         if let Some(l) = &s.label {
-            let a = ((progress - 0.85) / 0.15).clamp(0.0, 1.0) as f32;
+            // The label fades in once its series is fully drawn.
+            let last_x = s.points.last().map(|p| p.0).unwrap_or(c.x_range.1);
+            let fade = 0.05 * (c.x_range.1 - c.x_range.0);
+            let a = ((x_end - last_x) / fade + 1.0).clamp(0.0, 1.0) as f32;
             p.text(l, l.color.with_opacity(a), 1.0);
         }
     }
