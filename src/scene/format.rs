@@ -9,7 +9,7 @@ pub type P = (f32, f32);
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Scene")]
 pub struct SceneFile {
     pub title: Option<String>,
     /// Output size in pixels at `--scale 1`.
