@@ -701,7 +701,12 @@ pub fn fill_template(
                     _ => return Err("{argmax} needs bind to a Distribution".into()),
                 }
             }
-            other => return Err(format!("unknown placeholder {{{other}}}")),
+            other => {
+                return Err(format!(
+                    "unknown placeholder {{{other}}} in {:?}: use value, p, loss, T, k, top_p, argmax or p_argmax",
+                    t.template
+                ))
+            }
         };
         out.push_str(&text);
         rest = &rest[close + 1..];
