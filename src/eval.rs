@@ -252,8 +252,16 @@ impl Painter<'_> {
     }
 }
 
+/// Beyond this many dashes on one path, it is drawn solid.
+const MAX_DASHES: usize = 20_000;
+
 /// Dashes an open or closed path: `on` drawn, `off` skipped, along its length.
 pub fn dash(path: &PathData, on: f32, off: f32) -> PathData {
+    // Dashes shorter than half a unit are invisible and would multiply work.
+    let (on, off) = (on.max(0.5), off.max(0.5));
+    if path.length() / (on + off) > MAX_DASHES as f32 {
+        return path.clone();
+    }
     let mut out = PathData::new();
     for line in path.flatten(crate::geom::FLATTEN_TOLERANCE) {
         let mut drawing = true;

@@ -45,6 +45,13 @@ pub mod limits {
     pub const MAX_DEPTH: usize = 16;
     /// Most points in one chart series or polyline.
     pub const MAX_POINTS: usize = 100_000;
+    /// Largest coordinate, in scene units, of any element or movement (the
+    /// frame itself is at most 8192).
+    pub const MAX_COORD: f32 = 100_000.0;
+    /// Thickest stroke and largest text, in scene units.
+    pub const MAX_WIDTH: f32 = 1000.0;
+    /// Largest `Scale` factor.
+    pub const MAX_SCALE: f64 = 100.0;
 }
 
 pub(crate) fn ron_options() -> ron::Options {

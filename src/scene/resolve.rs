@@ -151,6 +151,13 @@ pub fn place_layout(
     at: Vec2,
     color: Color,
 ) -> Result<TextBlock, String> {
+    if !style.size.is_finite() || style.size <= 0.0 || style.size > limits::MAX_WIDTH {
+        return Err(format!(
+            "text size must be within (0, {}], got {}",
+            limits::MAX_WIDTH,
+            style.size
+        ));
+    }
     if text.chars().count() > limits::MAX_TEXT_CHARS {
         return Err(format!(
             "text is longer than {} characters",
@@ -811,6 +818,7 @@ fn add_element(
             });
         }
     }
+    check_geometry(ctx, name, &el)?;
     let (o, b, k) = (el.origin, el.bounds, el.kind);
     let slot = &mut ctx.elements[index];
     slot.origin = o;
@@ -838,6 +846,40 @@ impl ArrowSpec {
             via: self.via.clone(),
         }
     }
+}
+
+/// Coordinates, stroke widths and text sizes within the documented limits:
+/// huge or non-finite geometry would stall tessellation or dashing later.
+fn check_geometry(ctx: &Ctx<'_>, name: Option<&str>, el: &Element) -> Result<(), SceneError> {
+    let b = el.bounds;
+    let within = |v: f32| v.is_finite() && v.abs() <= limits::MAX_COORD;
+    if ![b.min.x, b.min.y, b.max.x, b.max.y, el.origin.x, el.origin.y]
+        .into_iter()
+        .all(within)
+    {
+        return Err(ctx.element_err(
+            name,
+            format!(
+                "coordinates must be finite and within ±{} (the frame is at most {} px)",
+                limits::MAX_COORD,
+                limits::MAX_SIDE
+            ),
+        ));
+    }
+    let width = match &el.kind {
+        Kind::Shape { stroke_width, .. } => Some(*stroke_width),
+        Kind::Arrow { width, .. } => Some(*width),
+        _ => None,
+    };
+    if let Some(w) = width {
+        if !w.is_finite() || !(0.0..=limits::MAX_WIDTH).contains(&w) {
+            return Err(ctx.element_err(
+                name,
+                format!("stroke width must be within 0..={}, got {w}", limits::MAX_WIDTH),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Text that would be cut off by the frame's edge is an error: the figure
@@ -1442,15 +1484,24 @@ fn step_kind(ctx: &Ctx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -> R
             StepKind::Write
         }
         StepSpec::Pulse(_) => StepKind::Pulse,
-        StepSpec::Move(_) => match (&f.by, &f.to) {
-            (Some(by), None) => StepKind::MoveBy(v(*by)),
-            (None, Some(ToSpec::Point(p))) => StepKind::MoveTo(v(*p)),
-            _ => return Err("needs either `by: (dx, dy)` or `to: (x, y)`".into()),
-        },
+        StepSpec::Move(_) => {
+            let (kind, p) = match (&f.by, &f.to) {
+                (Some(by), None) => (StepKind::MoveBy(v(*by)), v(*by)),
+                (None, Some(ToSpec::Point(p))) => (StepKind::MoveTo(v(*p)), v(*p)),
+                _ => return Err("needs either `by: (dx, dy)` or `to: (x, y)`".into()),
+            };
+            if !(p.is_finite() && p.abs().max_element() <= limits::MAX_COORD) {
+                return Err(format!(
+                    "the point must be finite and within ±{}",
+                    limits::MAX_COORD
+                ));
+            }
+            kind
+        }
         StepSpec::Scale(_) => {
             let s = number(&f.to)?;
-            if s < 0.0 {
-                return Err(format!("scale must not be negative, got {s}"));
+            if !(0.0..=limits::MAX_SCALE).contains(&s) {
+                return Err(format!("scale must be within 0..={}, got {s}", limits::MAX_SCALE));
             }
             StepKind::Scale(s as f32)
         }
