@@ -1086,7 +1086,7 @@ fn resolve_chart(
             name,
             l,
             ctx.style(theme.small_size, Weight::Medium, Family::Sans, Align::Left),
-            Vec2::new(rect.min.x, rect.min.y - 24.0),
+            Vec2::new(rect.min.x, rect.min.y - 44.0),
             theme.named("ink"),
         )?);
     }
@@ -1113,7 +1113,7 @@ fn resolve_chart(
                 name,
                 &l,
                 style,
-                Vec2::new(map_x(x), rect.min.y - 4.0),
+                Vec2::new(map_x(x), rect.min.y - 12.0),
                 marker_color,
             )?,
         ));
