@@ -89,8 +89,14 @@ impl Xvfb {
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // SIGTERM lets Xvfb remove its /tmp/.X<n>-lock; SIGKILL would leave it behind.
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let exited = poll(Duration::from_secs(3), || self.child.try_wait().ok().flatten());
+        if exited.is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 
