@@ -132,6 +132,9 @@ pub struct PreviewArgs {
     /// Initial window size WxH (default: half the scene's size).
     #[arg(long, value_name = "WxH")]
     pub window: Option<String>,
+    /// Start with the overlay hidden (for screenshot tests; H toggles it).
+    #[arg(long, hide = true)]
+    pub no_overlay: bool,
 }
 
 /// Parses `WxH`.

@@ -304,9 +304,11 @@ fn preview(cli: &Cli, root: &Path, args: &anim::cli::PreviewArgs) -> Result<(), 
             .map_err(Failure::input)?,
         backend,
         verbose: cli.verbose,
+        overlay: !args.no_overlay,
     };
     anim::preview::run(options).map_err(|e| match e {
         anim::preview::PreviewError::Scene(e) => Failure::input(e),
+        e @ anim::preview::PreviewError::Options(_) => Failure::input(e),
         other => Failure::env(other),
     })
 }

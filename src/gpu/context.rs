@@ -31,7 +31,8 @@ impl BackendChoice {
         }
     }
 
-    fn backends(self) -> wgpu::Backends {
+    /// The wgpu backends this choice allows.
+    pub fn backends(self) -> wgpu::Backends {
         match self {
             BackendChoice::Auto => wgpu::Backends::VULKAN | wgpu::Backends::GL,
             BackendChoice::Vulkan => wgpu::Backends::VULKAN,

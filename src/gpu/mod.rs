@@ -5,4 +5,4 @@ pub mod context;
 pub mod renderer;
 
 pub use context::{BackendChoice, GpuContext, GpuError};
-pub use renderer::{RenderOptions, Renderer};
+pub use renderer::{PixelRect, RenderOptions, Renderer};

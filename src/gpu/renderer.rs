@@ -117,6 +117,16 @@ pub fn create_pipeline(device: &wgpu::Device, spec: PipelineSpec<'_>) -> wgpu::R
     })
 }
 
+/// A rectangle of a render target in pixels (origin top-left), where the
+/// scene is drawn when it does not fill the target (a letterboxed window).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PixelRect {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
 /// Where a frame is drawn: `view`, resolved into `resolve` when `view` is multisampled.
 #[derive(Clone, Copy)]
 pub struct Target<'a> {
@@ -133,8 +143,8 @@ struct Targets {
     readback: wgpu::Buffer,
 }
 
-/// Draws meshes into an offscreen target (or any view, for the preview) and
-/// reads them back. Create once, reuse for every frame: the targets and
+/// Draws meshes into an offscreen target and reads them back, or into a
+/// window's surface texture ([`Renderer::encode_window`]). Create once, reuse for every frame: the targets and
 /// buffers are kept between frames and only re-made when the size changes.
 pub struct Renderer {
     pipeline: wgpu::RenderPipeline,
@@ -143,6 +153,8 @@ pub struct Renderer {
     options: RenderOptions,
     format: wgpu::TextureFormat,
     targets: Option<Targets>,
+    /// The multisampled texture of a window (`encode_window`) and its size.
+    window_msaa: Option<((u32, u32), wgpu::TextureView)>,
     vertices: Option<(wgpu::Buffer, u64)>,
     indices: Option<(wgpu::Buffer, u64)>,
 }
@@ -211,6 +223,7 @@ impl Renderer {
             options,
             format,
             targets: None,
+            window_msaa: None,
             vertices: None,
             indices: None,
         }
@@ -315,6 +328,82 @@ impl Renderer {
         background: Color,
         target: Target<'_>,
     ) {
+        self.pass(ctx, encoder, mesh, viewport, background, None, target);
+    }
+
+    /// Records the draw of `mesh` into a window's surface texture `surface`
+    /// (`size` pixels, single-sampled), letterboxed: the whole surface is
+    /// cleared to `surround` and the scene (`viewport` scene units) is mapped
+    /// onto the pixel rectangle `rect`. The mesh should paint the scene's own
+    /// background itself (a full-scene rectangle), since the clear colour is
+    /// the surround's. With multisampling, a multisampled texture the size of
+    /// the surface is kept between frames and resolved into `surface`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn encode_window(
+        &mut self,
+        ctx: &GpuContext,
+        encoder: &mut wgpu::CommandEncoder,
+        mesh: &Mesh,
+        viewport: [f32; 2],
+        surround: Color,
+        rect: PixelRect,
+        surface: &wgpu::TextureView,
+        size: (u32, u32),
+    ) -> Result<(), GpuError> {
+        if self.options.samples <= 1 {
+            let target = Target {
+                view: surface,
+                resolve: None,
+            };
+            self.pass(ctx, encoder, mesh, viewport, surround, Some(rect), target);
+            return Ok(());
+        }
+        if !matches!(&self.window_msaa, Some((s, _)) if *s == size) {
+            let (width, height) = size;
+            let max = ctx.device.limits().max_texture_dimension_2d;
+            if width == 0 || height == 0 || width > max || height > max {
+                return Err(GpuError::TooLarge { width, height, max });
+            }
+            let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
+                label: Some("window msaa"),
+                size: wgpu::Extent3d {
+                    width,
+                    height,
+                    depth_or_array_layers: 1,
+                },
+                mip_level_count: 1,
+                sample_count: self.options.samples,
+                dimension: wgpu::TextureDimension::D2,
+                format: self.format,
+                usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+                view_formats: &[],
+            });
+            self.window_msaa = Some((size, texture.create_view(&Default::default())));
+        }
+        let msaa = self.window_msaa.take();
+        if let Some((_, view)) = &msaa {
+            let target = Target {
+                view,
+                resolve: Some(surface),
+            };
+            self.pass(ctx, encoder, mesh, viewport, surround, Some(rect), target);
+        }
+        self.window_msaa = msaa;
+        Ok(())
+    }
+
+    /// One render pass: clear to `clear`, draw `mesh` mapped onto `rect` (the whole target when `None`).
+    #[allow(clippy::too_many_arguments)]
+    fn pass(
+        &mut self,
+        ctx: &GpuContext,
+        encoder: &mut wgpu::CommandEncoder,
+        mesh: &Mesh,
+        viewport: [f32; 2],
+        clear: Color,
+        rect: Option<PixelRect>,
+        target: Target<'_>,
+    ) {
         let Target { view, resolve } = target;
         self.upload(ctx, mesh);
         ctx.queue.write_buffer(
@@ -325,7 +414,7 @@ impl Renderer {
                 _pad: [0.0; 2],
             }),
         );
-        let [r, g, b, a] = background.to_linear_premultiplied();
+        let [r, g, b, a] = clear.to_linear_premultiplied();
         let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
             label: Some("frame"),
             color_attachments: &[Some(wgpu::RenderPassColorAttachment {
@@ -352,6 +441,9 @@ impl Renderer {
             occlusion_query_set: None,
             multiview_mask: None,
         });
+        if let Some(r) = rect {
+            pass.set_viewport(r.x, r.y, r.width, r.height, 0.0, 1.0);
+        }
         if let (Some((vb, _)), Some((ib, _))) = (&self.vertices, &self.indices) {
             if !mesh.indices.is_empty() {
                 pass.set_pipeline(&self.pipeline);

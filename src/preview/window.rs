@@ -1,0 +1,600 @@
+//! The winit application: the window and its surface, the keys, reloads and
+//! the frame loop.
+//!
+//! Frames are paced by the surface (`PresentMode::Fifo`, vsync): while
+//! playing, each presented frame asks for the next; while paused nothing is
+//! drawn until a key, a resize or a reload asks for it.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use winit::application::ApplicationHandler;
+use winit::dpi::PhysicalSize;
+use winit::event::{ElementState, KeyEvent, WindowEvent};
+use winit::event_loop::{ActiveEventLoop, EventLoop};
+use winit::keyboard::{Key, ModifiersState, NamedKey};
+use winit::window::{Window, WindowId};
+
+use super::clock::Clock;
+use super::frame::{self, Status};
+use super::watch::{Changes, Watch};
+use super::{say, PreviewError, PreviewOptions};
+use crate::eval::evaluate;
+use crate::gpu::{GpuContext, GpuError, PixelRect, RenderOptions, Renderer};
+use crate::scene::{Loader, Scene, SceneError};
+use crate::snapshot::Snapshot;
+use crate::tess::tessellate;
+
+/// Events sent to the event loop from other threads.
+#[derive(Debug)]
+enum UserEvent {
+    /// Watched files changed (already debounced).
+    Changed(Changes),
+}
+
+/// Samples per pixel, as in the offscreen renderer (when the surface format allows it).
+const SAMPLES: u32 = 4;
+
+/// The window's GPU side: device, configured surface and renderer.
+struct Gpu {
+    ctx: GpuContext,
+    surface: wgpu::Surface<'static>,
+    config: wgpu::SurfaceConfiguration,
+    renderer: Renderer,
+    samples: u32,
+}
+
+/// What happened to a frame.
+enum Drawn {
+    Presented,
+    /// The surface was out of date and has been reconfigured: draw again.
+    Retry,
+    /// Nothing to draw on now (occluded, timeout).
+    Skipped,
+}
+
+impl Gpu {
+    fn new(
+        instance: wgpu::Instance,
+        window: Arc<Window>,
+        options: &PreviewOptions,
+    ) -> Result<Gpu, PreviewError> {
+        let surface = instance.create_surface(window.clone()).map_err(|e| {
+            PreviewError::Window(format!("cannot create a drawing surface for the window: {e}"))
+        })?;
+        let ctx = GpuContext::with_instance(instance, options.backend)?;
+        if options.verbose {
+            say(&format!("adapter: {}", ctx.describe()));
+        }
+        if !ctx.adapter.is_surface_supported(&surface) {
+            return Err(PreviewError::Window(format!(
+                "the adapter {} cannot draw into this window; try --backend gl or --backend vulkan",
+                ctx.describe()
+            )));
+        }
+        let size = window.inner_size();
+        let mut config = surface
+            .get_default_config(&ctx.adapter, size.width.max(1), size.height.max(1))
+            .ok_or_else(|| PreviewError::Window("the window's surface offers no format".into()))?;
+        // The pipeline outputs linear light; an sRGB surface encodes it like the
+        // PNG's Rgba8UnormSrgb target does. X11 offers Bgra8UnormSrgb.
+        let caps = surface.get_capabilities(&ctx.adapter);
+        match caps.formats.iter().find(|f| f.is_srgb()) {
+            Some(f) => config.format = *f,
+            None => say(&format!(
+                "warning: the surface has no sRGB format ({:?}); colours will look darker than in the PNG",
+                caps.formats
+            )),
+        }
+        config.present_mode = wgpu::PresentMode::Fifo;
+        let samples = if ctx
+            .adapter
+            .get_texture_format_features(config.format)
+            .flags
+            .sample_count_supported(SAMPLES)
+        {
+            SAMPLES
+        } else {
+            1
+        };
+        surface.configure(&ctx.device, &config);
+        let renderer = Renderer::with_format(&ctx, RenderOptions { samples }, config.format);
+        Ok(Gpu {
+            ctx,
+            surface,
+            config,
+            renderer,
+            samples,
+        })
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (self.config.width, self.config.height)
+    }
+
+    fn resize(&mut self, size: PhysicalSize<u32>) {
+        if size.width > 0 && size.height > 0 && (size.width, size.height) != self.size() {
+            self.config.width = size.width;
+            self.config.height = size.height;
+            self.surface.configure(&self.ctx.device, &self.config);
+        }
+    }
+
+    /// Draws `snap` into `rect` of the next surface texture and presents it.
+    fn draw(&mut self, snap: &Snapshot, rect: PixelRect) -> Result<Drawn, FrameError> {
+        let mesh = tessellate(snap, rect.width / snap.width.max(1) as f32)
+            .map_err(|e| FrameError::Soft(e.to_string()))?;
+        let (texture, suboptimal) = match self.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(t) => (t, false),
+            wgpu::CurrentSurfaceTexture::Suboptimal(t) => (t, true),
+            wgpu::CurrentSurfaceTexture::Timeout | wgpu::CurrentSurfaceTexture::Occluded => {
+                return Ok(Drawn::Skipped)
+            }
+            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
+                self.surface.configure(&self.ctx.device, &self.config);
+                return Ok(Drawn::Retry);
+            }
+            wgpu::CurrentSurfaceTexture::Validation => {
+                return Err(FrameError::Fatal(PreviewError::Window(
+                    "the window surface rejected the frame (validation error)".into(),
+                )))
+            }
+        };
+        let view = texture.texture.create_view(&Default::default());
+        let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
+        self.renderer
+            .encode_window(
+                &self.ctx,
+                &mut encoder,
+                &mesh,
+                [snap.width as f32, snap.height as f32],
+                frame::SURROUND,
+                rect,
+                &view,
+                self.size(),
+            )
+            .map_err(|e| FrameError::Fatal(e.into()))?;
+        self.ctx.queue.submit([encoder.finish()]);
+        self.ctx.queue.present(texture);
+        if suboptimal {
+            self.surface.configure(&self.ctx.device, &self.config);
+        }
+        Ok(Drawn::Presented)
+    }
+}
+
+/// Why a frame was not drawn.
+enum FrameError {
+    /// This frame cannot be drawn (a path lyon rejects); the window stays open.
+    Soft(String),
+    /// The window or GPU is gone.
+    Fatal(PreviewError),
+}
+
+/// The scene being previewed: the last version that loaded, and the error
+/// of the latest load when it failed.
+struct Document {
+    root: PathBuf,
+    path: PathBuf,
+    scene: Scene,
+    /// The failed load's message (file:line:col, message, snippet).
+    error: Option<String>,
+    /// The last good frame, shown while `error` is set.
+    frozen: Option<Snapshot>,
+}
+
+/// `path` relative to the project root when it is inside it, for messages.
+fn shown(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Loads `path` with a fresh loader, so that changed fonts are read again.
+fn load(root: &Path, path: &Path) -> Result<Scene, SceneError> {
+    Loader::new(root)?.load(path).map_err(|mut e| {
+        e.file = shown(root, &e.file);
+        e
+    })
+}
+
+/// `file:line:col: message` on one line (the window shows the snippet too).
+fn one_line(e: &SceneError) -> String {
+    let msg = e.message.replace('\n', " ");
+    match e.location {
+        Some(l) => format!("{}:{}:{}: {msg}", e.file.display(), l.line, l.col),
+        None => format!("{}: {msg}", e.file.display()),
+    }
+}
+
+/// Frames presented in the last second, for the overlay's fps.
+#[derive(Default)]
+struct FpsMeter {
+    presents: VecDeque<Instant>,
+    /// When `-v` last printed the rate.
+    reported: Option<Instant>,
+}
+
+impl FpsMeter {
+    fn presented(&mut self, at: Instant) {
+        self.presents.push_back(at);
+        while self
+            .presents
+            .front()
+            .is_some_and(|f| at.duration_since(*f) > Duration::from_secs(1))
+        {
+            self.presents.pop_front();
+        }
+    }
+
+    /// Whether five seconds passed since the last `-v` report (then starts the next five).
+    fn report_due(&mut self, at: Instant) -> bool {
+        match self.reported {
+            Some(r) if at.duration_since(r) < Duration::from_secs(5) => false,
+            Some(_) => {
+                self.reported = Some(at);
+                true
+            }
+            None => {
+                self.reported = Some(at);
+                false
+            }
+        }
+    }
+
+    fn fps(&self) -> Option<f64> {
+        let (first, last) = (self.presents.front()?, self.presents.back()?);
+        let span = last.duration_since(*first).as_secs_f64();
+        (self.presents.len() >= 3 && span > 0.0).then(|| (self.presents.len() - 1) as f64 / span)
+    }
+}
+
+struct App {
+    options: PreviewOptions,
+    /// Held until the window exists (the surface is made from it).
+    instance: Option<wgpu::Instance>,
+    gpu: Option<Gpu>,
+    window: Option<Arc<Window>>,
+    doc: Document,
+    clock: Clock,
+    watch: Option<Watch>,
+    overlay: bool,
+    modifiers: ModifiersState,
+    fps: FpsMeter,
+    ready: bool,
+    /// The last soft frame error printed, so a broken frame is reported once.
+    frame_error: Option<String>,
+    failure: Option<PreviewError>,
+}
+
+impl App {
+    fn fail(&mut self, event_loop: &ActiveEventLoop, e: PreviewError) {
+        self.failure = Some(e);
+        event_loop.exit();
+    }
+
+    fn redraw_soon(&self) {
+        if let Some(w) = &self.window {
+            w.request_redraw();
+        }
+    }
+
+    fn title(scene: &Scene) -> String {
+        match &scene.title {
+            Some(t) => format!("{} — {t} — anim preview", scene.name),
+            None => format!("{} — anim preview", scene.name),
+        }
+    }
+
+    /// Loads the scene file again, keeping the time shown.
+    fn reload(&mut self) {
+        let now = Instant::now();
+        let name = shown(&self.doc.root, &self.doc.path);
+        match load(&self.doc.root, &self.doc.path) {
+            Ok(scene) => {
+                self.clock.set_scene(scene.duration, scene.fps, now);
+                if let Some(w) = &self.window {
+                    w.set_title(&Self::title(&scene));
+                }
+                self.doc.scene = scene;
+                self.doc.error = None;
+                self.doc.frozen = None;
+                self.frame_error = None;
+                say(&format!("reloaded {}", name.display()));
+            }
+            Err(e) => self.show_error(&e, now),
+        }
+        self.redraw_soon();
+    }
+
+    /// Keeps the current frame and shows `e` over it.
+    fn show_error(&mut self, e: &SceneError, now: Instant) {
+        say(&format!("error: {}", one_line(e)));
+        if self.doc.error.is_none() {
+            self.doc.frozen = Some(evaluate(&self.doc.scene, self.clock.time(now)));
+        }
+        self.doc.error = Some(e.to_string());
+    }
+
+    fn changed(&mut self, changes: Changes) {
+        for s in &changes.shaders {
+            say(&format!(
+                "{} changed; shaders are compiled into anim: rebuild it (cargo build --release) and restart the preview to see the change",
+                shown(&self.doc.root, s).display()
+            ));
+        }
+        if !changes.content.is_empty() {
+            self.reload();
+        }
+    }
+
+    /// Opens the chapter's scene `scenes/0N-*.ron` at t = 0.
+    fn open_chapter(&mut self, n: u32) {
+        let dir = self.doc.root.join("scenes");
+        let prefix = format!("{n:02}-");
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| {
+                        p.extension().is_some_and(|x| x == "ron")
+                            && p.file_name()
+                                .is_some_and(|f| f.to_string_lossy().starts_with(&prefix))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        found.sort();
+        let Some(path) = found.into_iter().next() else {
+            say(&format!("no scene {prefix}*.ron in {}", dir.display()));
+            return;
+        };
+        let now = Instant::now();
+        match load(&self.doc.root, &path) {
+            Ok(scene) => {
+                let looping = self.clock.looping();
+                self.clock = Clock::new(scene.duration, scene.fps, 0.0, self.clock.playing(), now);
+                self.clock.set_looping(looping, now);
+                if let Some(w) = &self.window {
+                    w.set_title(&Self::title(&scene));
+                }
+                if let Some(watch) = &mut self.watch {
+                    if let Err(e) = watch.set_scene(&path) {
+                        say(&format!("cannot watch {}: {e}", path.display()));
+                    }
+                }
+                say(&format!("opened {}", shown(&self.doc.root, &path).display()));
+                self.doc = Document {
+                    root: self.doc.root.clone(),
+                    path,
+                    scene,
+                    error: None,
+                    frozen: None,
+                };
+                self.frame_error = None;
+            }
+            Err(e) => self.show_error(&e, now),
+        }
+        self.redraw_soon();
+    }
+
+    fn key(&mut self, event: &KeyEvent, event_loop: &ActiveEventLoop) {
+        if event.state != ElementState::Pressed {
+            return;
+        }
+        let now = Instant::now();
+        let shift = self.modifiers.shift_key();
+        match &event.logical_key {
+            Key::Named(NamedKey::Space) if !event.repeat => self.clock.toggle(now),
+            Key::Named(NamedKey::ArrowLeft) if shift => self.clock.step_seconds(-1.0, now),
+            Key::Named(NamedKey::ArrowRight) if shift => self.clock.step_seconds(1.0, now),
+            Key::Named(NamedKey::ArrowLeft) => self.clock.step_frames(-1, now),
+            Key::Named(NamedKey::ArrowRight) => self.clock.step_frames(1, now),
+            Key::Named(NamedKey::Home) => self.clock.seek(0.0, now),
+            Key::Named(NamedKey::End) => self.clock.seek(self.clock.duration(), now),
+            Key::Named(NamedKey::Escape) => event_loop.exit(),
+            Key::Character(c) if !event.repeat => match c.to_lowercase().as_str() {
+                "q" => event_loop.exit(),
+                "l" => self.clock.set_looping(!self.clock.looping(), now),
+                "[" => self.clock.scale_speed(0.5, now),
+                "]" => self.clock.scale_speed(2.0, now),
+                "r" => self.reload(),
+                "h" => self.overlay = !self.overlay,
+                d @ ("1" | "2" | "3" | "4" | "5") => {
+                    if let Ok(n) = d.parse() {
+                        self.open_chapter(n);
+                    }
+                }
+                _ => return,
+            },
+            _ => return,
+        }
+        self.redraw_soon();
+    }
+
+    fn redraw(&mut self, event_loop: &ActiveEventLoop) {
+        let Some(gpu) = &mut self.gpu else {
+            return;
+        };
+        let now = Instant::now();
+        let t = self.clock.tick(now);
+        let mut snap = match (&self.doc.error, &self.doc.frozen) {
+            (Some(_), Some(f)) => f.clone(),
+            _ => evaluate(&self.doc.scene, t),
+        };
+        frame::with_background(&mut snap);
+        let rect = frame::fit((snap.width, snap.height), gpu.size());
+        let px = snap.width as f32 / rect.width;
+        let fonts = self.doc.scene.fonts.clone();
+        if self.overlay {
+            let status = Status {
+                t,
+                duration: self.clock.duration(),
+                frame: self.clock.frame(now),
+                frames: self.clock.frame_count(),
+                scene: &self.doc.scene.name,
+                fps: if self.clock.playing() {
+                    self.fps.fps()
+                } else {
+                    None
+                },
+                playing: self.clock.playing(),
+                speed: self.clock.speed(),
+                looping: self.clock.looping(),
+            };
+            frame::overlay(&mut snap, &fonts, &status, px);
+        }
+        if let Some(e) = &self.doc.error {
+            frame::error_panel(&mut snap, &fonts, e, px);
+        }
+        match gpu.draw(&snap, rect) {
+            Ok(Drawn::Presented) => {
+                let at = Instant::now();
+                self.fps.presented(at);
+                if self.options.verbose && self.clock.playing() && self.fps.report_due(at) {
+                    if let Some(fps) = self.fps.fps() {
+                        say(&format!("{fps:.1} fps"));
+                    }
+                }
+                if !self.ready {
+                    self.ready = true;
+                    let (w, h) = gpu.size();
+                    say(&format!(
+                        "ready ({w}x{h}, {:?}, {}x MSAA, {:?})",
+                        gpu.config.format, gpu.samples, gpu.ctx.info.backend
+                    ));
+                }
+                if self.clock.playing() {
+                    self.redraw_soon();
+                }
+            }
+            Ok(Drawn::Retry) => self.redraw_soon(),
+            Ok(Drawn::Skipped) => {}
+            Err(FrameError::Soft(e)) => {
+                if self.frame_error.as_deref() != Some(e.as_str()) {
+                    say(&format!("error: {e}"));
+                    self.frame_error = Some(e);
+                }
+            }
+            Err(FrameError::Fatal(e)) => self.fail(event_loop, e),
+        }
+    }
+}
+
+impl ApplicationHandler<UserEvent> for App {
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        let Some(instance) = self.instance.take() else {
+            return;
+        };
+        let scene = &self.doc.scene;
+        let (w, h) = self
+            .options
+            .window
+            .unwrap_or(((scene.width / 2).max(1), (scene.height / 2).max(1)));
+        let attributes = Window::default_attributes()
+            .with_title(Self::title(scene))
+            .with_inner_size(PhysicalSize::new(w, h));
+        let window = match event_loop.create_window(attributes) {
+            Ok(w) => Arc::new(w),
+            Err(e) => {
+                return self.fail(
+                    event_loop,
+                    PreviewError::Window(format!("cannot open a window: {e}")),
+                )
+            }
+        };
+        match Gpu::new(instance, window.clone(), &self.options) {
+            Ok(gpu) => self.gpu = Some(gpu),
+            Err(e) => return self.fail(event_loop, e),
+        }
+        window.request_redraw();
+        self.window = Some(window);
+    }
+
+    fn user_event(&mut self, _event_loop: &ActiveEventLoop, event: UserEvent) {
+        match event {
+            UserEvent::Changed(changes) => self.changed(changes),
+        }
+    }
+
+    fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        match event {
+            WindowEvent::CloseRequested => event_loop.exit(),
+            WindowEvent::Resized(size) => {
+                if let Some(gpu) = &mut self.gpu {
+                    gpu.resize(size);
+                }
+                self.redraw_soon();
+            }
+            WindowEvent::ModifiersChanged(m) => self.modifiers = m.state(),
+            WindowEvent::KeyboardInput { event, .. } => self.key(&event, event_loop),
+            WindowEvent::RedrawRequested => self.redraw(event_loop),
+            _ => {}
+        }
+    }
+}
+
+/// Runs the preview until the window closes (see [`super::run`]).
+pub(super) fn run(options: PreviewOptions) -> Result<(), PreviewError> {
+    let root = options.root.clone();
+    let scene = load(&root, &options.scene)?;
+    let event_loop = EventLoop::<UserEvent>::with_user_event().build().map_err(|e| {
+        PreviewError::Window(format!(
+            "cannot connect to the display: {e}; run it under Xvfb (xvfb-run anim preview …) or check DISPLAY"
+        ))
+    })?;
+    // The instance knows the display: the GL backend needs it to present.
+    let mut desc = wgpu::InstanceDescriptor::new_with_display_handle_from_env(Box::new(
+        event_loop.owned_display_handle(),
+    ));
+    desc.backends = options.backend.backends();
+    let instance = wgpu::Instance::new(desc);
+
+    let proxy = event_loop.create_proxy();
+    let watch = match Watch::start(&root, &options.scene, move |changes| {
+        let _ = proxy.send_event(UserEvent::Changed(changes));
+    }) {
+        Ok(w) => Some(w),
+        Err(e) => {
+            say(&format!(
+                "cannot watch files, hot reload is off (R still reloads): {e}"
+            ));
+            None
+        }
+    };
+    let now = Instant::now();
+    let mut app = App {
+        clock: Clock::new(scene.duration, scene.fps, options.start, !options.paused, now),
+        doc: Document {
+            root,
+            path: options.scene.clone(),
+            scene,
+            error: None,
+            frozen: None,
+        },
+        overlay: options.overlay,
+        options,
+        instance: Some(instance),
+        gpu: None,
+        window: None,
+        watch,
+        modifiers: ModifiersState::empty(),
+        fps: FpsMeter::default(),
+        ready: false,
+        frame_error: None,
+        failure: None,
+    };
+    let result = event_loop.run_app(&mut app);
+    if let Some(e) = app.failure.take() {
+        return Err(e);
+    }
+    result.map_err(|e| PreviewError::Window(format!("the window system failed: {e}")))
+}
+
+impl From<GpuError> for FrameError {
+    fn from(e: GpuError) -> Self {
+        FrameError::Fatal(e.into())
+    }
+}

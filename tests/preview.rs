@@ -1,0 +1,367 @@
+//! End-to-end tests of `anim preview`: the window under a private Xvfb
+//! server, screenshots with ImageMagick's `import`, hot reload through the
+//! file system, and the error without a display.
+//!
+//! Needs the Debian packages `xvfb`, `x11-utils` (xdpyinfo) and
+//! `imagemagick`, plus Mesa's lavapipe like the other GPU tests. Xvfb has no
+//! window manager, so the window sits undecorated at (0, 0) of the root
+//! window and a crop of the root window is the window's content.
+//!
+//! Every wait polls with a deadline instead of sleeping a fixed time.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anim::image::{compare, RgbaImage};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Polls `f` every 50 ms until it returns `Some`, or gives up after `timeout`.
+fn poll<T>(timeout: Duration, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let end = Instant::now() + timeout;
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if Instant::now() > end {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A private X server, killed on drop.
+struct Xvfb {
+    display: String,
+    child: Child,
+}
+
+impl Xvfb {
+    /// Starts `Xvfb :N` on a display number derived from the process id (so
+    /// parallel test runs do not collide), skipping numbers in use, and
+    /// waits until it answers.
+    fn start(slot: u32) -> Xvfb {
+        let base = 200 + (std::process::id() % 400) * 4 + slot;
+        let n = (base..base + 40)
+            .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+            .expect("a free X display number");
+        let display = format!(":{n}");
+        let child = Command::new("Xvfb")
+            .args([&display, "-screen", "0", "1280x720x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is installed (Debian package xvfb)");
+        let x = Xvfb { display, child };
+        let up = poll(Duration::from_secs(10), || {
+            Command::new("xdpyinfo")
+                .args(["-display", &x.display])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("xdpyinfo is installed (Debian package x11-utils)")
+                .success()
+                .then_some(())
+        });
+        assert!(up.is_some(), "Xvfb {} did not come up", x.display);
+        x
+    }
+
+    /// The top-left `w`×`h` pixels of the screen, where the window sits.
+    fn screenshot(&self, w: u32, h: u32, path: &Path) -> RgbaImage {
+        let status = Command::new("import")
+            .args(["-display", &self.display, "-window", "root"])
+            .args(["-crop", &format!("{w}x{h}+0+0"), "+repage"])
+            // PNG32: 8-bit RGBA, never a palette image, which anim's PNG reader refuses.
+            .arg(format!("PNG32:{}", path.display()))
+            .status()
+            .expect("import is installed (Debian package imagemagick)");
+        assert!(status.success(), "import failed");
+        RgbaImage::load_png(path).unwrap()
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        // SIGTERM lets Xvfb remove its /tmp/.X<n>-lock; SIGKILL would leave it behind.
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let exited = poll(Duration::from_secs(3), || self.child.try_wait().ok().flatten());
+        if exited.is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// A temp project with `scenes/01-mini.ron` and a link to the repo's assets.
+struct Project {
+    dir: PathBuf,
+}
+
+impl Project {
+    fn new(tag: &str) -> Project {
+        let dir = std::env::temp_dir().join(format!("anim-preview-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("scenes")).unwrap();
+        std::os::unix::fs::symlink(repo().join("assets"), dir.join("assets")).unwrap();
+        std::fs::write(dir.join("scenes/01-mini.ron"), mini()).unwrap();
+        Project { dir }
+    }
+    fn scene(&self) -> PathBuf {
+        self.dir.join("scenes/01-mini.ron")
+    }
+    fn anim(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_anim"));
+        c.current_dir(&self.dir);
+        c
+    }
+    /// The PNG `anim render` writes for the scene at `t`.
+    fn render_png(&self, t: f64) -> RgbaImage {
+        let o = self
+            .anim()
+            .args([
+                "render",
+                "--scene",
+                "mini",
+                "--png-only",
+                "--quiet",
+                "--frame",
+                &t.to_string(),
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        RgbaImage::load_png(&self.dir.join("renders/01-mini.png")).unwrap()
+    }
+}
+
+impl Drop for Project {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn mini() -> String {
+    std::fs::read_to_string(repo().join("tests/fixtures/mini.ron")).unwrap()
+}
+
+/// A running `anim preview`, its stderr collected line by line; killed on drop.
+struct Preview {
+    child: Child,
+    lines: Arc<Mutex<Vec<String>>>,
+}
+
+impl Preview {
+    fn start(project: &Project, x: &Xvfb, args: &[&str]) -> Preview {
+        let mut child = project
+            .anim()
+            .arg("preview")
+            .args(args)
+            .env("DISPLAY", &x.display)
+            .env_remove("WAYLAND_DISPLAY")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let lines = Arc::new(Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        Preview { child, lines }
+    }
+
+    fn stderr(&self) -> String {
+        self.lines.lock().unwrap().join("\n")
+    }
+
+    fn count(&self, prefix: &str) -> usize {
+        self.lines
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with(prefix))
+            .count()
+    }
+
+    /// Waits until `prefix` has started `n` lines; returns the last such line.
+    fn wait_for(&mut self, prefix: &str, n: usize, timeout: Duration) -> String {
+        let found = poll(timeout, || {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!(
+                    "the preview exited ({status}) while waiting for {prefix:?}:\n{}",
+                    self.stderr()
+                );
+            }
+            let lines = self.lines.lock().unwrap();
+            let hits: Vec<&String> = lines.iter().filter(|l| l.starts_with(prefix)).collect();
+            (hits.len() >= n).then(|| hits[n - 1].clone())
+        });
+        found.unwrap_or_else(|| {
+            panic!(
+                "no {n}th {prefix:?} line within {timeout:?}; stderr:\n{}",
+                self.stderr()
+            )
+        })
+    }
+
+    fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Where failed comparisons leave their images.
+fn output_dir() -> PathBuf {
+    let d = repo().join("tests/output");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn the_window_shows_what_render_writes() {
+    let project = Project::new("same");
+    let expected = project.render_png(1.0);
+    let x = Xvfb::start(0);
+    let mut preview = Preview::start(
+        &project,
+        &x,
+        &[
+            "--scene",
+            "mini",
+            "--start",
+            "1.0",
+            "--paused",
+            "--window",
+            "320x180",
+            "--no-overlay",
+        ],
+    );
+    preview.wait_for("preview: ready", 1, Duration::from_secs(20));
+
+    // Same scene, time, size, pipeline and 4× MSAA; only the target differs
+    // (a Bgra8UnormSrgb swapchain image vs an Rgba8UnormSrgb texture). On
+    // lavapipe (Mesa 22.3.6) the two match byte for byte; the tolerance
+    // (channel difference ≤ 2 on ≥ 99.9% of pixels) leaves room for another
+    // driver's swapchain path, while a wrong colour space (a non-sRGB
+    // surface darkens every mid-tone by 30+ levels), a missing background
+    // or a shifted or scaled scene fails on thousands of pixels.
+    let shot_path = output_dir().join("preview-window.actual.png");
+    let mut last = None;
+    let matched = poll(Duration::from_secs(10), || {
+        let shot = x.screenshot(320, 180, &shot_path);
+        let (d, diff) = compare(&expected, &shot, 2).expect("same size");
+        let ok = d.fraction_over <= 0.001;
+        last = Some((d, diff));
+        ok.then_some(())
+    });
+    if matched.is_none() {
+        let (d, diff) = last.unwrap();
+        expected
+            .save_png(&output_dir().join("preview-window.expected.png"))
+            .unwrap();
+        diff.save_png(&output_dir().join("preview-window.diff.png"))
+            .unwrap();
+        panic!(
+            "the window differs from the PNG on {:.2}% of pixels (max {}); see tests/output/preview-window.*.png\n{}",
+            d.fraction_over * 100.0,
+            d.max,
+            preview.stderr()
+        );
+    }
+    let _ = std::fs::remove_file(&shot_path);
+    assert!(preview.alive());
+}
+
+#[test]
+fn edits_reload_and_errors_keep_the_window() {
+    let project = Project::new("reload");
+    let x = Xvfb::start(1);
+    let mut preview = Preview::start(
+        &project,
+        &x,
+        &[
+            "--scene",
+            "mini",
+            "--start",
+            "1.0",
+            "--paused",
+            "--window",
+            "320x180",
+            "--no-overlay",
+        ],
+    );
+    preview.wait_for("preview: ready", 1, Duration::from_secs(20));
+    let shot = output_dir().join("preview-reload.actual.png");
+    // Box "a" at t = 1 s: primary_soft (#dce8f5) at (30, 60), as in tests/cli.rs.
+    let pixel_becomes = |want: [u8; 4]| {
+        poll(Duration::from_secs(5), || {
+            let img = x.screenshot(320, 180, &shot);
+            (img.pixel(30, 60) == want).then_some(())
+        })
+        .is_some()
+    };
+    assert!(pixel_becomes([0xdc, 0xe8, 0xf5, 255]), "{}", preview.stderr());
+
+    // 1. A new fill colour is picked up, at the same (paused) time.
+    let red = mini().replace(r#"fill: "primary_soft""#, r##"fill: "#ff0000""##);
+    assert_ne!(red, mini());
+    std::fs::write(project.scene(), &red).unwrap();
+    let line = preview.wait_for("preview: reloaded", 1, Duration::from_secs(5));
+    assert!(line.contains("01-mini.ron"), "{line}");
+    assert!(pixel_becomes([255, 0, 0, 255]), "{}", preview.stderr());
+
+    // 2. A broken file: the error with its position, and the window stays.
+    let broken = red.replace("duration: 2.0,", "duration: 2.0,,");
+    std::fs::write(project.scene(), &broken).unwrap();
+    let line = preview.wait_for("preview: error:", 1, Duration::from_secs(5));
+    assert!(line.contains("01-mini.ron:6:19:"), "{line}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        preview.alive(),
+        "the preview closed on a broken file:\n{}",
+        preview.stderr()
+    );
+    // The last good frame stays (the error panel is at the bottom, away from this pixel).
+    assert!(pixel_becomes([255, 0, 0, 255]));
+
+    // 3. Fixing it brings the scene back.
+    let reloads = preview.count("preview: reloaded");
+    std::fs::write(project.scene(), mini()).unwrap();
+    preview.wait_for("preview: reloaded", reloads + 1, Duration::from_secs(5));
+    assert!(pixel_becomes([0xdc, 0xe8, 0xf5, 255]), "{}", preview.stderr());
+    assert!(!preview.stderr().contains("panicked"), "{}", preview.stderr());
+    let _ = std::fs::remove_file(&shot);
+}
+
+#[test]
+fn without_a_display_it_explains_and_exits_1() {
+    let project = Project::new("nodisplay");
+    let o = project
+        .anim()
+        .args(["preview", "--scene", "mini"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("Xvfb") && err.contains("DISPLAY"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
