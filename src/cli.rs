@@ -79,8 +79,9 @@ pub struct RenderArgs {
     /// Pixel scale: 2 renders at twice the size for print (file names get @2x).
     #[arg(long, default_value_t = 1.0)]
     pub scale: f32,
-    /// x264 quality: 0 lossless … 51 worst; 18 is visually lossless for flat graphics.
-    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u8).range(0..=51))]
+    /// x264 quality: 1 best … 51 worst; 18 is visually lossless for flat graphics. (0, lossless,
+    /// is not allowed: the High profile that every player decodes has no lossless mode.)
+    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u8).range(1..=51))]
     pub crf: u8,
     /// x264 preset: ultrafast … veryslow (slower = smaller file, same quality).
     #[arg(long, default_value = "veryfast")]

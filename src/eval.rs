@@ -628,10 +628,14 @@ fn dist_values_of(scene: &Scene, e: usize, s: &State) -> Option<DistValues> {
     }
 }
 
+/// Most decimals printed (more is noise on a figure, and `format!` panics on huge precisions).
+pub const MAX_DECIMALS: usize = 6;
+
 /// Formats a number the Portuguese way (decimal comma); with `percent`,
 /// `v` is a fraction shown as a percentage.
 pub fn format_number(v: f64, decimals: usize, percent: bool) -> String {
     let x = if percent { v * 100.0 } else { v };
+    let decimals = decimals.min(MAX_DECIMALS);
     let s = format!("{x:.decimals$}").replace('.', ",");
     let s = if s.starts_with('-') && s.trim_start_matches(['-', '0', ',']).is_empty() {
         s[1..].to_string()

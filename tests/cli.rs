@@ -362,3 +362,50 @@ fn list_shows_every_scene() {
         "{out}"
     );
 }
+
+/// A full disk: a 40 KiB tmpfs as the output folder. The video cannot fit;
+/// the render fails with exit 1 and a clear message, leaves no temporary
+/// file, and the PNG rendered earlier in that folder is untouched. Needs
+/// root to mount (CI runs as root); elsewhere it says so and passes.
+#[test]
+fn a_full_disk_is_a_clear_error_and_keeps_earlier_outputs() {
+    let uid = Command::new("id").arg("-u").output().unwrap().stdout;
+    if String::from_utf8_lossy(&uid).trim() != "0" {
+        eprintln!("not root: cannot mount a small tmpfs to simulate a full disk");
+        return;
+    }
+    let long = mini()
+        .replace("duration: 2.0", "duration: 20.0")
+        .replace("size: (320, 180)", "size: (640, 360)");
+    let p = Project::new("full", &[("long", &long)]);
+    let tiny = p.dir.join("tiny");
+    std::fs::create_dir_all(&tiny).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=40k", "tmpfs"])
+        .arg(&tiny)
+        .status()
+        .unwrap();
+    assert!(mounted.success(), "mount tmpfs failed");
+    struct Unmount(PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _guard = Unmount(tiny.clone());
+    let out = tiny.to_str().unwrap();
+    let o = p.run(&["render", "--scene", "long", "--png-only", "--out", out, "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let png = std::fs::read(tiny.join("long.png")).unwrap();
+    let o = p.run(&["render", "--scene", "long", "--out", out, "--crf", "1", "-q"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("No space left on device"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+    assert_eq!(std::fs::read(tiny.join("long.png")).unwrap(), png);
+    let names: Vec<String> = std::fs::read_dir(&tiny)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["long.png".to_string()]);
+}

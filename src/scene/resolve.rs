@@ -667,6 +667,12 @@ fn add_element(
             if s.values.iter().any(|v| !v.is_finite() || *v < 0.0) {
                 return Err(ctx.element_err(name, "bar values must be finite and not negative"));
             }
+            if s.decimals.is_some_and(|d| d > crate::eval::MAX_DECIMALS) {
+                return Err(ctx.element_err(
+                    name,
+                    format!("decimals must be at most {}", crate::eval::MAX_DECIMALS),
+                ));
+            }
             let rect = Rect::from_center(offset + v(s.at), v(s.size));
             let max = s
                 .max
