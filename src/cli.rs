@@ -89,6 +89,12 @@ pub struct RenderArgs {
     /// Samples per pixel for anti-aliasing (1 or 4).
     #[arg(long, default_value_t = 4, value_parser = parse_samples)]
     pub samples: u32,
+    /// PNG with a transparent background instead of the scene's (videos keep it).
+    #[arg(long)]
+    pub transparent: bool,
+    /// Render this many scenes at once with --all (each on its own thread, one shared GPU device).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub jobs: u32,
     /// No progress bar or summary.
     #[arg(short, long)]
     pub quiet: bool,

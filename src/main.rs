@@ -357,6 +357,7 @@ fn render(cli: &Cli, root: &Path, args: &RenderArgs) -> Result<(), Failure> {
             .map_err(Failure::input)?,
         crf: args.crf,
         preset: args.preset.clone(),
+        transparent: args.transparent,
     };
     if let Some(t) = job.still {
         if !t.is_finite() || t < 0.0 {
@@ -373,54 +374,93 @@ fn render(cli: &Cli, root: &Path, args: &RenderArgs) -> Result<(), Failure> {
     if cli.verbose {
         eprintln!("adapter: {}", ctx.describe());
     }
-    let mut renderer = Renderer::new(
-        &ctx,
-        RenderOptions {
-            samples: args.samples,
-        },
-    );
     let tty = std::io::stderr().is_terminal();
-    for scene in &scenes {
-        let mut bar = Bar {
-            bar: None,
-            quiet: args.quiet,
-            tty,
-            total: 0,
-            label: String::new(),
-        };
-        match render_scene(&ctx, &mut renderer, scene, &job, &stop, &mut bar) {
-            Ok(report) => {
-                if cli.verbose {
-                    eprintln!(
-                        "{}: {} frames ({} reused) in {:.2} s",
-                        scene.name, report.frames, report.reused, report.seconds
-                    );
-                }
-            }
-            Err(RenderError::Interrupted(sig)) => {
-                if let Some(b) = bar.bar.take() {
-                    b.abandon();
-                }
-                eprintln!(
-                    "interrupted: {} left as it was, temporary files removed",
-                    job.out_dir.display()
+    let jobs = (args.jobs as usize).clamp(1, scenes.len());
+    // Scenes are handed out one at a time to `jobs` workers, each with its
+    // own renderer on the shared device. With several workers, progress is
+    // reported as plain lines.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let first_error: std::sync::Mutex<Option<Failure>> = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                let mut renderer = Renderer::new(
+                    &ctx,
+                    RenderOptions {
+                        samples: args.samples,
+                    },
                 );
-                let code = if sig == signal_hook::consts::SIGTERM as usize {
-                    exit::SIGTERM
-                } else {
-                    exit::SIGINT
-                };
-                return Err(Failure {
-                    code,
-                    message: String::new(),
-                });
-            }
-            Err(
-                e @ (RenderError::Invalid(_) | RenderError::Video(anim::video::VideoError::OddSize { .. })),
-            ) => return Err(Failure::input(format!("{}: {e}", scene.name))),
-            Err(e) => return Err(Failure::env(format!("{}: {e}", scene.name))),
+                loop {
+                    let failed = first_error.lock().map(|e| e.is_some()).unwrap_or(true);
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if failed || i >= scenes.len() {
+                        break;
+                    }
+                    let mut bar = Bar {
+                        bar: None,
+                        quiet: args.quiet,
+                        tty: tty && jobs == 1,
+                        total: 0,
+                        label: String::new(),
+                    };
+                    if let Err(f) = render_one(cli, &ctx, &mut renderer, &scenes[i], &job, &stop, &mut bar) {
+                        if let Ok(mut slot) = first_error.lock() {
+                            slot.get_or_insert(f);
+                        }
+                        break;
+                    }
+                }
+            });
         }
+    });
+    match first_error.into_inner() {
+        Ok(Some(f)) => Err(f),
+        Ok(None) => Ok(()),
+        Err(_) => Err(Failure::env("a render worker failed")),
     }
-    let _ = stop.load(Ordering::Relaxed);
-    Ok(())
+}
+
+/// Renders one scene and maps its outcome to an exit code.
+fn render_one(
+    cli: &Cli,
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    scene: &Scene,
+    job: &Job,
+    stop: &StopFlag,
+    bar: &mut Bar,
+) -> Result<(), Failure> {
+    match render_scene(ctx, renderer, scene, job, stop, bar) {
+        Ok(report) => {
+            if cli.verbose {
+                eprintln!(
+                    "{}: {} frames ({} reused) in {:.2} s",
+                    scene.name, report.frames, report.reused, report.seconds
+                );
+            }
+            Ok(())
+        }
+        Err(RenderError::Interrupted(sig)) => {
+            if let Some(b) = bar.bar.take() {
+                b.abandon();
+            }
+            eprintln!(
+                "interrupted: {} left as it was, temporary files removed",
+                job.out_dir.display()
+            );
+            let code = if sig == signal_hook::consts::SIGTERM as usize {
+                exit::SIGTERM
+            } else {
+                exit::SIGINT
+            };
+            Err(Failure {
+                code,
+                message: String::new(),
+            })
+        }
+        Err(e @ (RenderError::Invalid(_) | RenderError::Video(anim::video::VideoError::OddSize { .. }))) => {
+            Err(Failure::input(format!("{}: {e}", scene.name)))
+        }
+        Err(e) => Err(Failure::env(format!("{}: {e}", scene.name))),
+    }
 }

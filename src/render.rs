@@ -37,6 +37,8 @@ pub struct Job {
     pub frames: Option<(u64, u64)>,
     pub crf: u8,
     pub preset: String,
+    /// Draw the PNG over a transparent background.
+    pub transparent: bool,
 }
 
 /// Why a render failed.
@@ -162,7 +164,11 @@ pub fn render_png(
     t: f64,
 ) -> Result<PathBuf, RenderError> {
     let (w, h) = output_size(scene, job)?;
-    let img = draw(ctx, renderer, &evaluate(scene, t), w, h)?;
+    let mut snap = evaluate(scene, t);
+    if job.transparent {
+        snap.background = crate::color::Color::TRANSPARENT;
+    }
+    let img = draw(ctx, renderer, &snap, w, h)?;
     let path = output_path(scene, job, "png");
     let guard = TempGuard::new(temp_path(&path));
     let io = |source| RenderError::Io {

@@ -409,3 +409,24 @@ fn a_full_disk_is_a_clear_error_and_keeps_earlier_outputs() {
         .collect();
     assert_eq!(names, vec!["long.png".to_string()]);
 }
+
+#[test]
+fn all_with_jobs_and_a_transparent_still() {
+    let p = Project::new("jobs", &[("01-a", &mini()), ("02-b", &mini())]);
+    let o = p.run(&["render", "--all", "--jobs", "2", "--frames", "0..6", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for name in ["01-a", "02-b"] {
+        assert!(p.renders().join(format!("{name}.png")).exists());
+        let probe = ffprobe(&p.renders().join(format!("{name}.mp4")), "stream=nb_read_frames");
+        assert_eq!(field(&probe, "nb_read_frames"), "6");
+    }
+    let o = p.run(&["render", "--scene", "01-a", "--png-only", "--transparent", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let img = anim::image::RgbaImage::load_png(&p.renders().join("01-a.png")).unwrap();
+    assert_eq!(img.pixel(2, 2)[3], 0, "background is transparent");
+    assert_eq!(
+        img.pixel(30, 60),
+        [0xdc, 0xe8, 0xf5, 255],
+        "shapes keep their colour"
+    );
+}
