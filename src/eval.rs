@@ -252,6 +252,16 @@ impl Painter<'_> {
     }
 }
 
+/// The style of the numbers widgets print: theme small size, SemiBold.
+fn small_label(theme: &crate::scene::theme::Theme, align: crate::text::Align) -> crate::text::TextStyle {
+    crate::text::TextStyle {
+        size: theme.small_size,
+        weight: crate::text::Weight::SemiBold,
+        align,
+        ..Default::default()
+    }
+}
+
 /// Beyond this many dashes on one path, it is drawn solid.
 const MAX_DASHES: usize = 20_000;
 
@@ -741,12 +751,7 @@ fn draw_bars(
     let n = values.len() as f32;
     let slot = rect.size().x / n;
     let bar_w = slot * 0.62;
-    let style = crate::text::TextStyle {
-        size: theme.small_size,
-        weight: crate::text::Weight::SemiBold,
-        align: crate::text::Align::Center,
-        ..Default::default()
-    };
+    let style = small_label(theme, crate::text::Align::Center);
     for (i, v) in values.iter().enumerate() {
         let cx = rect.min.x + slot * (i as f32 + 0.5);
         let h = (v.clamp(0.0, 1.0) as f32) * rect.size().y;
@@ -813,12 +818,7 @@ fn draw_cumulative(
         theme.named("bad").with_opacity(filter.max(0.4)),
         2.0,
     );
-    let style = crate::text::TextStyle {
-        size: theme.small_size,
-        weight: crate::text::Weight::SemiBold,
-        align: crate::text::Align::Left,
-        ..Default::default()
-    };
+    let style = small_label(theme, crate::text::Align::Left);
     p.text_at(
         &format!("p = {}", format_number(v.top_p, 2, false)),
         &style,
@@ -864,12 +864,7 @@ fn draw_loss_curve(p: &mut Painter<'_>, scene: &Scene, c: &LossCurve, bound: &St
                     theme.named("surface"),
                     3.0,
                 );
-                let style = crate::text::TextStyle {
-                    size: theme.small_size,
-                    weight: crate::text::Weight::SemiBold,
-                    align: crate::text::Align::Left,
-                    ..Default::default()
-                };
+                let style = small_label(theme, crate::text::Align::Left);
                 p.text_at(
                     &format!("L = {}", format_number(loss, 2, false)),
                     &style,
