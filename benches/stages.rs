@@ -154,7 +154,8 @@ fn rgba_to_yuv420p(rgba: &[u8], w: u32, h: u32) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
     for y in 0..h {
         for x in 0..w {
             let [r, g, b] = px(x, y);
-            y_plane[y * w + x] = (16.0 + (0.2126 * r + 0.7152 * g + 0.0722 * b) * 219.0 / 255.0).round() as u8;
+            y_plane[y * w + x] =
+                (16.0 + (0.2126 * r + 0.7152 * g + 0.0722 * b) * 219.0 / 255.0).round() as u8;
         }
     }
     for y in 0..h / 2 {
