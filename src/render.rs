@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::eval::evaluate;
-use crate::gpu::{GpuContext, GpuError, Renderer};
+use crate::gpu::{gpu_yuv_supported, GpuContext, GpuError, Renderer, Yuv420Image};
 use crate::image::RgbaImage;
 use crate::output::{temp_path, TempGuard};
 use crate::scene::Scene;
@@ -187,6 +187,87 @@ pub fn render_png(
     Ok(path)
 }
 
+/// One rendered frame, in the form the next stage wants.
+#[derive(Clone, Debug)]
+pub enum Frame {
+    Rgba(RgbaImage),
+    /// Converted to BT.709 limited-range yuv420p on the GPU, for the video encoder.
+    Yuv420p(Yuv420Image),
+}
+
+/// Draws one snapshot for the video: as yuv420p planes converted on the GPU
+/// when `yuv` is set and the frame allows it (opaque background, width a
+/// multiple of 8, even height), else as RGBA.
+pub fn draw_frame(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    snap: &Snapshot,
+    width: u32,
+    height: u32,
+    yuv: bool,
+) -> Result<Frame, RenderError> {
+    if yuv && snap.background.a >= 1.0 && gpu_yuv_supported(width, height) {
+        let scale = width as f32 / snap.width as f32;
+        let mesh = tessellate(snap, scale)?;
+        let planes = renderer.render_yuv(
+            ctx,
+            &mesh,
+            [snap.width as f32, snap.height as f32],
+            snap.background,
+            width,
+            height,
+        )?;
+        return Ok(Frame::Yuv420p(planes));
+    }
+    Ok(Frame::Rgba(draw(ctx, renderer, snap, width, height)?))
+}
+
+/// Whether the video path converts frames to YUV on the GPU: yes, unless
+/// `ANIM_YUV=cpu` asks for the swscale path (kept so benches/ratio.rs can
+/// measure both in one run, and as a fallback if a driver misbehaves).
+pub fn gpu_yuv_enabled() -> bool {
+    std::env::var("ANIM_YUV").map_or(true, |v| v != "cpu")
+}
+
+/// Renders frames `a..b` of `scene` at `w`×`h` and hands each to `sink` with
+/// its index; returns how many frames reused the previous one's pixels
+/// because the snapshot did not change. `yuv` asks for GPU-converted
+/// yuv420p frames where possible (see [`draw_frame`]). Shared by the video
+/// job and the benchmarks (`benches/ratio.rs` passes a sink that drops the frames).
+#[allow(clippy::too_many_arguments)]
+pub fn render_frames(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    scene: &Scene,
+    (w, h): (u32, u32),
+    (a, b): (u64, u64),
+    stop: &StopFlag,
+    yuv: bool,
+    mut sink: impl FnMut(u64, &Frame) -> Result<(), RenderError>,
+) -> Result<u64, RenderError> {
+    let mut prev: Option<(Snapshot, Frame)> = None;
+    let mut reused = 0;
+    for i in a..b {
+        let sig = stop.load(Ordering::Relaxed);
+        if sig != 0 {
+            return Err(RenderError::Interrupted(sig));
+        }
+        let snap = evaluate(scene, i as f64 / scene.fps as f64);
+        match &prev {
+            Some((ps, pf)) if *ps == snap => {
+                reused += 1;
+                sink(i, pf)?;
+            }
+            _ => {
+                let frame = draw_frame(ctx, renderer, &snap, w, h, yuv)?;
+                sink(i, &frame)?;
+                prev = Some((snap, frame));
+            }
+        }
+    }
+    Ok(reused)
+}
+
 /// Renders the video, frame by frame, to its final path via a temp file.
 pub fn render_video(
     ctx: &GpuContext,
@@ -215,25 +296,23 @@ pub fn render_video(
     };
     let encoder = EncoderThread::spawn(guard.path.clone(), settings)?;
     progress.start(&scene.name, b - a);
-    let mut prev: Option<(Snapshot, RgbaImage)> = None;
-    let mut reused = 0;
-    for i in a..b {
-        let sig = stop.load(Ordering::Relaxed);
-        if sig != 0 {
-            return Err(RenderError::Interrupted(sig));
-        }
-        let snap = evaluate(scene, i as f64 / scene.fps as f64);
-        let img = match &prev {
-            Some((ps, pi)) if *ps == snap => {
-                reused += 1;
-                pi.clone()
+    let reused = render_frames(
+        ctx,
+        renderer,
+        scene,
+        (w, h),
+        (a, b),
+        stop,
+        gpu_yuv_enabled(),
+        |i, frame| {
+            match frame {
+                Frame::Rgba(img) => encoder.send(img.data.clone())?,
+                Frame::Yuv420p(yuv) => encoder.send_yuv420p(yuv.data.clone())?,
             }
-            _ => draw(ctx, renderer, &snap, w, h)?,
-        };
-        encoder.send(img.data.clone())?;
-        prev = Some((snap, img));
-        progress.frame(i - a + 1);
-    }
+            progress.frame(i - a + 1);
+            Ok(())
+        },
+    )?;
     let written = encoder.finish()?;
     guard.commit(&path).map_err(|source| RenderError::Io {
         path: path.clone(),

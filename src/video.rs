@@ -573,8 +573,16 @@ fn check_rgba_len(len: usize, width: u32, height: u32) -> Result<(), VideoError>
 }
 
 /// Runs a [`VideoEncoder`] on its own thread, fed through a bounded queue of [`QUEUE_CAPACITY`] frames.
+/// A frame queued on an [`EncoderThread`].
+enum QueuedFrame {
+    /// Packed RGBA, converted by swscale on the encoder thread.
+    Rgba(Vec<u8>),
+    /// Packed yuv420p planes (Y, then U, then V), encoded as they are.
+    Yuv420p(Vec<u8>),
+}
+
 pub struct EncoderThread {
-    sender: Option<SyncSender<Vec<u8>>>,
+    sender: Option<SyncSender<QueuedFrame>>,
     handle: Option<JoinHandle<Result<u64, VideoError>>>,
     /// The error that stopped the thread, for `send` to report.
     error: Arc<Mutex<Option<VideoError>>>,
@@ -586,7 +594,7 @@ impl EncoderThread {
     /// Creates the encoder on the calling thread (so setup errors are returned here), then starts the thread.
     pub fn spawn(path: PathBuf, settings: VideoSettings) -> Result<EncoderThread, VideoError> {
         let encoder = VideoEncoder::create(&path, &settings)?;
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(QUEUE_CAPACITY);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<QueuedFrame>(QUEUE_CAPACITY);
         let error = Arc::new(Mutex::new(None));
         let thread_error = Arc::clone(&error);
         let handle = std::thread::Builder::new()
@@ -621,6 +629,27 @@ impl EncoderThread {
     /// error, that error is returned.
     pub fn send(&self, frame: Vec<u8>) -> Result<(), VideoError> {
         check_rgba_len(frame.len(), self.width, self.height)?;
+        self.queue(QueuedFrame::Rgba(frame))
+    }
+
+    /// Queues one frame of packed yuv420p planes, Y then U then V (see
+    /// [`VideoEncoder::push_yuv420p`]); blocks while the queue is full. Skips swscale.
+    pub fn send_yuv420p(&self, planes: Vec<u8>) -> Result<(), VideoError> {
+        let luma = self.width as usize * self.height as usize;
+        let expected = luma + 2 * (self.width as usize / 2) * (self.height as usize / 2);
+        if planes.len() != expected {
+            return Err(VideoError::PlaneSize {
+                plane: "YUV",
+                got: planes.len(),
+                expected,
+                width: self.width,
+                height: self.height,
+            });
+        }
+        self.queue(QueuedFrame::Yuv420p(planes))
+    }
+
+    fn queue(&self, frame: QueuedFrame) -> Result<(), VideoError> {
         let sender = self.sender.as_ref().ok_or(VideoError::ThreadStopped)?;
         if sender.send(frame).is_err() {
             let stored = self.error.lock().ok().and_then(|slot| slot.clone());
@@ -664,9 +693,16 @@ fn join(handle: JoinHandle<Result<u64, VideoError>>) -> Result<u64, VideoError> 
     }
 }
 
-fn run_encoder(mut encoder: VideoEncoder, receiver: &Receiver<Vec<u8>>) -> Result<u64, VideoError> {
+fn run_encoder(mut encoder: VideoEncoder, receiver: &Receiver<QueuedFrame>) -> Result<u64, VideoError> {
+    let (w, h) = (encoder.width() as usize, encoder.height() as usize);
+    let (luma, chroma) = (w * h, (w / 2) * (h / 2));
     for frame in receiver.iter() {
-        encoder.push_rgba(&frame)?;
+        match frame {
+            QueuedFrame::Rgba(rgba) => encoder.push_rgba(&rgba)?,
+            QueuedFrame::Yuv420p(p) => {
+                encoder.push_yuv420p(&p[..luma], &p[luma..luma + chroma], &p[luma + chroma..])?
+            }
+        }
     }
     let frames = encoder.frames_written();
     encoder.finish()?;

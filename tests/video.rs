@@ -421,3 +421,76 @@ fn encode_speed_1080p() {
     eprintln!("1920x1080 push_rgba, veryfast crf 18: {ms:.1} ms/frame ({FRAMES} frames incl. flush)");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The GPU RGB→YUV pass (shaders/yuv.wgsl) against swscale: the 8 flat patches of `colour_round_trip`
+/// are drawn by the renderer, read back once as RGBA (encoded through swscale) and once as GPU
+/// yuv420p planes (encoded with `push_yuv420p`); both videos are decoded with the ffmpeg CLI.
+/// Tolerances: the GPU path must decode within 3 levels of the drawn colour (as swscale must, see
+/// `colour_round_trip`) and within 2 levels of what the swscale path decodes to (flat colours;
+/// measured on lavapipe, Mesa 22.3.6: 0 on every patch, i.e. identical to swscale).
+#[test]
+fn gpu_yuv_matches_swscale() {
+    use anim::color::Color;
+    use anim::geom::{PathData, Rect};
+    use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
+    use anim::snapshot::Snapshot;
+    use anim::tess::tessellate;
+    use glam::Vec2;
+
+    const W: u32 = 256;
+    const H: u32 = 128;
+    const PATCHES: [&str; 8] = [
+        "#ffffff", "#000000", "#808080", "#1f6feb", "#f0883e", "#2da44e", "#cf222e", "#6e7781",
+    ];
+    let mut snap = Snapshot::new(W, H, Color::from_hex("#ffffff").unwrap());
+    for (i, hex) in PATCHES.iter().enumerate() {
+        let min = Vec2::new(i as f32 * 32.0, 0.0);
+        snap.fill(
+            PathData::rounded_rect(
+                Rect {
+                    min,
+                    max: min + Vec2::new(32.0, H as f32),
+                },
+                0.0,
+            ),
+            Color::from_hex(hex).unwrap(),
+        );
+    }
+    let ctx = GpuContext::new(BackendChoice::Auto).unwrap();
+    let mut r = Renderer::new(&ctx, RenderOptions::default());
+    let mesh = tessellate(&snap, 1.0).unwrap();
+    let viewport = [W as f32, H as f32];
+    let rgba = r.render(&ctx, &mesh, viewport, snap.background, W, H).unwrap();
+    let yuv = r
+        .render_yuv(&ctx, &mesh, viewport, snap.background, W, H)
+        .unwrap();
+
+    let dir = temp_dir("gpu-yuv");
+    let (cpu_path, gpu_path) = (dir.join("cpu.mp4"), dir.join("gpu.mp4"));
+    let mut cpu = VideoEncoder::create(&cpu_path, &settings(W, H, 30)).unwrap();
+    let mut gpu = VideoEncoder::create(&gpu_path, &settings(W, H, 30)).unwrap();
+    let (y, u, v) = yuv.planes();
+    for _ in 0..10 {
+        cpu.push_rgba(&rgba.data).unwrap();
+        gpu.push_yuv420p(y, u, v).unwrap();
+    }
+    cpu.finish().unwrap();
+    gpu.finish().unwrap();
+    let (cpu_rgb, gpu_rgb) = (decode_rgb24(&cpu_path), decode_rgb24(&gpu_path));
+    let frame_bytes = (W * H * 3) as usize;
+    assert_eq!(gpu_rgb.len(), 10 * frame_bytes);
+    let mut failures = Vec::new();
+    for (i, hex) in PATCHES.iter().enumerate() {
+        let want = Color::from_hex(hex).unwrap().to_rgba8();
+        let at = ((H as usize / 2) * W as usize + i * 32 + 16) * 3 + 5 * frame_bytes;
+        let (c, g) = (&cpu_rgb[at..at + 3], &gpu_rgb[at..at + 3]);
+        let drawn = (0..3).map(|k| g[k].abs_diff(want[k])).max().unwrap();
+        let vs_sws = (0..3).map(|k| g[k].abs_diff(c[k])).max().unwrap();
+        eprintln!("patch {hex}: swscale {c:?}, gpu {g:?}: {drawn} from drawn, {vs_sws} from swscale");
+        if drawn > 3 || vs_sws > 2 {
+            failures.push(format!("{hex}: swscale {c:?}, gpu {g:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

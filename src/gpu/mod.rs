@@ -3,6 +3,8 @@
 
 pub mod context;
 pub mod renderer;
+pub mod yuv;
 
 pub use context::{BackendChoice, GpuContext, GpuError};
 pub use renderer::{PixelRect, RenderOptions, Renderer};
+pub use yuv::{gpu_yuv_supported, Yuv420Image};

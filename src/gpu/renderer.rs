@@ -16,6 +16,7 @@ use bytemuck::{Pod, Zeroable};
 use wgpu::util::DeviceExt;
 
 use super::context::{GpuContext, GpuError};
+use super::yuv::{Yuv420Image, YuvConverter};
 use crate::color::Color;
 use crate::image::RgbaImage;
 use crate::tess::{Mesh, Vertex};
@@ -140,6 +141,8 @@ struct Targets {
     msaa: Option<wgpu::TextureView>,
     resolve: wgpu::Texture,
     resolve_view: wgpu::TextureView,
+    /// The resolved target seen without sRGB decoding, for the YUV pass.
+    raw_view: wgpu::TextureView,
     readback: wgpu::Buffer,
 }
 
@@ -157,6 +160,8 @@ pub struct Renderer {
     window_msaa: Option<((u32, u32), wgpu::TextureView)>,
     vertices: Option<(wgpu::Buffer, u64)>,
     indices: Option<(wgpu::Buffer, u64)>,
+    /// Made on the first [`Renderer::render_yuv`].
+    yuv: Option<YuvConverter>,
 }
 
 impl Renderer {
@@ -226,6 +231,7 @@ impl Renderer {
             window_msaa: None,
             vertices: None,
             indices: None,
+            yuv: None,
         }
     }
 
@@ -242,7 +248,8 @@ impl Renderer {
             height,
             depth_or_array_layers: 1,
         };
-        let make = |samples: u32, usage: wgpu::TextureUsages| {
+        let raw_format = self.format.remove_srgb_suffix();
+        let make = |samples: u32, usage: wgpu::TextureUsages, view_formats: &[wgpu::TextureFormat]| {
             ctx.device.create_texture(&wgpu::TextureDescriptor {
                 label: Some("target"),
                 size,
@@ -251,18 +258,25 @@ impl Renderer {
                 dimension: wgpu::TextureDimension::D2,
                 format: self.format,
                 usage,
-                view_formats: &[],
+                view_formats,
             })
         };
         let msaa = (self.options.samples > 1).then(|| {
-            make(self.options.samples, wgpu::TextureUsages::RENDER_ATTACHMENT)
+            make(self.options.samples, wgpu::TextureUsages::RENDER_ATTACHMENT, &[])
                 .create_view(&Default::default())
         });
         let resolve = make(
             1,
-            wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            wgpu::TextureUsages::RENDER_ATTACHMENT
+                | wgpu::TextureUsages::COPY_SRC
+                | wgpu::TextureUsages::TEXTURE_BINDING,
+            &[raw_format],
         );
         let resolve_view = resolve.create_view(&Default::default());
+        let raw_view = resolve.create_view(&wgpu::TextureViewDescriptor {
+            format: Some(raw_format),
+            ..Default::default()
+        });
         let readback = ctx.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("readback"),
             size: padded_bytes_per_row(width) as u64 * height as u64,
@@ -275,6 +289,7 @@ impl Renderer {
             msaa,
             resolve,
             resolve_view,
+            raw_view,
             readback,
         });
         Ok(())
@@ -455,9 +470,8 @@ impl Renderer {
         }
     }
 
-    /// Renders `mesh` at `width`×`height` output pixels (the scene's
-    /// `viewport` scaled to fit) and returns the pixels.
-    pub fn render(
+    /// Records the draw of `mesh` into the offscreen target (resolved when multisampled).
+    fn record(
         &mut self,
         ctx: &GpuContext,
         mesh: &Mesh,
@@ -465,7 +479,7 @@ impl Renderer {
         background: Color,
         width: u32,
         height: u32,
-    ) -> Result<RgbaImage, GpuError> {
+    ) -> Result<(wgpu::CommandEncoder, Targets), GpuError> {
         self.ensure_targets(ctx, width, height)?;
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
         let targets = self
@@ -483,6 +497,21 @@ impl Renderer {
             },
         };
         self.encode(ctx, &mut encoder, mesh, viewport, background, target);
+        Ok((encoder, targets))
+    }
+
+    /// Renders `mesh` at `width`×`height` output pixels (the scene's
+    /// `viewport` scaled to fit) and returns the pixels.
+    pub fn render(
+        &mut self,
+        ctx: &GpuContext,
+        mesh: &Mesh,
+        viewport: [f32; 2],
+        background: Color,
+        width: u32,
+        height: u32,
+    ) -> Result<RgbaImage, GpuError> {
+        let (mut encoder, targets) = self.record(ctx, mesh, viewport, background, width, height)?;
         let stride = padded_bytes_per_row(width);
         encoder.copy_texture_to_buffer(
             wgpu::TexelCopyTextureInfo {
@@ -509,6 +538,28 @@ impl Renderer {
         let image = read_buffer(ctx, &targets.readback, width, height, stride);
         self.targets = Some(targets);
         image
+    }
+
+    /// Like [`Renderer::render`], but converts the frame to BT.709
+    /// limited-range yuv420p on the GPU and reads back only the planes (see
+    /// [`super::yuv`]). Needs an opaque background (alpha is dropped
+    /// without un-premultiplying) and a size [`super::gpu_yuv_supported`] accepts.
+    pub fn render_yuv(
+        &mut self,
+        ctx: &GpuContext,
+        mesh: &Mesh,
+        viewport: [f32; 2],
+        background: Color,
+        width: u32,
+        height: u32,
+    ) -> Result<Yuv420Image, GpuError> {
+        let (mut encoder, targets) = self.record(ctx, mesh, viewport, background, width, height)?;
+        let converter = self.yuv.get_or_insert_with(|| YuvConverter::new(ctx));
+        let recorded = converter.encode(ctx, &mut encoder, &targets.raw_view, width, height);
+        self.targets = Some(targets);
+        recorded?;
+        ctx.queue.submit([encoder.finish()]);
+        converter.read(ctx)
     }
 }
 
