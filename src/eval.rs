@@ -343,6 +343,27 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
     let theme = &scene.theme;
     match &el.kind {
         Kind::Group => {}
+        Kind::Image { rect, image } => {
+            let r = *rect;
+            let quad = PathData::polyline(
+                &[
+                    r.min,
+                    Vec2::new(r.max.x, r.min.y),
+                    r.max,
+                    Vec2::new(r.min.x, r.max.y),
+                ],
+                true,
+            )
+            .transformed(&p.xf);
+            let opacity = p.opacity * s.draw;
+            p.snap.items.push(crate::snapshot::DrawItem {
+                path: quad,
+                paint: crate::snapshot::Paint::Image {
+                    image: image.clone(),
+                    opacity,
+                },
+            });
+        }
         Kind::Shape {
             path,
             fill,

@@ -2,8 +2,22 @@
 //! what the tessellator draws. Plain data in scene units (pixels at scale 1,
 //! origin top-left, y down), painted in order (painter's algorithm).
 
+use std::sync::Arc;
+
 use crate::color::Color;
 use crate::geom::PathData;
+use crate::image::RgbaImage;
+
+/// A decoded image shared between frames. Equal when it is the same image
+/// (pointer equality), so comparing snapshots never compares pixels.
+#[derive(Clone, Debug)]
+pub struct ImageRef(pub Arc<RgbaImage>);
+
+impl PartialEq for ImageRef {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
 
 /// How a stroke ends and turns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -15,12 +29,16 @@ pub enum LineCap {
 }
 
 /// How a path is painted.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Paint {
     /// Filled with the non-zero rule (what fonts expect).
     Fill(Color),
     /// Stroked with a round join.
     Stroke { color: Color, width: f32, cap: LineCap },
+    /// An image mapped onto the path, which must be a quad: its first four
+    /// points are the image's top-left, top-right, bottom-right and
+    /// bottom-left corners.
+    Image { image: ImageRef, opacity: f32 },
 }
 
 /// One painted path.

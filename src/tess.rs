@@ -37,6 +37,20 @@ pub struct Vertex {
 pub struct Mesh {
     pub vertices: Vec<Vertex>,
     pub indices: Vec<u32>,
+    /// Images, each drawn after the vector indices before its `index_start`
+    /// and before those after it, so paint order holds across both kinds.
+    pub images: Vec<ImageQuad>,
+}
+
+/// An image to draw between the vector triangles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageQuad {
+    pub image: crate::snapshot::ImageRef,
+    /// Top-left, top-right, bottom-right, bottom-left, in scene units.
+    pub corners: [[f32; 2]; 4],
+    pub opacity: f32,
+    /// Number of vector indices drawn before this image.
+    pub index_start: u32,
 }
 
 /// Why a snapshot could not be tessellated.
@@ -96,9 +110,31 @@ pub fn tessellate(snapshot: &Snapshot, scale: f32) -> Result<Mesh, TessError> {
     let mut buffers: VertexBuffers<Vertex, u32> = VertexBuffers::new();
     let mut fill = FillTessellator::new();
     let mut stroke = StrokeTessellator::new();
+    let mut images = Vec::new();
     for (index, item) in snapshot.items.iter().enumerate() {
+        if let Paint::Image { image, opacity } = &item.paint {
+            let pts: Vec<[f32; 2]> = item
+                .path
+                .cmds
+                .iter()
+                .filter_map(|c| match c {
+                    PathCmd::MoveTo(p) | PathCmd::LineTo(p) => Some(p.to_array()),
+                    _ => None,
+                })
+                .collect();
+            if let [a, b, c, d, ..] = pts[..] {
+                images.push(ImageQuad {
+                    image: image.clone(),
+                    corners: [a, b, c, d],
+                    opacity: *opacity,
+                    index_start: buffers.indices.len() as u32,
+                });
+            }
+            continue;
+        }
         let path = to_lyon(&item.path);
         let result = match item.paint {
+            Paint::Image { .. } => continue,
             Paint::Fill(c) => {
                 let color = c.to_linear_premultiplied();
                 let opts = FillOptions::tolerance(tolerance).with_fill_rule(FillRule::NonZero);
@@ -140,6 +176,7 @@ pub fn tessellate(snapshot: &Snapshot, scale: f32) -> Result<Mesh, TessError> {
     Ok(Mesh {
         vertices: buffers.vertices,
         indices: buffers.indices,
+        images,
     })
 }
 

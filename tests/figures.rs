@@ -76,3 +76,23 @@ fn chapter_figures_final_frames() {
         check_reference(&format!("figure_{name}"), &img, DEFAULT_TOLERANCE);
     }
 }
+
+#[test]
+fn images_scale_rotate_fade_and_keep_paint_order() {
+    let frames = render("tests/fixtures/image.ron", &[1.5], 1.0);
+    let img = &frames[0];
+    let icon =
+        RgbaImage::load_png(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/icon.png"))
+            .unwrap();
+    // At native size and position (top-left 26,36), pixels match the PNG.
+    for (x, y) in [(5, 5), (24, 24), (15, 30)] {
+        let (a, b) = (img.pixel(26 + x, 36 + y), icon.pixel(x, y));
+        assert!(
+            a.iter().zip(b).all(|(p, q)| p.abs_diff(q) <= 2),
+            "({x},{y}): {a:?} vs {b:?}"
+        );
+    }
+    // The box declared after the big image covers it.
+    assert_eq!(img.pixel(185, 90), [0x2f, 0x85, 0x58, 255]);
+    check_reference("image_element", img, DEFAULT_TOLERANCE);
+}

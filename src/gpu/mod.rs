@@ -2,6 +2,7 @@
 //! [`Mesh`](crate::tess::Mesh) into pixels ([`renderer`]).
 
 pub mod context;
+pub mod images;
 pub mod renderer;
 pub mod yuv;
 

@@ -16,6 +16,7 @@ use bytemuck::{Pod, Zeroable};
 use wgpu::util::DeviceExt;
 
 use super::context::{GpuContext, GpuError};
+use super::images::ImagePass;
 use super::yuv::{Yuv420Image, YuvConverter};
 use crate::color::Color;
 use crate::image::RgbaImage;
@@ -68,7 +69,8 @@ pub struct PipelineSpec<'a> {
     pub vertex_entry: &'a str,
     pub fragment_entry: &'a str,
     pub vertex_layout: wgpu::VertexBufferLayout<'a>,
-    pub bind_group_layout: &'a wgpu::BindGroupLayout,
+    /// Bind group layouts, in group order.
+    pub bind_group_layouts: &'a [&'a wgpu::BindGroupLayout],
     pub format: wgpu::TextureFormat,
     pub blend: wgpu::BlendState,
     pub samples: u32,
@@ -82,7 +84,11 @@ pub fn create_pipeline(device: &wgpu::Device, spec: PipelineSpec<'_>) -> wgpu::R
     });
     let layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
         label: Some(spec.label),
-        bind_group_layouts: &[Some(spec.bind_group_layout)],
+        bind_group_layouts: &spec
+            .bind_group_layouts
+            .iter()
+            .map(|l| Some(*l))
+            .collect::<Vec<_>>(),
         immediate_size: 0,
     });
     device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
@@ -162,6 +168,10 @@ pub struct Renderer {
     indices: Option<(wgpu::Buffer, u64)>,
     /// Made on the first [`Renderer::render_yuv`].
     yuv: Option<YuvConverter>,
+    /// The layout of `bind_group`, shared with the image pipeline.
+    globals_layout: wgpu::BindGroupLayout,
+    /// Made on the first frame that has an image.
+    images: Option<ImagePass>,
 }
 
 impl Renderer {
@@ -215,7 +225,7 @@ impl Renderer {
                     step_mode: wgpu::VertexStepMode::Vertex,
                     attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x4],
                 },
-                bind_group_layout: &bgl,
+                bind_group_layouts: &[&bgl],
                 format,
                 blend: wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING,
                 samples: options.samples,
@@ -232,6 +242,8 @@ impl Renderer {
             vertices: None,
             indices: None,
             yuv: None,
+            globals_layout: bgl,
+            images: None,
         }
     }
 
@@ -421,6 +433,13 @@ impl Renderer {
     ) {
         let Target { view, resolve } = target;
         self.upload(ctx, mesh);
+        if !mesh.images.is_empty() {
+            let (format, samples) = (self.format, self.options.samples);
+            let layout = &self.globals_layout;
+            self.images
+                .get_or_insert_with(|| ImagePass::new(ctx, layout, format, samples))
+                .prepare(ctx, &mesh.images);
+        }
         ctx.queue.write_buffer(
             &self.globals,
             0,
@@ -459,13 +478,26 @@ impl Renderer {
         if let Some(r) = rect {
             pass.set_viewport(r.x, r.y, r.width, r.height, 0.0, 1.0);
         }
-        if let (Some((vb, _)), Some((ib, _))) = (&self.vertices, &self.indices) {
-            if !mesh.indices.is_empty() {
+        let Some((vb, _)) = &self.vertices else { return };
+        let Some((ib, _)) = &self.indices else { return };
+        // Vector triangles up to each image's index_start, the image, then on.
+        let mut drawn = 0u32;
+        let ends = mesh
+            .images
+            .iter()
+            .map(|q| q.index_start)
+            .chain([mesh.indices.len() as u32]);
+        for (i, end) in ends.enumerate() {
+            if end > drawn {
                 pass.set_pipeline(&self.pipeline);
                 pass.set_bind_group(0, &self.bind_group, &[]);
                 pass.set_vertex_buffer(0, vb.slice(..));
                 pass.set_index_buffer(ib.slice(..), wgpu::IndexFormat::Uint32);
-                pass.draw_indexed(0..mesh.indices.len() as u32, 0, 0..1);
+                pass.draw_indexed(drawn..end, 0, 0..1);
+                drawn = end;
+            }
+            if let (Some(images), true) = (&self.images, i < mesh.images.len()) {
+                images.draw(&mut pass, &self.bind_group, &mesh.images, i);
             }
         }
     }

@@ -46,6 +46,7 @@ pub enum ElementSpec {
     Arrow(ArrowSpec),
     Text(TextSpec),
     Group(GroupSpec),
+    Image(ImageSpec),
     Tokens(TokensSpec),
     Bars(BarsSpec),
     LineChart(LineChartSpec),
@@ -208,6 +209,17 @@ spec!(
         font: Option<FontSpec>,
         value: Option<f64>,
         bind: Option<String>,
+    }
+);
+
+spec!(
+    /// A PNG image (8-bit RGB or RGBA) centred on `at`. `size` defaults to
+    /// the image's own pixel size; give one side as 0 to keep the aspect ratio.
+    ImageSpec {
+        at: P,
+        /// Path relative to the project root, e.g. "assets/images/x.png".
+        path: String,
+        size: Option<P>,
     }
 );
 

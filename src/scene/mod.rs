@@ -43,6 +43,8 @@ pub mod limits {
     pub const MAX_TEXT_CHARS: usize = 2000;
     /// Deepest group nesting.
     pub const MAX_DEPTH: usize = 16;
+    /// Largest image side, in pixels.
+    pub const MAX_IMAGE_SIDE: u32 = 4096;
     /// Most points in one chart series or polyline.
     pub const MAX_POINTS: usize = 100_000;
     /// Largest coordinate, in scene units, of any element or movement (the

@@ -120,6 +120,11 @@ pub enum Kind {
     Text(TextBlock),
     DynamicText(TextTemplate),
     Group,
+    /// A decoded PNG drawn into `rect`.
+    Image {
+        rect: Rect,
+        image: crate::snapshot::ImageRef,
+    },
     Tokens {
         chips: Vec<Chip>,
         fill: Color,
@@ -195,7 +200,7 @@ impl Kind {
         match self {
             Kind::Shape { label, .. } | Kind::Arrow { label, .. } => label.iter().collect(),
             Kind::Text(b) => vec![b],
-            Kind::DynamicText(_) | Kind::Group => Vec::new(),
+            Kind::DynamicText(_) | Kind::Group | Kind::Image { .. } => Vec::new(),
             Kind::Tokens { chips, .. } => chips
                 .iter()
                 .flat_map(|c| std::iter::once(&c.text).chain(&c.id))

@@ -327,6 +327,7 @@ fn common_of(spec: &ElementSpec) -> Common {
         ElementSpec::Arrow(s) => s.common(),
         ElementSpec::Text(s) => s.common(),
         ElementSpec::Group(s) => s.common(),
+        ElementSpec::Image(s) => s.common(),
         ElementSpec::Tokens(s) => s.common(),
         ElementSpec::Bars(s) => s.common(),
         ElementSpec::LineChart(s) => s.common(),
@@ -581,6 +582,36 @@ fn add_element(
                 el.kind = Kind::Text(block);
             }
             el.origin = at;
+        }
+        ElementSpec::Image(s) => {
+            ctx.finite(name, "at", &[s.at.0, s.at.1])?;
+            let file = ctx.loader.root().join(&s.path);
+            let img = crate::image::RgbaImage::load_png(&file)
+                .map_err(|e| ctx.element_err(name, format!("cannot read image {}: {e}", file.display())))?;
+            let max = limits::MAX_IMAGE_SIDE;
+            if img.width == 0 || img.height == 0 || img.width > max || img.height > max {
+                return Err(ctx.element_err(
+                    name,
+                    format!(
+                        "image {}x{} px: each side must be 1..={max}",
+                        img.width, img.height
+                    ),
+                ));
+            }
+            let (iw, ih) = (img.width as f32, img.height as f32);
+            let size = match s.size {
+                None => Vec2::new(iw, ih),
+                Some((w, h)) if w > 0.0 && h == 0.0 => Vec2::new(w, w * ih / iw),
+                Some((w, h)) if w == 0.0 && h > 0.0 => Vec2::new(h * iw / ih, h),
+                Some((w, h)) => Vec2::new(ctx.positive(name, "width", w)?, ctx.positive(name, "height", h)?),
+            };
+            let rect = Rect::from_center(offset + v(s.at), size);
+            el.origin = rect.center();
+            el.bounds = rect;
+            el.kind = Kind::Image {
+                rect,
+                image: crate::snapshot::ImageRef(Arc::new(img)),
+            };
         }
         ElementSpec::Group(s) => {
             let at = offset + v(s.at);
