@@ -1,5 +1,6 @@
 //! The corpus of broken scene files in tests/bad-scenes: each must be
-//! rejected by `anim check` with exit code 2, one readable message naming
+//! rejected by `anim check` and `anim render` with exit code 2 (render
+//! writing nothing), one readable message naming
 //! the file (and line:column where the problem has one), no panic and no
 //! backtrace. The first line of each file says what the message must contain.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -59,6 +60,23 @@ fn every_broken_scene_is_a_clear_error() {
             failures.push(format!(
                 "{name}: expected the message to contain {expect:?}\n{err}"
             ));
+        }
+        // `render` refuses it the same way and writes nothing.
+        let out = std::env::temp_dir().join(format!("anim-bad-{}-{name}", std::process::id()));
+        let r = anim()
+            .args(["render", "--scene"])
+            .arg(f)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        if r.status.code() != Some(2) || out.exists() {
+            failures.push(format!(
+                "{name}: render exited {:?} and {} the output folder",
+                r.status.code(),
+                if out.exists() { "created" } else { "did not create" }
+            ));
+            let _ = std::fs::remove_dir_all(&out);
         }
     }
     assert!(
