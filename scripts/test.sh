@@ -16,4 +16,10 @@ cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"
 cargo clippy --release --locked --all-targets -- -D warnings
 echo "== cargo test --release"
-cargo test --release --locked -- --test-threads=2
+log=$(mktemp)
+set -o pipefail
+cargo test --release --locked -- --test-threads=2 2>&1 | tee "$log"
+# One closing line for the whole suite (cargo prints one per test binary).
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+rm -f "$log"
