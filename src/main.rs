@@ -170,58 +170,17 @@ fn load(loader: &Loader, path: &Path) -> Result<Scene, Failure> {
     loader.load(path).map_err(|e: SceneError| Failure::input(e))
 }
 
-fn list(root: &Path) -> Result<(), Failure> {
-    let loader = loader(root)?;
-    println!(
-        "{:<28} {:>9} {:>5}  {:<11} TITLE",
-        "SCENE", "DURATION", "FPS", "SIZE"
-    );
+/// Loads each scene, printing `describe(scene)` for the good ones and the
+/// error for the others; fails with exit code 2 if any did not load.
+fn load_each(
+    loader: &Loader,
+    paths: &[PathBuf],
+    describe: impl Fn(&Path, &Scene) -> String,
+) -> Result<(), Failure> {
     let mut bad = 0;
-    for f in scene_files(root)? {
-        match loader.load(&f) {
-            Ok(s) => println!(
-                "{:<28} {:>8.1}s {:>5}  {:<11} {}",
-                s.name,
-                s.duration,
-                s.fps,
-                format!("{}x{}", s.width, s.height),
-                s.title.as_deref().unwrap_or("")
-            ),
-            Err(e) => {
-                bad += 1;
-                eprintln!("error: {e}");
-            }
-        }
-    }
-    if bad > 0 {
-        return Err(Failure {
-            code: exit::BAD_INPUT,
-            message: format!("{bad} scene file(s) do not load"),
-        });
-    }
-    Ok(())
-}
-
-fn check(root: &Path, files: &[String]) -> Result<(), Failure> {
-    let loader = loader(root)?;
-    let paths: Vec<PathBuf> = if files.is_empty() {
-        scene_files(root)?
-    } else {
-        files
-            .iter()
-            .map(|f| find_scene(root, f))
-            .collect::<Result<_, _>>()?
-    };
-    let mut bad = 0;
-    for p in &paths {
+    for p in paths {
         match loader.load(p) {
-            Ok(s) => println!(
-                "ok   {} ({} elements, {} steps, {:.1} s)",
-                p.display(),
-                s.elements.len(),
-                s.steps.len(),
-                s.duration
-            ),
+            Ok(s) => println!("{}", describe(p, &s)),
             Err(e) => {
                 bad += 1;
                 eprintln!("error: {e}");
@@ -235,6 +194,45 @@ fn check(root: &Path, files: &[String]) -> Result<(), Failure> {
         });
     }
     Ok(())
+}
+
+fn list(root: &Path) -> Result<(), Failure> {
+    let loader = loader(root)?;
+    println!(
+        "{:<28} {:>9} {:>5}  {:<11} TITLE",
+        "SCENE", "DURATION", "FPS", "SIZE"
+    );
+    load_each(&loader, &scene_files(root)?, |_, s| {
+        format!(
+            "{:<28} {:>8.1}s {:>5}  {:<11} {}",
+            s.name,
+            s.duration,
+            s.fps,
+            format!("{}x{}", s.width, s.height),
+            s.title.as_deref().unwrap_or("")
+        )
+    })
+}
+
+fn check(root: &Path, files: &[String]) -> Result<(), Failure> {
+    let loader = loader(root)?;
+    let paths: Vec<PathBuf> = if files.is_empty() {
+        scene_files(root)?
+    } else {
+        files
+            .iter()
+            .map(|f| find_scene(root, f))
+            .collect::<Result<_, _>>()?
+    };
+    load_each(&loader, &paths, |p, s| {
+        format!(
+            "ok   {} ({} elements, {} steps, {:.1} s)",
+            p.display(),
+            s.elements.len(),
+            s.steps.len(),
+            s.duration
+        )
+    })
 }
 
 /// A progress bar on a terminal, plain lines otherwise, nothing with --quiet.

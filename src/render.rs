@@ -121,6 +121,13 @@ pub fn output_size(scene: &Scene, job: &Job) -> Result<(u32, u32), RenderError> 
     Ok((sw, sh))
 }
 
+/// Tessellates `snap` for an output `width` pixels wide; returns the mesh
+/// and the viewport (the scene's size in scene units) it is drawn in.
+fn mesh_for(snap: &Snapshot, width: u32) -> Result<(crate::tess::Mesh, [f32; 2]), RenderError> {
+    let mesh = tessellate(snap, width as f32 / snap.width as f32)?;
+    Ok((mesh, [snap.width as f32, snap.height as f32]))
+}
+
 /// Draws one snapshot.
 pub fn draw(
     ctx: &GpuContext,
@@ -129,16 +136,8 @@ pub fn draw(
     width: u32,
     height: u32,
 ) -> Result<RgbaImage, RenderError> {
-    let scale = width as f32 / snap.width as f32;
-    let mesh = tessellate(snap, scale)?;
-    let mut img = renderer.render(
-        ctx,
-        &mesh,
-        [snap.width as f32, snap.height as f32],
-        snap.background,
-        width,
-        height,
-    )?;
+    let (mesh, viewport) = mesh_for(snap, width)?;
+    let mut img = renderer.render(ctx, &mesh, viewport, snap.background, width, height)?;
     if snap.background.a < 1.0 {
         img.unpremultiply();
     }
@@ -207,16 +206,8 @@ pub fn draw_frame(
     yuv: bool,
 ) -> Result<Frame, RenderError> {
     if yuv && snap.background.a >= 1.0 && gpu_yuv_supported(width, height) {
-        let scale = width as f32 / snap.width as f32;
-        let mesh = tessellate(snap, scale)?;
-        let planes = renderer.render_yuv(
-            ctx,
-            &mesh,
-            [snap.width as f32, snap.height as f32],
-            snap.background,
-            width,
-            height,
-        )?;
+        let (mesh, viewport) = mesh_for(snap, width)?;
+        let planes = renderer.render_yuv(ctx, &mesh, viewport, snap.background, width, height)?;
         return Ok(Frame::Yuv420p(planes));
     }
     Ok(Frame::Rgba(draw(ctx, renderer, snap, width, height)?))
