@@ -13,6 +13,7 @@ Examples:
   anim render --scene loop --png-only --frame 4.5
   anim render --all --scale 2 --png-only     print-resolution stills (…@2x.png)
   anim check scenes/*.ron                    validate scene files without rendering
+  anim preview --scene loop                  a live window that reloads on save
 
 Scenes are found by file name (03-loop-treinamento) or short name (loop).
 Exit codes: 0 ok, 1 render or environment failure, 2 bad input (scene file,
@@ -52,7 +53,7 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct RenderArgs {
-    /// The scene: file name (03-loop-treinamento) or short name (loop).
+    /// The scene: file name (03-loop-treinamento), short name (loop) or a path to a .ron file.
     #[arg(long, required_unless_present = "all", conflicts_with = "all")]
     pub scene: Option<String>,
     /// Render every scene in scenes/.
