@@ -120,7 +120,10 @@ pub fn element_state(scene: &Scene, e: usize, t: f64) -> State {
             }
             StepKind::Morph(other) => s.morph = Some((*other, pf.clamp(0.0, 1.0))),
             StepKind::Follow(path) => {
-                s.opacity = s.opacity.max(if el.hidden { 1.0 } else { s.opacity });
+                // Follow is an entrance: a hidden element appears as it starts moving.
+                if el.hidden {
+                    s.opacity = 1.0;
+                }
                 s.follow = Some((*path, pf.clamp(0.0, 1.0)));
                 if raw >= 1.0 {
                     // Stay at the end of the path once there.
