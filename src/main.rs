@@ -267,7 +267,11 @@ impl Progress for Bar {
     fn frame(&mut self, done: u64) {
         if let Some(b) = &self.bar {
             b.set_position(done);
-        } else if !self.quiet && !self.tty && self.total >= 100 && done % (self.total / 4).max(1) == 0 {
+        } else if !self.quiet
+            && !self.tty
+            && self.total >= 100
+            && done.is_multiple_of((self.total / 4).max(1))
+        {
             eprintln!("{}: {done}/{} frames", self.label, self.total);
         }
     }

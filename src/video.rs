@@ -192,7 +192,7 @@ fn init_ffmpeg() -> Result<(), VideoError> {
 
 /// Nearest even size for an odd `n` (rounds down, but never to 0).
 fn even(n: u32) -> u32 {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         n
     } else if n == 1 {
         2

@@ -31,7 +31,7 @@ pub struct YuvParams {
 
 /// Whether a `width`×`height` frame can be converted on the GPU.
 pub fn gpu_yuv_supported(width: u32, height: u32) -> bool {
-    width % YUV_BLOCK_WIDTH == 0 && height % 2 == 0 && width > 0 && height > 0
+    width.is_multiple_of(YUV_BLOCK_WIDTH) && height.is_multiple_of(2) && width > 0 && height > 0
 }
 
 /// A yuv420p frame: the Y plane (`width × height` bytes), then U, then V
