@@ -58,13 +58,7 @@ fn line_chart_grows() {
 /// The final frame of each chapter figure, at a quarter of 1920×1080.
 #[test]
 fn chapter_figures_final_frames() {
-    for name in [
-        "01-pipeline-treinamento",
-        "02-cross-entropy",
-        "03-loop-treinamento",
-        "04-decoding-strategies",
-        "05-checkpoints",
-    ] {
+    for name in common::CHAPTER_SCENES {
         let file = format!("scenes/{name}.ron");
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let scene = Loader::new(&root)

@@ -2,6 +2,8 @@
 //! overlap, boundaries, determinism, and the numbers widgets compute.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use anim::eval::{element_state, evaluate, fill_template};
@@ -217,17 +219,8 @@ fn top_k_and_top_p_masks_and_renormalise() {
 fn the_chapter_scenes_load_and_evaluate() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let l = loader();
-    for name in [
-        "01-pipeline-treinamento",
-        "02-cross-entropy",
-        "03-loop-treinamento",
-        "04-decoding-strategies",
-        "05-checkpoints",
-    ] {
+    for name in common::CHAPTER_SCENES {
         let path = root.join("scenes").join(format!("{name}.ron"));
-        if !path.exists() && name != "03-loop-treinamento" {
-            continue; // written scene by scene; the figure tests require all five
-        }
         let s = l.load(&path).unwrap_or_else(|e| panic!("{e}"));
         assert!((10.0..=25.0).contains(&s.duration), "{name}: {} s", s.duration);
         assert_eq!((s.width, s.height), (1920, 1080), "{name}");

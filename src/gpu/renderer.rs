@@ -595,14 +595,9 @@ impl Renderer {
     }
 }
 
-/// Maps `buffer`, copies the image out row by row (dropping the padding) and unmaps.
-fn read_buffer(
-    ctx: &GpuContext,
-    buffer: &wgpu::Buffer,
-    width: u32,
-    height: u32,
-    stride: u32,
-) -> Result<RgbaImage, GpuError> {
+/// Maps all of `buffer` for reading, waiting for the GPU, and returns the
+/// mapped bytes; the caller unmaps once the view is dropped.
+pub(crate) fn map_read(ctx: &GpuContext, buffer: &wgpu::Buffer) -> Result<wgpu::BufferView, GpuError> {
     let slice = buffer.slice(..);
     let (tx, rx) = std::sync::mpsc::channel();
     slice.map_async(wgpu::MapMode::Read, move |r| {
@@ -612,11 +607,22 @@ fn read_buffer(
     rx.recv()
         .map_err(|e| GpuError::Readback(e.to_string()))?
         .map_err(|e| GpuError::Readback(e.to_string()))?;
+    slice
+        .get_mapped_range()
+        .map_err(|e| GpuError::Readback(e.to_string()))
+}
+
+/// Maps `buffer`, copies the image out row by row (dropping the padding) and unmaps.
+fn read_buffer(
+    ctx: &GpuContext,
+    buffer: &wgpu::Buffer,
+    width: u32,
+    height: u32,
+    stride: u32,
+) -> Result<RgbaImage, GpuError> {
     let mut image = RgbaImage::new(width, height);
     {
-        let mapped = slice
-            .get_mapped_range()
-            .map_err(|e| GpuError::Readback(e.to_string()))?;
+        let mapped = map_read(ctx, buffer)?;
         let row = width as usize * 4;
         for (y, out) in image.data.chunks_exact_mut(row).enumerate() {
             let start = y * stride as usize;

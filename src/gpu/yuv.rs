@@ -229,19 +229,7 @@ impl YuvConverter {
         let Some(buffers) = &self.buffers else {
             return Err(GpuError::Readback("no YUV buffers".into()));
         };
-        let slice = buffers.readback.slice(..);
-        let (tx, rx) = std::sync::mpsc::channel();
-        slice.map_async(wgpu::MapMode::Read, move |r| {
-            let _ = tx.send(r);
-        });
-        ctx.wait()?;
-        rx.recv()
-            .map_err(|e| GpuError::Readback(e.to_string()))?
-            .map_err(|e| GpuError::Readback(e.to_string()))?;
-        let data = slice
-            .get_mapped_range()
-            .map_err(|e| GpuError::Readback(e.to_string()))?
-            .to_vec();
+        let data = super::renderer::map_read(ctx, &buffers.readback)?.to_vec();
         buffers.readback.unmap();
         Ok(Yuv420Image {
             width: buffers.width,

@@ -10,6 +10,15 @@ use std::path::PathBuf;
 
 use anim::image::{compare, RgbaImage};
 
+/// The chapter's five figures, in order.
+pub const CHAPTER_SCENES: [&str; 5] = [
+    "01-pipeline-treinamento",
+    "02-cross-entropy",
+    "03-loop-treinamento",
+    "04-decoding-strategies",
+    "05-checkpoints",
+];
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
