@@ -20,6 +20,7 @@ use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
 use anim::image::RgbaImage;
 use anim::render::{draw, gpu_yuv_enabled, render_frames, Frame, StopFlag};
 use anim::scene::{Loader, Scene};
+use anim::tess::Antialias;
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -286,15 +287,15 @@ fn main() {
         })
         .collect();
     std::fs::remove_file(&raw).unwrap();
-    // Both video paths, interleaved run by run so they see the same load.
+    // Both anti-aliasing methods, interleaved run by run so they see the same load.
     let variants = [
-        ("cpu", "swscale (ANIM_YUV=cpu)"),
-        ("gpu", "GPU yuv420p (default)"),
+        ("msaa", "4x MSAA (--aa msaa)"),
+        ("coverage", "coverage AA (default)"),
     ];
     let mut e2e = vec![Vec::new(); variants.len()];
     let mut rss = vec![Vec::new(); variants.len()];
     for _ in 0..runs {
-        for (k, (mode, _)) in variants.iter().enumerate() {
+        for (k, (aa, _)) in variants.iter().enumerate() {
             let mut c = Command::new(&bin);
             c.args([
                 "render",
@@ -304,15 +305,14 @@ fn main() {
                 &format!("0..{e2e_frames}"),
                 "--video-only",
                 "-q",
+                "--aa",
+                aa,
             ])
             .arg("--root")
             .arg(&root)
             .arg("--out")
             .arg(tmp.join("out"));
-            // /usr/bin/time passes its environment on to the child.
-            std::env::set_var("ANIM_YUV", mode);
             let (w, m) = timed(&mut c);
-            std::env::remove_var("ANIM_YUV");
             e2e[k].push(w);
             rss[k].push(m);
         }
@@ -392,13 +392,22 @@ fn main() {
 
     // (f) Anti-aliasing against a 4×4-supersampled render (16 samples per pixel).
     let snap = evaluate(&scene, scene.still);
-    let mut big = Renderer::new(&ctx, RenderOptions { samples: 1 });
+    let mut big = Renderer::new(
+        &ctx,
+        RenderOptions {
+            antialias: Antialias::Off,
+        },
+    );
     let reference = downsample4(&draw(&ctx, &mut big, &snap, size.0 * 4, size.1 * 4).unwrap());
-    for samples in [4, 1] {
-        let mut r = Renderer::new(&ctx, RenderOptions { samples });
+    for antialias in [Antialias::Coverage, Antialias::Msaa4, Antialias::Off] {
+        let mut r = Renderer::new(&ctx, RenderOptions { antialias });
         let img = draw(&ctx, &mut r, &snap, size.0, size.1).unwrap();
         let (mean, p99, n) = edge_error(&reference, &img);
-        println!("(f) AA vs 4x4 supersampling, {samples}x MSAA, t={}s: edge-pixel error mean {mean:.2}, p99 {p99} (of 255, {n} edge pixels)", scene.still);
+        println!(
+            "(f) AA vs 4x4 supersampling, --aa {}, t={}s: edge-pixel error mean {mean:.2}, p99 {p99} (of 255, {n} edge pixels)",
+            antialias.name(),
+            scene.still
+        );
     }
     finish(&tmp);
 }

@@ -1,6 +1,6 @@
 //! Per-stage benchmarks fed by the real scene files: `cargo bench --bench stages`.
 //!
-//! Groups: `evaluate/<scene>`, `tessellate/<scene>`, `render_frame/<scene>@<samples>x`
+//! Groups: `evaluate/<scene>`, `tessellate/<scene>`, `render_frame/<scene>@<aa>` (coverage, msaa)
 //! (GPU render + readback at the scene's size, 1080p), `encode/{push_rgba,push_yuv420p}`.
 //! Each group is short (10 samples, ~2 s) so the whole run takes a few minutes on 2 cores.
 //! End-to-end ratios against the x264 floor are in `benches/ratio.rs`.
@@ -12,7 +12,7 @@ use std::time::Duration;
 use anim::eval::evaluate;
 use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
 use anim::scene::{Loader, Scene};
-use anim::tess::tessellate;
+use anim::tess::{tessellate, Antialias};
 use anim::video::{VideoEncoder, VideoSettings};
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
 
@@ -62,7 +62,9 @@ fn tessellate_group(c: &mut Criterion) {
     quick(&mut g);
     for s in scenes() {
         let snap = evaluate(&s, s.duration * 0.5);
-        g.bench_function(&s.name, |b| b.iter(|| tessellate(&snap, 1.0).unwrap()));
+        g.bench_function(&s.name, |b| {
+            b.iter(|| tessellate(&snap, 1.0, Antialias::Coverage).unwrap())
+        });
     }
     g.finish();
 }
@@ -72,12 +74,12 @@ fn render_frame_group(c: &mut Criterion) {
     eprintln!("adapter: {}", ctx.describe());
     let s = loop_scene();
     let snap = evaluate(&s, s.duration * 0.5);
-    let mesh = tessellate(&snap, 1.0).unwrap();
     let mut g = c.benchmark_group("render_frame");
     quick(&mut g);
-    for samples in [4, 1] {
-        let mut r = Renderer::new(&ctx, RenderOptions { samples });
-        g.bench_function(format!("{}@{samples}x", s.name), |b| {
+    for antialias in [Antialias::Coverage, Antialias::Msaa4] {
+        let mesh = tessellate(&snap, 1.0, antialias).unwrap();
+        let mut r = Renderer::new(&ctx, RenderOptions { antialias });
+        g.bench_function(format!("{}@{}", s.name, antialias.name()), |b| {
             b.iter(|| {
                 r.render(
                     &ctx,

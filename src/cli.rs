@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::gpu::BackendChoice;
+use crate::tess::Antialias;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -87,9 +88,10 @@ pub struct RenderArgs {
     /// x264 preset: ultrafast … veryslow (slower = smaller file, same quality).
     #[arg(long, default_value = "veryfast")]
     pub preset: String,
-    /// Samples per pixel for anti-aliasing (1 or 4).
-    #[arg(long, default_value_t = 4, value_parser = parse_samples)]
-    pub samples: u32,
+    /// Anti-aliasing: coverage (computed per pixel in the shader; fast everywhere),
+    /// msaa (4× multisampling; several times slower on a software adapter) or off.
+    #[arg(long, default_value = "coverage", value_parser = parse_antialias)]
+    pub aa: Antialias,
     /// PNG with a transparent background instead of the scene's (videos keep it).
     #[arg(long)]
     pub transparent: bool,
@@ -101,12 +103,11 @@ pub struct RenderArgs {
     pub quiet: bool,
 }
 
-fn parse_samples(s: &str) -> Result<u32, String> {
-    match s {
-        "1" => Ok(1),
-        "4" => Ok(4),
-        _ => Err("lavapipe and most GPUs support 1 or 4 samples".into()),
-    }
+fn parse_antialias(s: &str) -> Result<Antialias, String> {
+    [Antialias::Coverage, Antialias::Msaa4, Antialias::Off]
+        .into_iter()
+        .find(|a| a.name() == s)
+        .ok_or_else(|| "expected coverage, msaa or off".into())
 }
 
 const PREVIEW_KEYS: &str = "\

@@ -386,12 +386,7 @@ fn render(cli: &Cli, root: &Path, args: &RenderArgs) -> Result<(), Failure> {
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
-                let mut renderer = Renderer::new(
-                    &ctx,
-                    RenderOptions {
-                        samples: args.samples,
-                    },
-                );
+                let mut renderer = Renderer::new(&ctx, RenderOptions { antialias: args.aa });
                 loop {
                     let failed = first_error.lock().map(|e| e.is_some()).unwrap_or(true);
                     let i = next.fetch_add(1, Ordering::Relaxed);

@@ -16,7 +16,7 @@ use crate::image::RgbaImage;
 use crate::output::{temp_path, TempGuard};
 use crate::scene::Scene;
 use crate::snapshot::Snapshot;
-use crate::tess::{tessellate, TessError};
+use crate::tess::{tessellate, Antialias, TessError};
 use crate::video::{EncoderThread, VideoError, VideoSettings};
 
 /// The signal that stopped a render, if any: 0 none, else its number.
@@ -123,8 +123,12 @@ pub fn output_size(scene: &Scene, job: &Job) -> Result<(u32, u32), RenderError> 
 
 /// Tessellates `snap` for an output `width` pixels wide; returns the mesh
 /// and the viewport (the scene's size in scene units) it is drawn in.
-fn mesh_for(snap: &Snapshot, width: u32) -> Result<(crate::tess::Mesh, [f32; 2]), RenderError> {
-    let mesh = tessellate(snap, width as f32 / snap.width as f32)?;
+fn mesh_for(
+    snap: &Snapshot,
+    width: u32,
+    aa: Antialias,
+) -> Result<(crate::tess::Mesh, [f32; 2]), RenderError> {
+    let mesh = tessellate(snap, width as f32 / snap.width as f32, aa)?;
     Ok((mesh, [snap.width as f32, snap.height as f32]))
 }
 
@@ -136,7 +140,7 @@ pub fn draw(
     width: u32,
     height: u32,
 ) -> Result<RgbaImage, RenderError> {
-    let (mesh, viewport) = mesh_for(snap, width)?;
+    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias())?;
     let mut img = renderer.render(ctx, &mesh, viewport, snap.background, width, height)?;
     if snap.background.a < 1.0 {
         img.unpremultiply();
@@ -206,7 +210,7 @@ pub fn draw_frame(
     yuv: bool,
 ) -> Result<Frame, RenderError> {
     if yuv && snap.background.a >= 1.0 && gpu_yuv_supported(width, height) {
-        let (mesh, viewport) = mesh_for(snap, width)?;
+        let (mesh, viewport) = mesh_for(snap, width, renderer.antialias())?;
         let planes = renderer.render_yuv(ctx, &mesh, viewport, snap.background, width, height)?;
         return Ok(Frame::Yuv420p(planes));
     }

@@ -175,7 +175,7 @@ fn mutated_scenes_never_panic() {
             if let Ok(scene) = loader.parse(Path::new("fuzz.ron"), &input) {
                 for k in 0..4 {
                     let snap = evaluate(&scene, scene.duration * k as f64 / 3.0);
-                    let _ = tessellate(&snap, 0.25);
+                    let _ = tessellate(&snap, 0.25, Default::default());
                 }
                 true
             } else {

@@ -255,7 +255,7 @@ fn the_window_shows_what_render_writes() {
     );
     preview.wait_for("preview: ready", 1, Duration::from_secs(20));
 
-    // Same scene, time, size, pipeline and 4× MSAA; only the target differs
+    // Same scene, time, size, pipeline and anti-aliasing; only the target differs
     // (a Bgra8UnormSrgb swapchain image vs an Rgba8UnormSrgb texture). On
     // lavapipe (Mesa 22.3.6) the two match byte for byte; the tolerance
     // (channel difference ≤ 2 on ≥ 99.9% of pixels) leaves room for another

@@ -10,7 +10,7 @@ use anim::geom::{PathData, Rect};
 use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
 use anim::image::RgbaImage;
 use anim::snapshot::{DrawItem, LineCap, Paint, Snapshot};
-use anim::tess::tessellate;
+use anim::tess::{tessellate, Antialias};
 use common::{check_reference, DEFAULT_TOLERANCE};
 use glam::Vec2;
 
@@ -18,10 +18,10 @@ fn hex(s: &str) -> Color {
     Color::from_hex(s).unwrap()
 }
 
-fn render(s: &Snapshot, scale: f32, samples: u32) -> RgbaImage {
+fn render(s: &Snapshot, scale: f32, antialias: Antialias) -> RgbaImage {
     let ctx = GpuContext::new(BackendChoice::Auto).unwrap();
-    let mut r = Renderer::new(&ctx, RenderOptions { samples });
-    let mesh = tessellate(s, scale).unwrap();
+    let mut r = Renderer::new(&ctx, RenderOptions { antialias });
+    let mesh = tessellate(s, scale, antialias).unwrap();
     let (w, h) = ((s.width as f32 * scale) as u32, (s.height as f32 * scale) as u32);
     let mut img = r
         .render(&ctx, &mesh, [s.width as f32, s.height as f32], s.background, w, h)
@@ -54,7 +54,7 @@ fn fills_have_exact_colours_inside() {
         PathData::parse_svg("M 20 110 L 60 80 L 100 110 Z").unwrap(),
         hex("#2da44e"),
     );
-    let img = render(&s, 1.0, 4);
+    let img = render(&s, 1.0, Antialias::Coverage);
     assert_eq!((img.width, img.height), (200, 120));
     assert_eq!(img.pixel(50, 40), [0x1f, 0x6f, 0xeb, 255]);
     assert_eq!(img.pixel(150, 60), [0xf0, 0x88, 0x3e, 255]);
@@ -86,7 +86,7 @@ fn strokes_and_arrows() {
         },
     });
     s.fill(PathData::arrow_head(b, b - a, 14.0, 12.0), hex("#1f6feb"));
-    let img = render(&s, 1.0, 4);
+    let img = render(&s, 1.0, Antialias::Coverage);
     assert_eq!(img.pixel(60, 95), [0x1f, 0x6f, 0xeb, 255]);
     // Inside the stroked box is still background.
     assert_eq!(img.pixel(55, 35), [255, 255, 255, 255]);
@@ -104,7 +104,7 @@ fn transparency_blends_and_transparent_background_keeps_alpha() {
         PathData::rounded_rect(rect(40.0, 20.0, 70.0, 40.0), 0.0),
         hex("#f0883e80"),
     );
-    let img = render(&s, 1.0, 4);
+    let img = render(&s, 1.0, Antialias::Coverage);
     assert_eq!(img.pixel(5, 5)[3], 0, "background stays transparent");
     assert_eq!(img.pixel(20, 40), [0x1f, 0x6f, 0xeb, 255]);
     // Half-transparent orange alone: straight colour restored, alpha 128.
@@ -123,63 +123,106 @@ fn transparency_blends_and_transparent_background_keeps_alpha() {
     check_reference("transparency", &img, DEFAULT_TOLERANCE);
 }
 
-/// Anti-aliasing: the coverage across a slanted edge must take intermediate
-/// values, and 4× MSAA must stay close to a 4×-supersampled reference.
-#[test]
-fn edges_are_antialiased() {
-    let mut s = Snapshot::new(64, 64, Color::WHITE);
+/// A scene with every kind of edge: a fill with a sharp vertex, a circle,
+/// a wide stroke with butt ends on a diagonal, a round-capped curve and a
+/// stroke thinner than a pixel. Black on white, so coverage is one channel.
+fn edge_scene() -> Snapshot {
+    let mut s = Snapshot::new(96, 96, Color::WHITE);
     s.fill(
         PathData::parse_svg("M 4 60 L 30 4 L 60 56 Z").unwrap(),
         Color::BLACK,
     );
-    let img = render(&s, 1.0, 4);
-    let greys = img
-        .data
-        .chunks_exact(4)
-        .filter(|p| p[0] > 20 && p[0] < 235)
-        .count();
-    assert!(
-        greys > 60,
-        "only {greys} intermediate pixels: edges are not anti-aliased"
+    s.fill(
+        PathData::ellipse(Vec2::new(74.0, 22.0), Vec2::new(15.3, 15.3)),
+        Color::BLACK,
     );
-    let aliased = render(&s, 1.0, 1);
+    let stroke = |s: &mut Snapshot, d: &str, width: f32, cap: LineCap| {
+        s.items.push(DrawItem {
+            path: PathData::parse_svg(d).unwrap(),
+            paint: Paint::Stroke {
+                color: Color::BLACK,
+                width,
+                cap,
+            },
+        });
+    };
+    stroke(&mut s, "M 8 90 L 44 68.5", 3.0, LineCap::Butt);
+    stroke(&mut s, "M 52 90 C 60 60 80 90 90 62", 5.0, LineCap::Round);
+    stroke(&mut s, "M 66 44 L 92 52", 0.6, LineCap::Butt);
+    s
+}
+
+/// Coverage (linear light, channel 0) of `img` and of a render four times
+/// larger box-filtered 4×4, compared over the edge pixels — those the
+/// reference sees neither fully inside nor fully outside. Returns (mean, max, count).
+fn coverage_error(img: &RgbaImage, big: &RgbaImage) -> (f32, f32, usize) {
+    let (mut worst, mut sum, mut n) = (0.0f32, 0.0f32, 0);
+    let lin = |v: u8| 1.0 - anim::color::srgb_to_linear(v as f32 / 255.0);
+    for y in 0..img.height {
+        for x in 0..img.width {
+            let mut acc = 0.0;
+            for dy in 0..4 {
+                for dx in 0..4 {
+                    acc += lin(big.pixel(x * 4 + dx, y * 4 + dy)[0]);
+                }
+            }
+            let ss = acc / 16.0;
+            if ss > 0.01 && ss < 0.99 {
+                let e = (ss - lin(img.pixel(x, y)[0])).abs();
+                worst = worst.max(e);
+                sum += e;
+                n += 1;
+            }
+        }
+    }
+    (sum / n as f32, worst, n)
+}
+
+/// Anti-aliasing: edges take intermediate values, and both the default
+/// coverage method and 4× MSAA stay close to a 4×4-supersampled render
+/// (16 samples per pixel, box filter, linear light). Metric: absolute coverage
+/// error over the edge pixels, mean and worst pixel.
+#[test]
+fn edges_are_antialiased() {
+    let s = edge_scene();
+    let aliased = render(&s, 1.0, Antialias::Off);
     let aliased_greys = aliased
         .data
         .chunks_exact(4)
         .filter(|p| p[0] > 20 && p[0] < 235)
         .count();
-    assert_eq!(aliased_greys, 0);
+    assert_eq!(aliased_greys, 0, "--aa off must give hard edges");
 
-    // 4×4 supersampled reference, box-filtered in linear light. The metric is
-    // coverage error in linear light over the edge pixels (those the reference
-    // does not see as fully inside or outside): 4 samples quantise coverage
-    // to quarters, so a single pixel can be off by up to ~3/8 at a steep edge,
-    // but on average over the edge the error must stay small.
-    let big = render(&s, 4.0, 1);
-    let (mut worst, mut sum, mut n) = (0.0f32, 0.0f32, 0);
-    for y in 0..64 {
-        for x in 0..64 {
-            let mut acc = 0.0;
-            for dy in 0..4 {
-                for dx in 0..4 {
-                    acc += anim::color::srgb_to_linear(big.pixel(x * 4 + dx, y * 4 + dy)[0] as f32 / 255.0);
-                }
-            }
-            let ss = acc / 16.0;
-            if ss > 0.01 && ss < 0.99 {
-                let ms = anim::color::srgb_to_linear(img.pixel(x, y)[0] as f32 / 255.0);
-                worst = worst.max((ss - ms).abs());
-                sum += (ss - ms).abs();
-                n += 1;
-            }
-        }
-    }
-    let mean = sum / n as f32;
-    eprintln!("MSAA vs 16x supersampling over {n} edge pixels: mean {mean:.4}, max {worst:.4}");
-    // Measured on lavapipe: mean 0.078, max 0.253 (168 edge pixels).
-    assert!(mean < 0.1, "mean coverage error {mean} over the edge");
-    assert!(worst < 0.4, "a pixel deviates {worst} in coverage");
-    check_reference("antialiased_edge", &img, DEFAULT_TOLERANCE);
+    let big = render(&s, 4.0, Antialias::Off);
+    let coverage = render(&s, 1.0, Antialias::Coverage);
+    let msaa = render(&s, 1.0, Antialias::Msaa4);
+    let greys = coverage
+        .data
+        .chunks_exact(4)
+        .filter(|p| p[0] > 20 && p[0] < 235)
+        .count();
+    assert!(
+        greys > 200,
+        "only {greys} intermediate pixels: edges are not anti-aliased"
+    );
+    let (c_mean, c_max, n) = coverage_error(&coverage, &big);
+    let (m_mean, m_max, _) = coverage_error(&msaa, &big);
+    eprintln!("vs 16x supersampling over {n} edge pixels: coverage mean {c_mean:.4} max {c_max:.4}; 4x MSAA mean {m_mean:.4} max {m_max:.4}");
+    // 4 samples quantise coverage to quarters, so one MSAA pixel can be off by
+    // up to ~3/8 at a steep edge. The coverage method is a box filter of the
+    // distance to the edge: exact on straight edges far from corners.
+    assert!(m_mean < 0.1 && m_max < 0.4, "MSAA: mean {m_mean}, max {m_max}");
+    // Measured on lavapipe (520 edge pixels): coverage mean 0.035, max 0.134;
+    // 4x MSAA mean 0.080, max 0.253.
+    assert!(
+        c_mean < 0.05 && c_max < 0.2,
+        "coverage: mean {c_mean}, max {c_max}"
+    );
+    assert!(
+        c_mean <= m_mean,
+        "coverage AA ({c_mean}) is worse than 4x MSAA ({m_mean}) on average"
+    );
+    check_reference("antialiased_edge", &coverage, DEFAULT_TOLERANCE);
 }
 
 #[test]
@@ -190,7 +233,7 @@ fn readback_handles_row_padding_and_scale() {
         PathData::rounded_rect(rect(490.0, 0.0, 10.0, 30.0), 0.0),
         Color::WHITE,
     );
-    let img = render(&s, 2.0, 4);
+    let img = render(&s, 2.0, Antialias::Coverage);
     assert_eq!((img.width, img.height), (1000, 60));
     for y in [0, 30, 59] {
         assert_eq!(img.pixel(999, y), [255, 255, 255, 255]);

@@ -458,7 +458,7 @@ fn gpu_yuv_matches_swscale() {
     }
     let ctx = GpuContext::new(BackendChoice::Auto).unwrap();
     let mut r = Renderer::new(&ctx, RenderOptions::default());
-    let mesh = tessellate(&snap, 1.0).unwrap();
+    let mesh = tessellate(&snap, 1.0, Default::default()).unwrap();
     let viewport = [W as f32, H as f32];
     let rgba = r.render(&ctx, &mesh, viewport, snap.background, W, H).unwrap();
     let yuv = r

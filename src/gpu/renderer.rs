@@ -1,11 +1,12 @@
 //! Draws a [`Mesh`] into a texture and reads it back.
 //!
 //! ## Anti-aliasing
-//! Edges are anti-aliased with 4× multisampling resolved into the sRGB
-//! target: every shape (fills, strokes, glyph outlines) is covered by one
-//! mechanism, and blending happens in linear light. On lavapipe 4×MSAA costs
-//! several times a one-sample render (see benches/README.md); the sample
-//! count is a [`RenderOptions`] field so the speed work can trade it.
+//! By default edges are anti-aliased by coverage computed in the fragment
+//! shader from terms the tessellator put on every vertex
+//! ([`Antialias::Coverage`], see `tess`), at one sample per pixel; blending
+//! happens in linear light. [`Antialias::Msaa4`] renders 4× multisampled
+//! into a buffer resolved into the sRGB target instead: on lavapipe it costs
+//! several times a one-sample render (see benches/README.md).
 //!
 //! ## Readback
 //! `copy_texture_to_buffer` needs rows aligned to
@@ -20,7 +21,7 @@ use super::images::ImagePass;
 use super::yuv::{Yuv420Image, YuvConverter};
 use crate::color::Color;
 use crate::image::RgbaImage;
-use crate::tess::{Mesh, Vertex};
+use crate::tess::{Antialias, Mesh, Vertex};
 
 /// The render target format: 8-bit sRGB, so shaders output linear light.
 pub const TARGET_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
@@ -43,15 +44,16 @@ pub fn fill_shader_source() -> String {
 }
 
 /// Per-render settings.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct RenderOptions {
-    /// Samples per pixel: 1 (aliased) or 4 (anti-aliased, the default).
-    pub samples: u32,
+    /// How edges are anti-aliased; meshes drawn must be tessellated with the same value.
+    pub antialias: Antialias,
 }
 
-impl Default for RenderOptions {
-    fn default() -> Self {
-        RenderOptions { samples: 4 }
+impl RenderOptions {
+    /// Samples per pixel of the render target.
+    pub fn samples(&self) -> u32 {
+        self.antialias.samples()
     }
 }
 
@@ -223,12 +225,12 @@ impl Renderer {
                 vertex_layout: wgpu::VertexBufferLayout {
                     array_stride: std::mem::size_of::<Vertex>() as u64,
                     step_mode: wgpu::VertexStepMode::Vertex,
-                    attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x4],
+                    attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x4, 2 => Float32x3, 3 => Float32x2],
                 },
                 bind_group_layouts: &[&bgl],
                 format,
                 blend: wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING,
-                samples: options.samples,
+                samples: options.samples(),
             },
         );
         Renderer {
@@ -245,6 +247,11 @@ impl Renderer {
             globals_layout: bgl,
             images: None,
         }
+    }
+
+    /// How this renderer anti-aliases; tessellate its meshes with the same value.
+    pub fn antialias(&self) -> Antialias {
+        self.options.antialias
     }
 
     fn ensure_targets(&mut self, ctx: &GpuContext, width: u32, height: u32) -> Result<(), GpuError> {
@@ -273,9 +280,13 @@ impl Renderer {
                 view_formats,
             })
         };
-        let msaa = (self.options.samples > 1).then(|| {
-            make(self.options.samples, wgpu::TextureUsages::RENDER_ATTACHMENT, &[])
-                .create_view(&Default::default())
+        let msaa = (self.options.samples() > 1).then(|| {
+            make(
+                self.options.samples(),
+                wgpu::TextureUsages::RENDER_ATTACHMENT,
+                &[],
+            )
+            .create_view(&Default::default())
         });
         let resolve = make(
             1,
@@ -377,7 +388,7 @@ impl Renderer {
         surface: &wgpu::TextureView,
         size: (u32, u32),
     ) -> Result<(), GpuError> {
-        if self.options.samples <= 1 {
+        if self.options.samples() <= 1 {
             let target = Target {
                 view: surface,
                 resolve: None,
@@ -399,7 +410,7 @@ impl Renderer {
                     depth_or_array_layers: 1,
                 },
                 mip_level_count: 1,
-                sample_count: self.options.samples,
+                sample_count: self.options.samples(),
                 dimension: wgpu::TextureDimension::D2,
                 format: self.format,
                 usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
@@ -434,7 +445,7 @@ impl Renderer {
         let Target { view, resolve } = target;
         self.upload(ctx, mesh);
         if !mesh.images.is_empty() {
-            let (format, samples) = (self.format, self.options.samples);
+            let (format, samples) = (self.format, self.options.samples());
             let layout = &self.globals_layout;
             self.images
                 .get_or_insert_with(|| ImagePass::new(ctx, layout, format, samples))

@@ -34,16 +34,12 @@ enum UserEvent {
     Changed(Changes),
 }
 
-/// Samples per pixel, as in the offscreen renderer (when the surface format allows it).
-const SAMPLES: u32 = 4;
-
 /// The window's GPU side: device, configured surface and renderer.
 struct Gpu {
     ctx: GpuContext,
     surface: wgpu::Surface<'static>,
     config: wgpu::SurfaceConfiguration,
     renderer: Renderer,
-    samples: u32,
 }
 
 /// What happened to a frame.
@@ -89,24 +85,14 @@ impl Gpu {
             )),
         }
         config.present_mode = wgpu::PresentMode::Fifo;
-        let samples = if ctx
-            .adapter
-            .get_texture_format_features(config.format)
-            .flags
-            .sample_count_supported(SAMPLES)
-        {
-            SAMPLES
-        } else {
-            1
-        };
         surface.configure(&ctx.device, &config);
-        let renderer = Renderer::with_format(&ctx, RenderOptions { samples }, config.format);
+        // The same anti-aliasing as `anim render`'s default, so the window matches the PNG.
+        let renderer = Renderer::with_format(&ctx, RenderOptions::default(), config.format);
         Ok(Gpu {
             ctx,
             surface,
             config,
             renderer,
-            samples,
         })
     }
 
@@ -124,7 +110,8 @@ impl Gpu {
 
     /// Draws `snap` into `rect` of the next surface texture and presents it.
     fn draw(&mut self, snap: &Snapshot, rect: PixelRect) -> Result<Drawn, FrameError> {
-        let mesh = tessellate(snap, rect.width / snap.width.max(1) as f32)
+        let aa = self.renderer.antialias();
+        let mesh = tessellate(snap, rect.width / snap.width.max(1) as f32, aa)
             .map_err(|e| FrameError::Soft(e.to_string()))?;
         let (texture, suboptimal) = match self.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(t) => (t, false),
@@ -462,8 +449,10 @@ impl App {
                     self.ready = true;
                     let (w, h) = gpu.size();
                     say(&format!(
-                        "ready ({w}x{h}, {:?}, {}x MSAA, {:?})",
-                        gpu.config.format, gpu.samples, gpu.ctx.info.backend
+                        "ready ({w}x{h}, {:?}, {} anti-aliasing, {:?})",
+                        gpu.config.format,
+                        gpu.renderer.antialias().name(),
+                        gpu.ctx.info.backend
                     ));
                 }
                 if self.clock.playing() {
