@@ -65,7 +65,7 @@ fn stop() -> StopFlag {
 
 /// Seconds to render (and read back, and drop) frames `range` at `size`.
 fn render_only(ctx: &GpuContext, scene: &Scene, size: (u32, u32), range: (u64, u64)) -> f64 {
-    render_only_as(ctx, scene, size, range, gpu_yuv_enabled())
+    render_only_as(ctx, scene, size, range, gpu_yuv_enabled(ctx))
 }
 
 /// [`render_only`], reading back RGBA (`yuv` false) or GPU-converted yuv420p planes.
@@ -287,15 +287,26 @@ fn main() {
         })
         .collect();
     std::fs::remove_file(&raw).unwrap();
-    // Both anti-aliasing methods, interleaved run by run so they see the same load.
+    // Anti-aliasing methods and YUV paths, interleaved run by run so they see the same load.
+    let default_yuv = if gpu_yuv_enabled(&ctx) { "gpu" } else { "cpu" };
     let variants = [
-        ("msaa", "4x MSAA (--aa msaa)"),
-        ("coverage", "coverage AA (default)"),
+        ("msaa", "gpu", "4x MSAA, GPU yuv".to_string()),
+        (
+            "coverage",
+            "gpu",
+            "coverage AA, GPU yuv (ANIM_YUV=gpu)".to_string(),
+        ),
+        (
+            "coverage",
+            "cpu",
+            "coverage AA, swscale (ANIM_YUV=cpu)".to_string(),
+        ),
     ];
+    println!("(b) default here: coverage AA, {default_yuv} yuv");
     let mut e2e = vec![Vec::new(); variants.len()];
     let mut rss = vec![Vec::new(); variants.len()];
     for _ in 0..runs {
-        for (k, (aa, _)) in variants.iter().enumerate() {
+        for (k, (aa, yuv, _)) in variants.iter().enumerate() {
             let mut c = Command::new(&bin);
             c.args([
                 "render",
@@ -312,7 +323,10 @@ fn main() {
             .arg(&root)
             .arg("--out")
             .arg(tmp.join("out"));
+            // /usr/bin/time passes its environment on to the child.
+            std::env::set_var("ANIM_YUV", yuv);
             let (w, m) = timed(&mut c);
+            std::env::remove_var("ANIM_YUV");
             e2e[k].push(w);
             rss[k].push(m);
         }
@@ -323,7 +337,7 @@ fn main() {
         &floor,
         "s",
     );
-    for (k, (_, what)) in variants.iter().enumerate() {
+    for (k, (_, _, what)) in variants.iter().enumerate() {
         let a = show(&format!("    anim render --video-only, {what}"), &e2e[k], "s");
         let ratios: Vec<f64> = e2e[k].iter().zip(&floor).map(|(a, b)| a / b).collect();
         show(
@@ -340,7 +354,7 @@ fn main() {
     }
 
     // (c) Peak memory of those runs.
-    for (k, (_, what)) in variants.iter().enumerate() {
+    for (k, (_, _, what)) in variants.iter().enumerate() {
         show(
             &format!("(c) peak RSS of anim render, {what} (runs of b)"),
             &rss[k],

@@ -1,28 +1,17 @@
 // RGB → BT.709 limited-range YUV 4:2:0 planes, on the GPU, so the CPU never
 // runs swscale and the readback is 1.5 bytes per pixel instead of 4.
 //
+// Two fragment passes over one full-target triangle (fragment work is what a
+// software rasteriser like llvmpipe spreads best over its threads; a compute
+// version of this pass cost several times the frame's own rendering there):
+// - `fs_luma` into an R8Unorm target the size of the frame: the Y plane;
+// - `fs_chroma` into two R8Unorm targets half the size each way: U and V,
+//   from the plain average of each 2×2 block.
 // Input: the resolved frame through an Rgba8Unorm (not sRGB) view, so loads
 // return the stored sRGB-encoded values, which is what swscale converts.
-// Output: one storage buffer of u32 words holding the Y plane (width×height
-// bytes), then U, then V (width/2 × height/2 bytes each), tightly packed,
-// little-endian bytes: exactly the planes `VideoEncoder::push_yuv420p` takes.
-// One invocation converts an 8×2 block: two Y words per row, one U and one V
-// word, so the width must be a multiple of 8 (YUV_BLOCK_WIDTH in
-// src/gpu/yuv.rs) and the height even.
-// Keep `YuvParams` in sync with `YuvParams` in src/gpu/yuv.rs.
-
-struct YuvParams {
-    // Frame size in pixels.
-    width: u32,
-    height: u32,
-    // Word offsets of the U and V planes in `planes`.
-    u_offset: u32,
-    v_offset: u32,
-};
+// Outputs are whole levels divided by 255, which the unorm targets store exactly.
 
 @group(0) @binding(0) var frame: texture_2d<f32>;
-@group(0) @binding(1) var<storage, read_write> planes: array<u32>;
-@group(0) @binding(2) var<uniform> params: YuvParams;
 
 const KR: f32 = 0.2126;
 const KB: f32 = 0.0722;
@@ -33,53 +22,44 @@ fn luma(c: vec3<f32>) -> f32 {
 }
 
 // Limited range: Y in 16..235.
-fn y_byte(c: vec3<f32>) -> u32 {
-    return u32(clamp(round(16.0 + 219.0 * luma(c)), 0.0, 255.0));
+fn y_level(c: vec3<f32>) -> f32 {
+    return clamp(round(16.0 + 219.0 * luma(c)), 0.0, 255.0);
 }
 
 // Limited range: U, V in 16..240 around 128.
-fn uv_bytes(c: vec3<f32>) -> vec2<u32> {
+fn uv_levels(c: vec3<f32>) -> vec2<f32> {
     let y = luma(c);
     let u = (c.b - y) / (2.0 * (1.0 - KB));
     let v = (c.r - y) / (2.0 * (1.0 - KR));
-    return vec2<u32>(
-        u32(clamp(round(128.0 + 224.0 * u), 0.0, 255.0)),
-        u32(clamp(round(128.0 + 224.0 * v), 0.0, 255.0)),
-    );
+    return clamp(round(vec2<f32>(128.0) + 224.0 * vec2<f32>(u, v)), vec2<f32>(0.0), vec2<f32>(255.0));
 }
 
-@compute @workgroup_size(8, 8)
-fn cs_main(@builtin(global_invocation_id) id: vec3<u32>) {
-    let x0 = id.x * 8u;
-    let y0 = id.y * 2u;
-    if (x0 >= params.width || y0 >= params.height) {
-        return;
-    }
-    var u_word = 0u;
-    var v_word = 0u;
-    for (var half = 0u; half < 2u; half++) {
-        var top = 0u;
-        var bottom = 0u;
-        for (var i = 0u; i < 4u; i += 2u) {
-            let x = x0 + half * 4u + i;
-            let a = textureLoad(frame, vec2<u32>(x, y0), 0).rgb;
-            let b = textureLoad(frame, vec2<u32>(x + 1u, y0), 0).rgb;
-            let c = textureLoad(frame, vec2<u32>(x, y0 + 1u), 0).rgb;
-            let d = textureLoad(frame, vec2<u32>(x + 1u, y0 + 1u), 0).rgb;
-            top |= (y_byte(a) | (y_byte(b) << 8u)) << (i * 8u);
-            bottom |= (y_byte(c) | (y_byte(d) << 8u)) << (i * 8u);
-            // Chroma: the average of the 2×2 block, in the encoded (gamma) values like swscale.
-            let uv = uv_bytes((a + b + c + d) * 0.25);
-            let shift = (half * 2u + i / 2u) * 8u;
-            u_word |= uv.x << shift;
-            v_word |= uv.y << shift;
-        }
-        let row_words = params.width / 4u;
-        let col = x0 / 4u + half;
-        planes[y0 * row_words + col] = top;
-        planes[(y0 + 1u) * row_words + col] = bottom;
-    }
-    let chroma_index = (y0 / 2u) * (params.width / 8u) + x0 / 8u;
-    planes[params.u_offset + chroma_index] = u_word;
-    planes[params.v_offset + chroma_index] = v_word;
+@vertex
+fn vs_main(@builtin(vertex_index) i: u32) -> @builtin(position) vec4<f32> {
+    // (-1,-1), (3,-1), (-1,3): one triangle over the whole target.
+    let p = vec2<f32>(f32((i << 1u) & 2u), f32(i & 2u));
+    return vec4<f32>(p * 2.0 - vec2<f32>(1.0), 0.0, 1.0);
+}
+
+@fragment
+fn fs_luma(@builtin(position) pos: vec4<f32>) -> @location(0) vec4<f32> {
+    let c = textureLoad(frame, vec2<i32>(pos.xy), 0).rgb;
+    return vec4<f32>(y_level(c) / 255.0, 0.0, 0.0, 1.0);
+}
+
+struct Chroma {
+    @location(0) u: vec4<f32>,
+    @location(1) v: vec4<f32>,
+};
+
+@fragment
+fn fs_chroma(@builtin(position) pos: vec4<f32>) -> Chroma {
+    let q = vec2<i32>(pos.xy) * 2;
+    let c = (textureLoad(frame, q, 0).rgb + textureLoad(frame, q + vec2<i32>(1, 0), 0).rgb
+        + textureLoad(frame, q + vec2<i32>(0, 1), 0).rgb + textureLoad(frame, q + vec2<i32>(1, 1), 0).rgb) * 0.25;
+    let uv = uv_levels(c) / 255.0;
+    var out: Chroma;
+    out.u = vec4<f32>(uv.x, 0.0, 0.0, 1.0);
+    out.v = vec4<f32>(uv.y, 0.0, 0.0, 1.0);
+    return out;
 }

@@ -3,7 +3,9 @@
 //! The loop is `t = i / fps` → `evaluate` → (if the snapshot differs from
 //! the previous frame) `tessellate` → GPU draw and readback → encoder
 //! thread. Holds are common in these scenes, so an unchanged snapshot reuses
-//! the previous pixels without touching the GPU.
+//! the previous pixels without touching the GPU; within a changed frame,
+//! items drawn identically in the previous one reuse their triangles
+//! ([`TessCache`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,7 +18,7 @@ use crate::image::RgbaImage;
 use crate::output::{temp_path, TempGuard};
 use crate::scene::Scene;
 use crate::snapshot::Snapshot;
-use crate::tess::{tessellate, Antialias, TessError};
+use crate::tess::{tessellate, tessellate_cached, Antialias, TessCache, TessError};
 use crate::video::{EncoderThread, VideoError, VideoSettings};
 
 /// The signal that stopped a render, if any: 0 none, else its number.
@@ -127,8 +129,13 @@ fn mesh_for(
     snap: &Snapshot,
     width: u32,
     aa: Antialias,
+    cache: Option<&mut TessCache>,
 ) -> Result<(crate::tess::Mesh, [f32; 2]), RenderError> {
-    let mesh = tessellate(snap, width as f32 / snap.width as f32, aa)?;
+    let scale = width as f32 / snap.width as f32;
+    let mesh = match cache {
+        Some(cache) => tessellate_cached(snap, scale, aa, cache)?,
+        None => tessellate(snap, scale, aa)?,
+    };
     Ok((mesh, [snap.width as f32, snap.height as f32]))
 }
 
@@ -140,7 +147,19 @@ pub fn draw(
     width: u32,
     height: u32,
 ) -> Result<RgbaImage, RenderError> {
-    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias())?;
+    draw_rgba(ctx, renderer, None, snap, width, height)
+}
+
+/// [`draw`], with an optional tessellation cache.
+fn draw_rgba(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    cache: Option<&mut TessCache>,
+    snap: &Snapshot,
+    width: u32,
+    height: u32,
+) -> Result<RgbaImage, RenderError> {
+    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), cache)?;
     let mut img = renderer.render(ctx, &mesh, viewport, snap.background, width, height)?;
     if snap.background.a < 1.0 {
         img.unpremultiply();
@@ -199,29 +218,45 @@ pub enum Frame {
 }
 
 /// Draws one snapshot for the video: as yuv420p planes converted on the GPU
-/// when `yuv` is set and the frame allows it (opaque background, width a
-/// multiple of 8, even height), else as RGBA.
+/// when `yuv` is set and the frame allows it (opaque background, even
+/// width and height), else as RGBA. Items unchanged since the
+/// previous frame reuse their triangles from `cache`.
+#[allow(clippy::too_many_arguments)]
 pub fn draw_frame(
     ctx: &GpuContext,
     renderer: &mut Renderer,
+    cache: &mut TessCache,
     snap: &Snapshot,
     width: u32,
     height: u32,
     yuv: bool,
 ) -> Result<Frame, RenderError> {
     if yuv && snap.background.a >= 1.0 && gpu_yuv_supported(width, height) {
-        let (mesh, viewport) = mesh_for(snap, width, renderer.antialias())?;
+        let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), Some(cache))?;
         let planes = renderer.render_yuv(ctx, &mesh, viewport, snap.background, width, height)?;
         return Ok(Frame::Yuv420p(planes));
     }
-    Ok(Frame::Rgba(draw(ctx, renderer, snap, width, height)?))
+    Ok(Frame::Rgba(draw_rgba(
+        ctx,
+        renderer,
+        Some(cache),
+        snap,
+        width,
+        height,
+    )?))
 }
 
-/// Whether the video path converts frames to YUV on the GPU: yes, unless
-/// `ANIM_YUV=cpu` asks for the swscale path (kept so benches/ratio.rs can
-/// measure both in one run, and as a fallback if a driver misbehaves).
-pub fn gpu_yuv_enabled() -> bool {
-    std::env::var("ANIM_YUV").map_or(true, |v| v != "cpu")
+/// Whether the video path converts frames to YUV on the GPU. `ANIM_YUV=gpu`
+/// or `ANIM_YUV=cpu` decides (benches/ratio.rs measures both in one run);
+/// by default the GPU does it on a hardware adapter, and swscale on the
+/// encoder thread on a software one: on lavapipe the pass costs more CPU
+/// than swscale and runs in series with the rendering (benches/README.md).
+pub fn gpu_yuv_enabled(ctx: &GpuContext) -> bool {
+    match std::env::var("ANIM_YUV").as_deref() {
+        Ok("cpu") => false,
+        Ok("gpu") => true,
+        _ => ctx.info.device_type != wgpu::DeviceType::Cpu,
+    }
 }
 
 /// Renders frames `a..b` of `scene` at `w`×`h` and hands each to `sink` with
@@ -241,6 +276,7 @@ pub fn render_frames(
     mut sink: impl FnMut(u64, &Frame) -> Result<(), RenderError>,
 ) -> Result<u64, RenderError> {
     let mut prev: Option<(Snapshot, Frame)> = None;
+    let mut cache = TessCache::new();
     let mut reused = 0;
     for i in a..b {
         let sig = stop.load(Ordering::Relaxed);
@@ -254,7 +290,7 @@ pub fn render_frames(
                 sink(i, pf)?;
             }
             _ => {
-                let frame = draw_frame(ctx, renderer, &snap, w, h, yuv)?;
+                let frame = draw_frame(ctx, renderer, &mut cache, &snap, w, h, yuv)?;
                 sink(i, &frame)?;
                 prev = Some((snap, frame));
             }
@@ -298,7 +334,7 @@ pub fn render_video(
         (w, h),
         (a, b),
         stop,
-        gpu_yuv_enabled(),
+        gpu_yuv_enabled(ctx),
         |i, frame| {
             match frame {
                 Frame::Rgba(img) => encoder.send(img.data.clone())?,

@@ -41,7 +41,7 @@ use lyon::tessellation::{
 };
 
 use crate::geom::{PathCmd, PathData};
-use crate::snapshot::{LineCap, Paint, Snapshot};
+use crate::snapshot::{DrawItem, LineCap, Paint, Snapshot};
 
 /// Maximum distance, in output pixels, between a curve and its flattened polygon.
 pub const TOLERANCE_PX: f32 = 0.05;
@@ -179,6 +179,107 @@ pub fn to_lyon(path: &PathData) -> Path {
 /// Tessellates every item of `snapshot`. `scale` is output pixels per scene
 /// unit; `aa` decides whether coverage terms and fringes are generated.
 pub fn tessellate(snapshot: &Snapshot, scale: f32, aa: Antialias) -> Result<Mesh, TessError> {
+    tessellate_with(snapshot, scale, aa, None)
+}
+
+/// [`tessellate`], reusing the triangles of items drawn identically in the
+/// previous frame (static labels, boxes, axes: most of a frame). See [`TessCache`].
+pub fn tessellate_cached(
+    snapshot: &Snapshot,
+    scale: f32,
+    aa: Antialias,
+    cache: &mut TessCache,
+) -> Result<Mesh, TessError> {
+    tessellate_with(snapshot, scale, aa, Some(cache))
+}
+
+/// The triangles of recently drawn items, keyed by the item itself (path,
+/// paint) and valid for one scale and anti-aliasing mode. An item not drawn
+/// in the current or the previous frame is dropped, so the cache holds at
+/// most two frames' worth of geometry.
+#[derive(Debug, Default)]
+pub struct TessCache {
+    entries: std::collections::HashMap<u64, CacheEntry>,
+    /// The scale (as bits) and mode the entries were made for.
+    made_for: Option<(u32, Antialias)>,
+    frame: u64,
+    /// Items reused and tessellated since the cache was made.
+    pub hits: u64,
+    pub misses: u64,
+}
+
+#[derive(Debug)]
+struct CacheEntry {
+    item: DrawItem,
+    vertices: Vec<Vertex>,
+    /// Relative to the entry's first vertex.
+    indices: Vec<u32>,
+    /// The frame it was last drawn in.
+    used: u64,
+}
+
+impl TessCache {
+    pub fn new() -> TessCache {
+        TessCache::default()
+    }
+
+    /// Number of items held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// A 64-bit hash of an item's geometry and paint (FxHash-style: fast, and
+/// collisions are caught by comparing the stored item).
+fn item_key(item: &DrawItem) -> u64 {
+    let mut h = 0u64;
+    let mut put = |x: u32| h = (h.rotate_left(5) ^ x as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    for c in &item.path.cmds {
+        match *c {
+            PathCmd::MoveTo(p) => [1, p.x.to_bits(), p.y.to_bits()].into_iter().for_each(&mut put),
+            PathCmd::LineTo(p) => [2, p.x.to_bits(), p.y.to_bits()].into_iter().for_each(&mut put),
+            PathCmd::QuadTo(a, p) => [3, a.x.to_bits(), a.y.to_bits(), p.x.to_bits(), p.y.to_bits()]
+                .into_iter()
+                .for_each(&mut put),
+            PathCmd::CubicTo(a, b, p) => [
+                4,
+                a.x.to_bits(),
+                a.y.to_bits(),
+                b.x.to_bits(),
+                b.y.to_bits(),
+                p.x.to_bits(),
+                p.y.to_bits(),
+            ]
+            .into_iter()
+            .for_each(&mut put),
+            PathCmd::Close => put(5),
+        }
+    }
+    let rgba = |c: &crate::color::Color| [c.r.to_bits(), c.g.to_bits(), c.b.to_bits(), c.a.to_bits()];
+    match &item.paint {
+        Paint::Fill(c) => {
+            put(6);
+            rgba(c).into_iter().for_each(&mut put);
+        }
+        Paint::Stroke { color, width, cap } => {
+            [7, width.to_bits(), *cap as u32].into_iter().for_each(&mut put);
+            rgba(color).into_iter().for_each(&mut put);
+        }
+        Paint::Image { opacity, .. } => [8, opacity.to_bits()].into_iter().for_each(&mut put),
+    }
+    h
+}
+
+fn tessellate_with(
+    snapshot: &Snapshot,
+    scale: f32,
+    aa: Antialias,
+    mut cache: Option<&mut TessCache>,
+) -> Result<Mesh, TessError> {
     let scale = scale.max(1e-3);
     let tolerance = TOLERANCE_PX / scale;
     let mut t = Tessellator {
@@ -189,29 +290,50 @@ pub fn tessellate(snapshot: &Snapshot, scale: f32, aa: Antialias) -> Result<Mesh
         tolerance,
         coverage: aa == Antialias::Coverage,
     };
+    if let Some(cache) = cache.as_deref_mut() {
+        let made_for = Some((scale.to_bits(), aa));
+        if cache.made_for != made_for {
+            cache.entries.clear();
+            cache.made_for = made_for;
+        }
+        cache.frame += 1;
+    }
     let mut images = Vec::new();
     for (index, item) in snapshot.items.iter().enumerate() {
-        let result = match &item.paint {
-            Paint::Image { image, opacity } => {
-                let pts: Vec<[f32; 2]> = item
-                    .path
-                    .cmds
-                    .iter()
-                    .filter_map(|c| match c {
-                        PathCmd::MoveTo(p) | PathCmd::LineTo(p) => Some(p.to_array()),
-                        _ => None,
-                    })
-                    .collect();
-                if let [a, b, c, d, ..] = pts[..] {
-                    images.push(ImageQuad {
-                        image: image.clone(),
-                        corners: [a, b, c, d],
-                        opacity: *opacity,
-                        index_start: t.buffers.indices.len() as u32,
-                    });
-                }
-                Ok(())
+        if let Paint::Image { image, opacity } = &item.paint {
+            let pts: Vec<[f32; 2]> = item
+                .path
+                .cmds
+                .iter()
+                .filter_map(|c| match c {
+                    PathCmd::MoveTo(p) | PathCmd::LineTo(p) => Some(p.to_array()),
+                    _ => None,
+                })
+                .collect();
+            if let [a, b, c, d, ..] = pts[..] {
+                images.push(ImageQuad {
+                    image: image.clone(),
+                    corners: [a, b, c, d],
+                    opacity: *opacity,
+                    index_start: t.buffers.indices.len() as u32,
+                });
             }
+            continue;
+        }
+        let key = cache.as_ref().map(|_| item_key(item));
+        if let (Some(cache), Some(key)) = (cache.as_deref_mut(), key) {
+            if let Some(e) = cache.entries.get_mut(&key).filter(|e| e.item == *item) {
+                let base = t.buffers.vertices.len() as u32;
+                t.buffers.vertices.extend_from_slice(&e.vertices);
+                t.buffers.indices.extend(e.indices.iter().map(|i| i + base));
+                e.used = cache.frame;
+                cache.hits += 1;
+                continue;
+            }
+        }
+        let (v0, i0) = (t.buffers.vertices.len(), t.buffers.indices.len());
+        let result = match &item.paint {
+            Paint::Image { .. } => Ok(()),
             Paint::Fill(c) => t.fill(&item.path, c.to_linear_premultiplied()),
             Paint::Stroke { color, width, cap } => {
                 t.stroke(&item.path, color.to_linear_premultiplied(), *width, *cap)
@@ -221,6 +343,22 @@ pub fn tessellate(snapshot: &Snapshot, scale: f32, aa: Antialias) -> Result<Mesh
             index,
             message: format!("{e:?}"),
         })?;
+        if let (Some(cache), Some(key)) = (cache.as_deref_mut(), key) {
+            cache.misses += 1;
+            cache.entries.insert(
+                key,
+                CacheEntry {
+                    item: item.clone(),
+                    vertices: t.buffers.vertices[v0..].to_vec(),
+                    indices: t.buffers.indices[i0..].iter().map(|i| i - v0 as u32).collect(),
+                    used: cache.frame,
+                },
+            );
+        }
+    }
+    if let Some(cache) = cache {
+        let frame = cache.frame;
+        cache.entries.retain(|_, e| e.used + 1 >= frame);
     }
     Ok(Mesh {
         vertices: t.buffers.vertices,
@@ -829,6 +967,38 @@ mod tests {
             assert!(mesh.vertices.iter().all(|v| v.across == INSIDE && v.along == MID));
             assert!((area(&mesh) - 100.0).abs() < 1e-3);
         }
+    }
+
+    #[test]
+    fn the_cache_gives_the_same_mesh_and_forgets_what_is_gone() {
+        let frame = |x: f32| {
+            let mut s = Snapshot::new(100, 100, Color::WHITE);
+            s.fill(square(10.0, 10.0, false), Color::BLACK);
+            s.stroke(
+                PathData::parse_svg(&format!("M {x} 50 L 90 50")).unwrap(),
+                Color::BLACK,
+                2.0,
+            );
+            s
+        };
+        let mut cache = TessCache::new();
+        for (i, x) in [10.0, 10.0, 20.0, 30.0].into_iter().enumerate() {
+            let s = frame(x);
+            let cached = tessellate_cached(&s, 1.0, Antialias::Coverage, &mut cache).unwrap();
+            assert_eq!(
+                cached,
+                tessellate(&s, 1.0, Antialias::Coverage).unwrap(),
+                "frame {i}"
+            );
+        }
+        // The square was tessellated once; the moving line on every frame but the repeat.
+        assert_eq!((cache.hits, cache.misses), (4, 4));
+        // The line of frames 0-1 is gone; the square and the lines of the
+        // previous and current frames remain.
+        assert_eq!(cache.len(), 3);
+        // Another scale or mode starts afresh.
+        tessellate_cached(&frame(30.0), 2.0, Antialias::Coverage, &mut cache).unwrap();
+        assert_eq!(cache.misses, 6);
     }
 
     #[test]

@@ -75,14 +75,14 @@ impl ImagePass {
                 source: &source,
                 vertex_entry: "vs_main",
                 fragment_entry: "fs_main",
-                vertex_layout: wgpu::VertexBufferLayout {
+                vertex_layout: Some(wgpu::VertexBufferLayout {
                     array_stride: std::mem::size_of::<ImageVertex>() as u64,
                     step_mode: wgpu::VertexStepMode::Vertex,
                     attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x2, 2 => Float32],
-                },
+                }),
                 bind_group_layouts: &[globals_layout, &layout],
-                format,
-                blend: wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING,
+                formats: &[format],
+                blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
                 samples,
             },
         );

@@ -70,11 +70,13 @@ pub struct PipelineSpec<'a> {
     pub source: &'a str,
     pub vertex_entry: &'a str,
     pub fragment_entry: &'a str,
-    pub vertex_layout: wgpu::VertexBufferLayout<'a>,
+    /// `None` for a pass that makes its vertices from `vertex_index`.
+    pub vertex_layout: Option<wgpu::VertexBufferLayout<'a>>,
     /// Bind group layouts, in group order.
     pub bind_group_layouts: &'a [&'a wgpu::BindGroupLayout],
-    pub format: wgpu::TextureFormat,
-    pub blend: wgpu::BlendState,
+    /// One colour target per format, all blended with `blend`.
+    pub formats: &'a [wgpu::TextureFormat],
+    pub blend: Option<wgpu::BlendState>,
     pub samples: u32,
 }
 
@@ -100,7 +102,7 @@ pub fn create_pipeline(device: &wgpu::Device, spec: PipelineSpec<'_>) -> wgpu::R
             module: &module,
             entry_point: Some(spec.vertex_entry),
             compilation_options: Default::default(),
-            buffers: &[Some(spec.vertex_layout)],
+            buffers: &[spec.vertex_layout],
         },
         primitive: wgpu::PrimitiveState {
             cull_mode: None,
@@ -115,11 +117,17 @@ pub fn create_pipeline(device: &wgpu::Device, spec: PipelineSpec<'_>) -> wgpu::R
             module: &module,
             entry_point: Some(spec.fragment_entry),
             compilation_options: Default::default(),
-            targets: &[Some(wgpu::ColorTargetState {
-                format: spec.format,
-                blend: Some(spec.blend),
-                write_mask: wgpu::ColorWrites::ALL,
-            })],
+            targets: &spec
+                .formats
+                .iter()
+                .map(|&format| {
+                    Some(wgpu::ColorTargetState {
+                        format,
+                        blend: spec.blend,
+                        write_mask: wgpu::ColorWrites::ALL,
+                    })
+                })
+                .collect::<Vec<_>>(),
         }),
         multiview_mask: None,
         cache: None,
@@ -222,14 +230,14 @@ impl Renderer {
                 source: &source,
                 vertex_entry: "vs_main",
                 fragment_entry: "fs_main",
-                vertex_layout: wgpu::VertexBufferLayout {
+                vertex_layout: Some(wgpu::VertexBufferLayout {
                     array_stride: std::mem::size_of::<Vertex>() as u64,
                     step_mode: wgpu::VertexStepMode::Vertex,
                     attributes: &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x4, 2 => Float32x3, 3 => Float32x2],
-                },
+                }),
                 bind_group_layouts: &[&bgl],
-                format,
-                blend: wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING,
+                formats: &[format],
+                blend: Some(wgpu::BlendState::PREMULTIPLIED_ALPHA_BLENDING),
                 samples: options.samples(),
             },
         );

@@ -4,34 +4,19 @@
 //! GPU removes swscale from the CPU (5–9 ms per 1080p frame) and reads back
 //! 1.5 bytes per pixel instead of 4 (3.1 MB instead of 8.3 MB at 1080p).
 //! On lavapipe the "GPU" is the same two CPU cores, so the pass is only worth
-//! what benches/README.md measured for it.
+//! what benches/README.md measured for it: as two fragment passes into R8
+//! targets (Y; U and V) it is; as the compute pass it replaced, it was not.
 //!
 //! Chroma is the plain average of each 2×2 block of sRGB-encoded values, and
 //! the matrix is BT.709 into limited range: on flat colours the planes match
 //! swscale's within 1 level (tests/video.rs `gpu_yuv_matches_swscale`).
 
-use bytemuck::{Pod, Zeroable};
-
 use super::context::{GpuContext, GpuError};
+use super::renderer::{create_pipeline, map_read, PipelineSpec};
 
-/// Pixels per invocation row in shaders/yuv.wgsl: widths must be a multiple of this.
-pub const YUV_BLOCK_WIDTH: u32 = 8;
-
-/// Uniforms of shaders/yuv.wgsl. Keep in sync with `YuvParams` there.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Pod, Zeroable)]
-pub struct YuvParams {
-    pub width: u32,
-    pub height: u32,
-    /// Offset of the U plane in 32-bit words.
-    pub u_offset: u32,
-    /// Offset of the V plane in 32-bit words.
-    pub v_offset: u32,
-}
-
-/// Whether a `width`×`height` frame can be converted on the GPU.
+/// Whether a `width`×`height` frame can be converted on the GPU (4:2:0 needs even sides).
 pub fn gpu_yuv_supported(width: u32, height: u32) -> bool {
-    width.is_multiple_of(YUV_BLOCK_WIDTH) && height.is_multiple_of(2) && width > 0 && height > 0
+    width.is_multiple_of(2) && height.is_multiple_of(2) && width > 0 && height > 0
 }
 
 /// A yuv420p frame: the Y plane (`width × height` bytes), then U, then V
@@ -54,20 +39,35 @@ impl Yuv420Image {
     }
 }
 
-struct Buffers {
-    width: u32,
-    height: u32,
-    planes: wgpu::Buffer,
-    readback: wgpu::Buffer,
-    bytes: u64,
+/// Bytes per row of an R8 plane `width` pixels wide in a readback buffer.
+fn padded_row(width: u32) -> u32 {
+    width.div_ceil(wgpu::COPY_BYTES_PER_ROW_ALIGNMENT) * wgpu::COPY_BYTES_PER_ROW_ALIGNMENT
 }
 
-/// The conversion pass and its buffers (kept between frames of one size).
+/// One plane: its render target and where it lands in the readback buffer.
+struct Plane {
+    view: wgpu::TextureView,
+    texture: wgpu::Texture,
+    width: u32,
+    height: u32,
+    offset: u64,
+}
+
+struct Planes {
+    width: u32,
+    height: u32,
+    y: Plane,
+    u: Plane,
+    v: Plane,
+    readback: wgpu::Buffer,
+}
+
+/// The conversion passes and their targets (kept between frames of one size).
 pub struct YuvConverter {
-    pipeline: wgpu::ComputePipeline,
+    luma: wgpu::RenderPipeline,
+    chroma: wgpu::RenderPipeline,
     layout: wgpu::BindGroupLayout,
-    params: wgpu::Buffer,
-    buffers: Option<Buffers>,
+    planes: Option<Planes>,
 }
 
 impl YuvConverter {
@@ -75,68 +75,90 @@ impl YuvConverter {
         let device = &ctx.device;
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some("yuv"),
-            entries: &[
-                wgpu::BindGroupLayoutEntry {
-                    binding: 0,
-                    visibility: wgpu::ShaderStages::COMPUTE,
-                    ty: wgpu::BindingType::Texture {
-                        sample_type: wgpu::TextureSampleType::Float { filterable: false },
-                        view_dimension: wgpu::TextureViewDimension::D2,
-                        multisampled: false,
-                    },
-                    count: None,
+            entries: &[wgpu::BindGroupLayoutEntry {
+                binding: 0,
+                visibility: wgpu::ShaderStages::FRAGMENT,
+                ty: wgpu::BindingType::Texture {
+                    sample_type: wgpu::TextureSampleType::Float { filterable: false },
+                    view_dimension: wgpu::TextureViewDimension::D2,
+                    multisampled: false,
                 },
-                wgpu::BindGroupLayoutEntry {
-                    binding: 1,
-                    visibility: wgpu::ShaderStages::COMPUTE,
-                    ty: wgpu::BindingType::Buffer {
-                        ty: wgpu::BufferBindingType::Storage { read_only: false },
-                        has_dynamic_offset: false,
-                        min_binding_size: None,
-                    },
-                    count: None,
+                count: None,
+            }],
+        });
+        let source = include_str!("../../shaders/yuv.wgsl");
+        let pipeline = |label, fragment_entry, formats| {
+            create_pipeline(
+                device,
+                PipelineSpec {
+                    label,
+                    source,
+                    vertex_entry: "vs_main",
+                    fragment_entry,
+                    vertex_layout: None,
+                    bind_group_layouts: &[&layout],
+                    formats,
+                    blend: None,
+                    samples: 1,
                 },
-                wgpu::BindGroupLayoutEntry {
-                    binding: 2,
-                    visibility: wgpu::ShaderStages::COMPUTE,
-                    ty: wgpu::BindingType::Buffer {
-                        ty: wgpu::BufferBindingType::Uniform,
-                        has_dynamic_offset: false,
-                        min_binding_size: None,
-                    },
-                    count: None,
+            )
+        };
+        let r8 = wgpu::TextureFormat::R8Unorm;
+        YuvConverter {
+            luma: pipeline("yuv luma", "fs_luma", &[r8]),
+            chroma: pipeline("yuv chroma", "fs_chroma", &[r8, r8]),
+            layout,
+            planes: None,
+        }
+    }
+
+    fn ensure_planes(&mut self, ctx: &GpuContext, width: u32, height: u32) {
+        if matches!(&self.planes, Some(p) if p.width == width && p.height == height) {
+            return;
+        }
+        let mut offset = 0;
+        let mut plane = |label, width: u32, height: u32| {
+            let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
+                label: Some(label),
+                size: wgpu::Extent3d {
+                    width,
+                    height,
+                    depth_or_array_layers: 1,
                 },
-            ],
-        });
-        let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some("yuv"),
-            source: wgpu::ShaderSource::Wgsl(include_str!("../../shaders/yuv.wgsl").into()),
-        });
-        let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some("yuv"),
-            bind_group_layouts: &[Some(&layout)],
-            immediate_size: 0,
-        });
-        let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some("yuv"),
-            layout: Some(&pipeline_layout),
-            module: &module,
-            entry_point: Some("cs_main"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
-        let params = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("yuv params"),
-            size: std::mem::size_of::<YuvParams>() as u64,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgpu::TextureDimension::D2,
+                format: wgpu::TextureFormat::R8Unorm,
+                usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+                view_formats: &[],
+            });
+            let p = Plane {
+                view: texture.create_view(&Default::default()),
+                texture,
+                width,
+                height,
+                offset,
+            };
+            offset += padded_row(width) as u64 * height as u64;
+            p
+        };
+        let y = plane("yuv y", width, height);
+        let u = plane("yuv u", width / 2, height / 2);
+        let v = plane("yuv v", width / 2, height / 2);
+        let readback = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("yuv readback"),
+            size: offset,
+            usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
             mapped_at_creation: false,
         });
-        YuvConverter {
-            pipeline,
-            layout,
-            params,
-            buffers: None,
-        }
+        self.planes = Some(Planes {
+            width,
+            height,
+            y,
+            u,
+            v,
+            readback,
+        });
     }
 
     /// Records the conversion of `frame` (a non-sRGB view of the resolved
@@ -151,89 +173,92 @@ impl YuvConverter {
     ) -> Result<(), GpuError> {
         if !gpu_yuv_supported(width, height) {
             return Err(GpuError::Readback(format!(
-                "{width}x{height}: GPU YUV needs a width divisible by {YUV_BLOCK_WIDTH} and an even height"
+                "{width}x{height}: GPU YUV needs even sides"
             )));
         }
-        if !matches!(&self.buffers, Some(b) if b.width == width && b.height == height) {
-            let bytes = width as u64 * height as u64 * 3 / 2;
-            let make = |label, usage| {
-                ctx.device.create_buffer(&wgpu::BufferDescriptor {
-                    label: Some(label),
-                    size: bytes,
-                    usage,
-                    mapped_at_creation: false,
-                })
-            };
-            self.buffers = Some(Buffers {
-                width,
-                height,
-                planes: make(
-                    "yuv planes",
-                    wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
-                ),
-                readback: make(
-                    "yuv readback",
-                    wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
-                ),
-                bytes,
-            });
-        }
-        let Some(buffers) = &self.buffers else {
-            return Err(GpuError::Readback("no YUV buffers".into()));
+        self.ensure_planes(ctx, width, height);
+        let Some(planes) = &self.planes else {
+            return Err(GpuError::Readback("no YUV planes".into()));
         };
-        let luma_words = width * height / 4;
-        ctx.queue.write_buffer(
-            &self.params,
-            0,
-            bytemuck::bytes_of(&YuvParams {
-                width,
-                height,
-                u_offset: luma_words,
-                v_offset: luma_words + luma_words / 4,
-            }),
-        );
         let bind_group = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("yuv"),
             layout: &self.layout,
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: wgpu::BindingResource::TextureView(frame),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: buffers.planes.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: self.params.as_entire_binding(),
-                },
-            ],
+            entries: &[wgpu::BindGroupEntry {
+                binding: 0,
+                resource: wgpu::BindingResource::TextureView(frame),
+            }],
         });
-        {
-            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                label: Some("yuv"),
-                timestamp_writes: None,
-            });
-            pass.set_pipeline(&self.pipeline);
-            pass.set_bind_group(0, &bind_group, &[]);
-            // Workgroups of 8×8 invocations, each converting 8×2 pixels.
-            pass.dispatch_workgroups((width / YUV_BLOCK_WIDTH).div_ceil(8), (height / 2).div_ceil(8), 1);
+        fn attachment(p: &Plane) -> Option<wgpu::RenderPassColorAttachment<'_>> {
+            Some(wgpu::RenderPassColorAttachment {
+                view: &p.view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    // Every pixel is written: nothing to clear.
+                    load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                    store: wgpu::StoreOp::Store,
+                },
+            })
         }
-        encoder.copy_buffer_to_buffer(&buffers.planes, 0, &buffers.readback, 0, buffers.bytes);
+        for (pipeline, targets) in [
+            (&self.luma, vec![attachment(&planes.y)]),
+            (&self.chroma, vec![attachment(&planes.u), attachment(&planes.v)]),
+        ] {
+            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: Some("yuv"),
+                color_attachments: &targets,
+                depth_stencil_attachment: None,
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            });
+            pass.set_pipeline(pipeline);
+            pass.set_bind_group(0, &bind_group, &[]);
+            pass.draw(0..3, 0..1);
+        }
+        for p in [&planes.y, &planes.u, &planes.v] {
+            encoder.copy_texture_to_buffer(
+                p.texture.as_image_copy(),
+                wgpu::TexelCopyBufferInfo {
+                    buffer: &planes.readback,
+                    layout: wgpu::TexelCopyBufferLayout {
+                        offset: p.offset,
+                        bytes_per_row: Some(padded_row(p.width)),
+                        rows_per_image: Some(p.height),
+                    },
+                },
+                wgpu::Extent3d {
+                    width: p.width,
+                    height: p.height,
+                    depth_or_array_layers: 1,
+                },
+            );
+        }
         Ok(())
     }
 
-    /// Maps the readback buffer (after the submit of [`YuvConverter::encode`]'s commands) and copies the planes out.
+    /// Maps the readback buffer (after the submit of [`YuvConverter::encode`]'s
+    /// commands) and copies the planes out without their row padding.
     pub fn read(&self, ctx: &GpuContext) -> Result<Yuv420Image, GpuError> {
-        let Some(buffers) = &self.buffers else {
-            return Err(GpuError::Readback("no YUV buffers".into()));
+        let Some(planes) = &self.planes else {
+            return Err(GpuError::Readback("no YUV planes".into()));
         };
-        let data = super::renderer::map_read(ctx, &buffers.readback)?.to_vec();
-        buffers.readback.unmap();
+        let (w, h) = (planes.width as usize, planes.height as usize);
+        let mut data = Vec::with_capacity(w * h * 3 / 2);
+        {
+            let mapped = map_read(ctx, &planes.readback)?;
+            for p in [&planes.y, &planes.u, &planes.v] {
+                let (row, stride) = (p.width as usize, padded_row(p.width) as usize);
+                for y in 0..p.height as usize {
+                    let start = p.offset as usize + y * stride;
+                    data.extend_from_slice(&mapped[start..start + row]);
+                }
+            }
+        }
+        planes.readback.unmap();
         Ok(Yuv420Image {
-            width: buffers.width,
-            height: buffers.height,
+            width: planes.width,
+            height: planes.height,
             data,
         })
     }
@@ -244,17 +269,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn params_match_the_shader_struct() {
-        // YuvParams in shaders/yuv.wgsl: four u32.
-        assert_eq!(std::mem::size_of::<YuvParams>(), 16);
-        assert!(include_str!("../../shaders/yuv.wgsl").contains("v_offset: u32"));
+    fn plane_rows_are_padded_for_copies() {
+        assert_eq!(padded_row(1920), 2048);
+        assert_eq!(padded_row(960), 1024);
+        assert_eq!(padded_row(256), 256);
     }
 
     #[test]
     fn supported_sizes() {
         assert!(gpu_yuv_supported(1920, 1080));
         assert!(gpu_yuv_supported(3840, 2160));
-        assert!(!gpu_yuv_supported(854, 480));
+        assert!(gpu_yuv_supported(854, 480));
+        assert!(!gpu_yuv_supported(853, 480));
         assert!(!gpu_yuv_supported(1920, 1081));
     }
 }

@@ -25,7 +25,7 @@ use crate::eval::evaluate;
 use crate::gpu::{GpuContext, GpuError, PixelRect, RenderOptions, Renderer};
 use crate::scene::{Loader, Scene, SceneError};
 use crate::snapshot::Snapshot;
-use crate::tess::tessellate;
+use crate::tess::{tessellate_cached, TessCache};
 
 /// Events sent to the event loop from other threads.
 #[derive(Debug)]
@@ -40,6 +40,8 @@ struct Gpu {
     surface: wgpu::Surface<'static>,
     config: wgpu::SurfaceConfiguration,
     renderer: Renderer,
+    /// Triangles of items unchanged since the last frame drawn.
+    cache: TessCache,
 }
 
 /// What happened to a frame.
@@ -93,6 +95,7 @@ impl Gpu {
             surface,
             config,
             renderer,
+            cache: TessCache::new(),
         })
     }
 
@@ -111,7 +114,7 @@ impl Gpu {
     /// Draws `snap` into `rect` of the next surface texture and presents it.
     fn draw(&mut self, snap: &Snapshot, rect: PixelRect) -> Result<Drawn, FrameError> {
         let aa = self.renderer.antialias();
-        let mesh = tessellate(snap, rect.width / snap.width.max(1) as f32, aa)
+        let mesh = tessellate_cached(snap, rect.width / snap.width.max(1) as f32, aa, &mut self.cache)
             .map_err(|e| FrameError::Soft(e.to_string()))?;
         let (texture, suboptimal) = match self.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(t) => (t, false),
