@@ -371,22 +371,28 @@ impl PathData {
 
     /// The bounding box of the control polygon (contains the curve).
     pub fn bounds(&self) -> Option<Rect> {
-        let mut it = self.cmds.iter().flat_map(|c| match *c {
-            PathCmd::MoveTo(p) | PathCmd::LineTo(p) => vec![p],
-            PathCmd::QuadTo(a, p) => vec![a, p],
-            PathCmd::CubicTo(a, b, p) => vec![a, b, p],
-            PathCmd::Close => vec![],
-        });
-        let first = it.next()?;
-        let mut r = Rect {
-            min: first,
-            max: first,
+        let mut r: Option<Rect> = None;
+        let mut add = |p: Vec2| {
+            let b = r.get_or_insert(Rect { min: p, max: p });
+            b.min = b.min.min(p);
+            b.max = b.max.max(p);
         };
-        for p in it {
-            r.min = r.min.min(p);
-            r.max = r.max.max(p);
+        for c in &self.cmds {
+            match *c {
+                PathCmd::MoveTo(p) | PathCmd::LineTo(p) => add(p),
+                PathCmd::QuadTo(a, p) => {
+                    add(a);
+                    add(p);
+                }
+                PathCmd::CubicTo(a, b, p) => {
+                    add(a);
+                    add(b);
+                    add(p);
+                }
+                PathCmd::Close => {}
+            }
         }
-        Some(r)
+        r
     }
 
     /// Parses SVG path data: `M L H V C S Q T Z` in absolute and relative

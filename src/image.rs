@@ -38,6 +38,17 @@ impl RgbaImage {
     }
 
     /// The pixel at (x, y).
+    /// Copies `src` into this image with its top-left corner at (`x`, `y`),
+    /// clipped to this image.
+    pub fn blit(&mut self, src: &RgbaImage, x: u32, y: u32) {
+        let w = src.width.min(self.width.saturating_sub(x)) as usize * 4;
+        for row in 0..src.height.min(self.height.saturating_sub(y)) as usize {
+            let from = row * src.width as usize * 4;
+            let to = ((y as usize + row) * self.width as usize + x as usize) * 4;
+            self.data[to..to + w].copy_from_slice(&src.data[from..from + w]);
+        }
+    }
+
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
         let i = (y as usize * self.width as usize + x as usize) * 4;
         [self.data[i], self.data[i + 1], self.data[i + 2], self.data[i + 3]]

@@ -13,6 +13,7 @@
 
 pub mod cli;
 pub mod color;
+pub mod damage;
 pub mod easing;
 pub mod eval;
 pub mod geom;

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::damage::{damage, Damage, PixelBox};
 use crate::eval::evaluate;
 use crate::gpu::{gpu_yuv_supported, GpuContext, GpuError, Renderer, Yuv420Image};
 use crate::image::RgbaImage;
@@ -219,31 +220,46 @@ pub enum Frame {
 
 /// Draws one snapshot for the video: as yuv420p planes converted on the GPU
 /// when `yuv` is set and the frame allows it (opaque background, even
-/// width and height), else as RGBA. Items unchanged since the
-/// previous frame reuse their triangles from `cache`.
+/// width and height), else as RGBA. Items unchanged since the previous
+/// frame reuse their triangles from `cache`. With `redraw`, the renderer's
+/// last frame was `previous` and only the given rectangle changed: only it
+/// is redrawn (and, for RGBA, read back and patched into a copy of `previous`).
 #[allow(clippy::too_many_arguments)]
 pub fn draw_frame(
     ctx: &GpuContext,
     renderer: &mut Renderer,
     cache: &mut TessCache,
     snap: &Snapshot,
-    width: u32,
-    height: u32,
+    (width, height): (u32, u32),
     yuv: bool,
+    redraw: Option<(PixelBox, &Frame)>,
 ) -> Result<Frame, RenderError> {
-    if yuv && snap.background.a >= 1.0 && gpu_yuv_supported(width, height) {
-        let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), Some(cache))?;
-        let planes = renderer.render_yuv(ctx, &mesh, viewport, snap.background, width, height)?;
+    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), Some(cache))?;
+    let bg = snap.background;
+    if yuv && bg.a >= 1.0 && gpu_yuv_supported(width, height) {
+        let region = redraw.map(|(b, _)| b);
+        let planes = renderer.render_yuv(ctx, &mesh, viewport, bg, width, height, region)?;
         return Ok(Frame::Yuv420p(planes));
     }
-    Ok(Frame::Rgba(draw_rgba(
-        ctx,
-        renderer,
-        Some(cache),
-        snap,
-        width,
-        height,
-    )?))
+    let (region, previous) = match redraw {
+        Some((b, Frame::Rgba(previous))) => (Some(b), Some(previous)),
+        _ => (None, None),
+    };
+    let (drawn, mut img) = renderer.render_region(ctx, &mesh, viewport, bg, width, height, region)?;
+    if (drawn.width, drawn.height) == (width, height) {
+        if bg.a < 1.0 {
+            img.unpremultiply();
+        }
+        return Ok(Frame::Rgba(img));
+    }
+    let Some(previous) = previous else {
+        return Err(RenderError::Invalid(
+            "a partial redraw without the previous frame".into(),
+        ));
+    };
+    let mut frame = previous.clone();
+    frame.blit(&img, drawn.x, drawn.y);
+    Ok(Frame::Rgba(frame))
 }
 
 /// Whether the video path converts frames to YUV on the GPU. `ANIM_YUV=gpu`
@@ -275,8 +291,10 @@ pub fn render_frames(
     yuv: bool,
     mut sink: impl FnMut(u64, &Frame) -> Result<(), RenderError>,
 ) -> Result<u64, RenderError> {
-    let mut prev: Option<(Snapshot, Frame)> = None;
+    // The previous frame, and the renderer's serial after drawing it.
+    let mut prev: Option<(Snapshot, Frame, u64)> = None;
     let mut cache = TessCache::new();
+    let scale = w as f32 / scene.width.max(1) as f32;
     let mut reused = 0;
     for i in a..b {
         let sig = stop.load(Ordering::Relaxed);
@@ -284,15 +302,26 @@ pub fn render_frames(
             return Err(RenderError::Interrupted(sig));
         }
         let snap = evaluate(scene, i as f64 / scene.fps as f64);
-        match &prev {
-            Some((ps, pf)) if *ps == snap => {
+        // Only what changed since the previous frame is redrawn, if this
+        // renderer drew that frame and nothing since.
+        let damage = match &prev {
+            Some((ps, _, _)) if *ps == snap => Damage::None,
+            Some((ps, _, serial)) if *serial == renderer.serial() => damage(ps, &snap, scale),
+            _ => Damage::Full,
+        };
+        match (&prev, damage) {
+            (Some((_, pf, _)), Damage::None) => {
                 reused += 1;
                 sink(i, pf)?;
             }
-            _ => {
-                let frame = draw_frame(ctx, renderer, &mut cache, &snap, w, h, yuv)?;
+            (prev_frame, damage) => {
+                let redraw = match (prev_frame, damage) {
+                    (Some((_, pf, _)), Damage::Region(b)) => Some((b, pf)),
+                    _ => None,
+                };
+                let frame = draw_frame(ctx, renderer, &mut cache, &snap, (w, h), yuv, redraw)?;
                 sink(i, &frame)?;
-                prev = Some((snap, frame));
+                prev = Some((snap, frame, renderer.serial()));
             }
         }
     }

@@ -233,9 +233,11 @@ impl TessCache {
     }
 }
 
-/// A 64-bit hash of an item's geometry and paint (FxHash-style: fast, and
-/// collisions are caught by comparing the stored item).
-fn item_key(item: &DrawItem) -> u64 {
+/// A 64-bit hash of an item's geometry and paint (FxHash-style, fast). The
+/// cache compares the stored item on a hit; `damage` trusts the hash (a
+/// collision between two different items of consecutive frames would leave
+/// one stale region for a frame: odds of about 2^-64 per pair).
+pub fn item_key(item: &DrawItem) -> u64 {
     let mut h = 0u64;
     let mut put = |x: u32| h = (h.rotate_left(5) ^ x as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     for c in &item.path.cmds {

@@ -240,3 +240,60 @@ fn readback_handles_row_padding_and_scale() {
         assert_eq!(img.pixel(970, y), [0, 0, 0, 255]);
     }
 }
+
+/// Frames after the first redraw only the rectangle that changed and patch it
+/// into the previous frame (src/damage.rs): every frame must equal a full
+/// render of the same instant. Frames of the loop scene at half size where a
+/// step counter, arrows and a curve move (partial) and where everything is
+/// static (reused).
+#[test]
+fn partial_redraws_equal_full_renders() {
+    use anim::render::{draw, render_frames, Frame};
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::Arc;
+
+    let root = common::root();
+    let loader = anim::scene::Loader::new(&root).unwrap();
+    let scene = loader.load(&root.join("scenes/03-loop-treinamento.ron")).unwrap();
+    let ctx = GpuContext::new(BackendChoice::Auto).unwrap();
+    let (w, h) = (scene.width / 2, scene.height / 2);
+    let mut r = Renderer::new(&ctx, RenderOptions::default());
+    let mut frames = Vec::new();
+    let stop = Arc::new(AtomicUsize::new(0));
+    let range = (scene.fps as u64 * 9, scene.fps as u64 * 9 + 40);
+    render_frames(&ctx, &mut r, &scene, (w, h), range, &stop, false, |i, f| {
+        let Frame::Rgba(img) = f else {
+            panic!("RGBA asked for")
+        };
+        frames.push((i, img.clone()));
+        Ok(())
+    })
+    .unwrap();
+    // The range must exercise partial redraws.
+    let snap_at = |i: u64| anim::eval::evaluate(&scene, i as f64 / scene.fps as f64);
+    let partial = (range.0..range.1 - 1)
+        .filter(|&i| {
+            matches!(
+                anim::damage::damage(&snap_at(i), &snap_at(i + 1), 0.5),
+                anim::damage::Damage::Region(_)
+            )
+        })
+        .count();
+    assert!(partial > 10, "only {partial} partial frames");
+    let mut full = Renderer::new(&ctx, RenderOptions::default());
+    for (i, img) in &frames {
+        let snap = anim::eval::evaluate(&scene, *i as f64 / scene.fps as f64);
+        let expected = draw(&ctx, &mut full, &snap, w, h).unwrap();
+        let worst = img
+            .data
+            .iter()
+            .zip(&expected.data)
+            .map(|(a, b)| a.abs_diff(*b))
+            .max()
+            .unwrap();
+        assert!(
+            worst <= 1,
+            "frame {i}: a pixel differs by {worst} from a full render"
+        );
+    }
+}

@@ -462,7 +462,7 @@ fn gpu_yuv_matches_swscale() {
     let viewport = [W as f32, H as f32];
     let rgba = r.render(&ctx, &mesh, viewport, snap.background, W, H).unwrap();
     let yuv = r
-        .render_yuv(&ctx, &mesh, viewport, snap.background, W, H)
+        .render_yuv(&ctx, &mesh, viewport, snap.background, W, H, None)
         .unwrap();
 
     let dir = temp_dir("gpu-yuv");

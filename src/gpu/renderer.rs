@@ -20,6 +20,7 @@ use super::context::{GpuContext, GpuError};
 use super::images::ImagePass;
 use super::yuv::{Yuv420Image, YuvConverter};
 use crate::color::Color;
+use crate::damage::PixelBox;
 use crate::image::RgbaImage;
 use crate::tess::{Antialias, Mesh, Vertex};
 
@@ -149,6 +150,10 @@ pub struct PixelRect {
 pub struct Target<'a> {
     pub view: &'a wgpu::TextureView,
     pub resolve: Option<&'a wgpu::TextureView>,
+    /// Redraw only this rectangle over what `view` holds (a single-sampled
+    /// view kept from the previous frame, opaque background); `None` clears
+    /// and draws everything.
+    pub redraw: Option<PixelBox>,
 }
 
 struct Targets {
@@ -182,6 +187,10 @@ pub struct Renderer {
     globals_layout: wgpu::BindGroupLayout,
     /// Made on the first frame that has an image.
     images: Option<ImagePass>,
+    /// Frames drawn into `targets` so far (see [`Renderer::serial`]).
+    serial: u64,
+    /// Vertex and index buffers of the background quad of partial redraws.
+    backdrop: Option<(wgpu::Buffer, wgpu::Buffer)>,
 }
 
 impl Renderer {
@@ -254,6 +263,8 @@ impl Renderer {
             yuv: None,
             globals_layout: bgl,
             images: None,
+            serial: 0,
+            backdrop: None,
         }
     }
 
@@ -400,6 +411,7 @@ impl Renderer {
             let target = Target {
                 view: surface,
                 resolve: None,
+                redraw: None,
             };
             self.pass(ctx, encoder, mesh, viewport, surround, Some(rect), target);
             return Ok(());
@@ -431,6 +443,7 @@ impl Renderer {
             let target = Target {
                 view,
                 resolve: Some(surface),
+                redraw: None,
             };
             self.pass(ctx, encoder, mesh, viewport, surround, Some(rect), target);
         }
@@ -450,8 +463,15 @@ impl Renderer {
         rect: Option<PixelRect>,
         target: Target<'_>,
     ) {
-        let Target { view, resolve } = target;
+        let Target {
+            view,
+            resolve,
+            redraw,
+        } = target;
         self.upload(ctx, mesh);
+        if redraw.is_some() {
+            self.upload_backdrop(ctx, viewport, clear);
+        }
         if !mesh.images.is_empty() {
             let (format, samples) = (self.format, self.options.samples());
             let layout = &self.globals_layout;
@@ -475,12 +495,16 @@ impl Renderer {
                 depth_slice: None,
                 resolve_target: resolve,
                 ops: wgpu::Operations {
-                    load: wgpu::LoadOp::Clear(wgpu::Color {
-                        r: r as f64,
-                        g: g as f64,
-                        b: b as f64,
-                        a: a as f64,
-                    }),
+                    load: if redraw.is_some() {
+                        wgpu::LoadOp::Load
+                    } else {
+                        wgpu::LoadOp::Clear(wgpu::Color {
+                            r: r as f64,
+                            g: g as f64,
+                            b: b as f64,
+                            a: a as f64,
+                        })
+                    },
                     // The multisampled buffer is only needed until it is resolved.
                     store: if resolve.is_some() {
                         wgpu::StoreOp::Discard
@@ -496,6 +520,15 @@ impl Renderer {
         });
         if let Some(r) = rect {
             pass.set_viewport(r.x, r.y, r.width, r.height, 0.0, 1.0);
+        }
+        if let (Some(b), Some((vb, ib))) = (redraw, &self.backdrop) {
+            // Only the damaged rectangle: repaint its background, then every item clipped to it.
+            pass.set_scissor_rect(b.x, b.y, b.width, b.height);
+            pass.set_pipeline(&self.pipeline);
+            pass.set_bind_group(0, &self.bind_group, &[]);
+            pass.set_vertex_buffer(0, vb.slice(..));
+            pass.set_index_buffer(ib.slice(..), wgpu::IndexFormat::Uint32);
+            pass.draw_indexed(0..6, 0, 0..1);
         }
         let Some((vb, _)) = &self.vertices else { return };
         let Some((ib, _)) = &self.indices else { return };
@@ -521,7 +554,49 @@ impl Renderer {
         }
     }
 
-    /// Records the draw of `mesh` into the offscreen target (resolved when multisampled).
+    /// Whether [`Renderer::render_region`] can redraw part of the last frame
+    /// drawn at `width`×`height`: the target is kept and single-sampled.
+    pub fn can_redraw(&self, width: u32, height: u32, background: Color) -> bool {
+        matches!(&self.targets, Some(t) if t.width == width && t.height == height && t.msaa.is_none())
+            && background.a >= 1.0
+    }
+
+    /// Counts the frames drawn into the offscreen target: a caller that kept
+    /// the value from its previous frame knows nobody drew in between.
+    pub fn serial(&self) -> u64 {
+        self.serial
+    }
+
+    /// The full-viewport background quad drawn under a partial redraw.
+    fn upload_backdrop(&mut self, ctx: &GpuContext, viewport: [f32; 2], background: Color) {
+        let color = background.to_linear_premultiplied();
+        let [w, h] = viewport;
+        let vertex = |x: f32, y: f32| Vertex {
+            position: [x, y],
+            color,
+            across: [0.0, 0.0, 1.0],
+            along: [1.0, 1.0],
+        };
+        let vertices = [vertex(0.0, 0.0), vertex(w, 0.0), vertex(w, h), vertex(0.0, h)];
+        let (vb, ib) = self.backdrop.get_or_insert_with(|| {
+            let make = |usage| {
+                ctx.device.create_buffer(&wgpu::BufferDescriptor {
+                    label: Some("backdrop"),
+                    size: std::mem::size_of_val(&vertices) as u64,
+                    usage: usage | wgpu::BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                })
+            };
+            (make(wgpu::BufferUsages::VERTEX), make(wgpu::BufferUsages::INDEX))
+        });
+        ctx.queue.write_buffer(vb, 0, bytemuck::cast_slice(&vertices));
+        ctx.queue
+            .write_buffer(ib, 0, bytemuck::cast_slice(&[0u32, 1, 2, 0, 2, 3]));
+    }
+
+    /// Records the draw of `mesh` into the offscreen target (resolved when
+    /// multisampled); only `redraw` of it when given and [`Renderer::can_redraw`].
+    #[allow(clippy::too_many_arguments)]
     fn record(
         &mut self,
         ctx: &GpuContext,
@@ -530,8 +605,11 @@ impl Renderer {
         background: Color,
         width: u32,
         height: u32,
+        redraw: Option<PixelBox>,
     ) -> Result<(wgpu::CommandEncoder, Targets), GpuError> {
+        let redraw = redraw.filter(|_| self.can_redraw(width, height, background));
         self.ensure_targets(ctx, width, height)?;
+        self.serial += 1;
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
         let targets = self
             .targets
@@ -541,10 +619,12 @@ impl Renderer {
             Some(msaa) => Target {
                 view: msaa,
                 resolve: Some(&targets.resolve_view),
+                redraw: None,
             },
             None => Target {
                 view: &targets.resolve_view,
                 resolve: None,
+                redraw,
             },
         };
         self.encode(ctx, &mut encoder, mesh, viewport, background, target);
@@ -562,13 +642,39 @@ impl Renderer {
         width: u32,
         height: u32,
     ) -> Result<RgbaImage, GpuError> {
-        let (mut encoder, targets) = self.record(ctx, mesh, viewport, background, width, height)?;
-        let stride = padded_bytes_per_row(width);
+        self.render_region(ctx, mesh, viewport, background, width, height, None)
+            .map(|(_, image)| image)
+    }
+
+    /// Like [`Renderer::render`], but when `redraw` is given and
+    /// [`Renderer::can_redraw`], redraws only that rectangle over the frame
+    /// this renderer drew last and reads back only it. Returns the rectangle
+    /// drawn and read (the whole frame when it could not be partial) and its pixels.
+    #[allow(clippy::too_many_arguments)]
+    pub fn render_region(
+        &mut self,
+        ctx: &GpuContext,
+        mesh: &Mesh,
+        viewport: [f32; 2],
+        background: Color,
+        width: u32,
+        height: u32,
+        redraw: Option<PixelBox>,
+    ) -> Result<(PixelBox, RgbaImage), GpuError> {
+        let redraw = redraw.filter(|_| self.can_redraw(width, height, background));
+        let (mut encoder, targets) = self.record(ctx, mesh, viewport, background, width, height, redraw)?;
+        let b = redraw.unwrap_or(PixelBox {
+            x: 0,
+            y: 0,
+            width,
+            height,
+        });
+        let stride = padded_bytes_per_row(b.width);
         encoder.copy_texture_to_buffer(
             wgpu::TexelCopyTextureInfo {
                 texture: &targets.resolve,
                 mip_level: 0,
-                origin: wgpu::Origin3d::ZERO,
+                origin: wgpu::Origin3d { x: b.x, y: b.y, z: 0 },
                 aspect: wgpu::TextureAspect::All,
             },
             wgpu::TexelCopyBufferInfo {
@@ -576,25 +682,28 @@ impl Renderer {
                 layout: wgpu::TexelCopyBufferLayout {
                     offset: 0,
                     bytes_per_row: Some(stride),
-                    rows_per_image: Some(height),
+                    rows_per_image: Some(b.height),
                 },
             },
             wgpu::Extent3d {
-                width,
-                height,
+                width: b.width,
+                height: b.height,
                 depth_or_array_layers: 1,
             },
         );
         ctx.queue.submit([encoder.finish()]);
-        let image = read_buffer(ctx, &targets.readback, width, height, stride);
+        let image = read_buffer(ctx, &targets.readback, b.width, b.height, stride);
         self.targets = Some(targets);
-        image
+        Ok((b, image?))
     }
 
     /// Like [`Renderer::render`], but converts the frame to BT.709
     /// limited-range yuv420p on the GPU and reads back only the planes (see
     /// [`super::yuv`]). Needs an opaque background (alpha is dropped
     /// without un-premultiplying) and a size [`super::gpu_yuv_supported`] accepts.
+    /// With `redraw`, only that rectangle of the previous frame is redrawn
+    /// (see [`Renderer::render_region`]); the whole frame is converted.
+    #[allow(clippy::too_many_arguments)]
     pub fn render_yuv(
         &mut self,
         ctx: &GpuContext,
@@ -603,8 +712,9 @@ impl Renderer {
         background: Color,
         width: u32,
         height: u32,
+        redraw: Option<PixelBox>,
     ) -> Result<Yuv420Image, GpuError> {
-        let (mut encoder, targets) = self.record(ctx, mesh, viewport, background, width, height)?;
+        let (mut encoder, targets) = self.record(ctx, mesh, viewport, background, width, height, redraw)?;
         let converter = self.yuv.get_or_insert_with(|| YuvConverter::new(ctx));
         let recorded = converter.encode(ctx, &mut encoder, &targets.raw_view, width, height);
         self.targets = Some(targets);

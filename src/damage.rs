@@ -1,0 +1,242 @@
+//! What changed between two snapshots: the pixels a frame must redraw.
+//!
+//! Pure (no GPU). The video loop keeps the previous frame on the GPU and in
+//! memory; when only a few items moved, faded or appeared, it redraws and
+//! reads back just the rectangle around them ([`Damage::Region`]), so a
+//! frame's cost grows with what changed rather than with what is on screen.
+//!
+//! Items are compared as a multiset by content (see [`crate::tess::item_key`]):
+//! the damaged area is the union of the bounds of items present in one frame
+//! and not the other. Outside it every pixel is covered by the same items in
+//! the same order, so it is unchanged — provided the common items kept their
+//! relative order, which is checked; a reordering damages the whole frame.
+
+use std::collections::HashMap;
+
+use crate::geom::Rect;
+use crate::snapshot::{DrawItem, Paint, Snapshot};
+use crate::tess::item_key;
+
+/// A rectangle of output pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PixelBox {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl PixelBox {
+    pub fn area(&self) -> u64 {
+        self.width as u64 * self.height as u64
+    }
+}
+
+/// What must be redrawn to go from one frame to the next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Damage {
+    /// Nothing: the frames are identical.
+    None,
+    /// Only this rectangle.
+    Region(PixelBox),
+    /// Everything (size or background changed, items reordered, or most of the frame changed).
+    Full,
+}
+
+/// Pixels added around an item's bounds: the anti-aliasing fringe (half a
+/// pixel), rounding to whole pixels, and a margin for safety.
+const MARGIN_PX: f32 = 2.0;
+
+/// Above this fraction of the frame, a partial redraw is not worth its bookkeeping.
+const FULL_ABOVE: f32 = 0.6;
+
+/// The region of a `width`×`height` output (`scale` pixels per scene unit)
+/// that differs between `prev` and `next`.
+pub fn damage(prev: &Snapshot, next: &Snapshot, scale: f32) -> Damage {
+    if prev.width != next.width || prev.height != next.height || prev.background != next.background {
+        return Damage::Full;
+    }
+    let keys = |s: &Snapshot| s.items.iter().map(item_key).collect::<Vec<u64>>();
+    let (pk, nk) = (keys(prev), keys(next));
+    let mut count: HashMap<u64, i64> = HashMap::with_capacity(pk.len());
+    for k in &pk {
+        *count.entry(*k).or_default() += 1;
+    }
+    // Common items (multiset intersection), in `next`'s order; the rest of `next` is new.
+    let mut budget = count.clone();
+    let mut common_next = Vec::with_capacity(nk.len());
+    let mut changed: Option<Rect> = None;
+    let mut add = |item: &DrawItem| {
+        if let Some(b) = item_bounds(item) {
+            changed = Some(changed.map_or(b, |c| c.union(&b)));
+        }
+    };
+    for (k, item) in nk.iter().zip(&next.items) {
+        match budget.get_mut(k) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                common_next.push(*k);
+            }
+            _ => add(item),
+        }
+    }
+    // Items of `prev` beyond the common ones are gone.
+    let mut taken: HashMap<u64, i64> = HashMap::with_capacity(count.len());
+    for (k, n) in &count {
+        taken.insert(*k, n - budget.get(k).copied().unwrap_or(0));
+    }
+    let mut common_prev = Vec::with_capacity(common_next.len());
+    for (k, item) in pk.iter().zip(&prev.items) {
+        match taken.get_mut(k) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                common_prev.push(*k);
+            }
+            _ => add(item),
+        }
+    }
+    if common_prev != common_next {
+        return Damage::Full;
+    }
+    let Some(r) = changed else {
+        return if pk == nk { Damage::None } else { Damage::Full };
+    };
+    let (w, h) = (
+        (next.width as f32 * scale).round(),
+        (next.height as f32 * scale).round(),
+    );
+    let x0 = (r.min.x * scale - MARGIN_PX).floor().clamp(0.0, w);
+    let y0 = (r.min.y * scale - MARGIN_PX).floor().clamp(0.0, h);
+    let x1 = (r.max.x * scale + MARGIN_PX).ceil().clamp(0.0, w);
+    let y1 = (r.max.y * scale + MARGIN_PX).ceil().clamp(0.0, h);
+    if x1 <= x0 || y1 <= y0 {
+        // Changes entirely off-screen.
+        return Damage::None;
+    }
+    let region = PixelBox {
+        x: x0 as u32,
+        y: y0 as u32,
+        width: (x1 - x0) as u32,
+        height: (y1 - y0) as u32,
+    };
+    if region.area() as f32 > FULL_ABOVE * w * h {
+        Damage::Full
+    } else {
+        Damage::Region(region)
+    }
+}
+
+/// Scene-unit bounds of everything an item can paint.
+fn item_bounds(item: &DrawItem) -> Option<Rect> {
+    let r = item.path.bounds()?;
+    // A stroke reaches half its width past the path; square caps √2 times that.
+    let grow = match item.paint {
+        Paint::Stroke { width, .. } => width,
+        Paint::Fill(_) | Paint::Image { .. } => 0.0,
+    };
+    if !(r.min.is_finite() && r.max.is_finite()) {
+        return None;
+    }
+    Some(Rect {
+        min: r.min - glam::Vec2::splat(grow),
+        max: r.max + glam::Vec2::splat(grow),
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::color::Color;
+    use crate::geom::PathData;
+    use glam::Vec2;
+
+    fn square(x: f32, y: f32, size: f32) -> PathData {
+        PathData::rounded_rect(
+            Rect {
+                min: Vec2::new(x, y),
+                max: Vec2::new(x + size, y + size),
+            },
+            0.0,
+        )
+    }
+
+    fn frame(items: &[(f32, &str)]) -> Snapshot {
+        let mut s = Snapshot::new(200, 100, Color::WHITE);
+        for (x, c) in items {
+            s.fill(square(*x, 10.0, 20.0), Color::from_hex(c).unwrap());
+        }
+        s
+    }
+
+    #[test]
+    fn identical_frames_have_no_damage() {
+        let a = frame(&[(10.0, "#000000"), (50.0, "#ff0000")]);
+        assert_eq!(damage(&a, &a.clone(), 1.0), Damage::None);
+    }
+
+    #[test]
+    fn a_moved_item_damages_its_old_and_new_place() {
+        let a = frame(&[(10.0, "#000000"), (50.0, "#ff0000")]);
+        let b = frame(&[(10.0, "#000000"), (60.0, "#ff0000")]);
+        // Old 50..70, new 60..80, y 10..30, plus 2 px.
+        let want = PixelBox {
+            x: 48,
+            y: 8,
+            width: 34,
+            height: 24,
+        };
+        assert_eq!(damage(&a, &b, 1.0), Damage::Region(want));
+        // At scale 2 the box is in the larger output's pixels.
+        let Damage::Region(r) = damage(&a, &b, 2.0) else {
+            panic!("expected a region")
+        };
+        assert_eq!((r.x, r.y, r.width, r.height), (98, 18, 64, 44));
+    }
+
+    #[test]
+    fn appearing_and_disappearing_items_and_strokes_count() {
+        let a = frame(&[(10.0, "#000000")]);
+        let mut b = a.clone();
+        b.stroke(
+            PathData::polyline(&[Vec2::new(100.0, 50.0), Vec2::new(120.0, 50.0)], false),
+            Color::BLACK,
+            4.0,
+        );
+        let Damage::Region(r) = damage(&a, &b, 1.0) else {
+            panic!("expected a region")
+        };
+        assert_eq!((r.x, r.y, r.width, r.height), (94, 44, 32, 12));
+        let Damage::Region(back) = damage(&b, &a, 1.0) else {
+            panic!("expected a region")
+        };
+        assert_eq!(r, back);
+    }
+
+    #[test]
+    fn reordering_or_a_new_background_damages_everything() {
+        let a = frame(&[(10.0, "#000000"), (15.0, "#ff0000")]);
+        let b = frame(&[(15.0, "#ff0000"), (10.0, "#000000")]);
+        assert_eq!(damage(&a, &b, 1.0), Damage::Full);
+        let mut c = a.clone();
+        c.background = Color::BLACK;
+        assert_eq!(damage(&a, &c, 1.0), Damage::Full);
+    }
+
+    #[test]
+    fn duplicates_are_counted() {
+        // The same item twice, then once: one copy is gone.
+        let a = frame(&[(10.0, "#000000"), (10.0, "#000000")]);
+        let b = frame(&[(10.0, "#000000")]);
+        assert!(matches!(damage(&a, &b, 1.0), Damage::Region(_)));
+    }
+
+    #[test]
+    fn large_changes_redraw_the_whole_frame() {
+        let a = frame(&[]);
+        let mut b = a.clone();
+        b.fill(square(0.0, 0.0, 95.0), Color::BLACK);
+        b.fill(square(100.0, 0.0, 95.0), Color::BLACK);
+        assert_eq!(damage(&a, &b, 1.0), Damage::Full);
+    }
+}
