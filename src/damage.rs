@@ -30,6 +30,14 @@ impl PixelBox {
     pub fn area(&self) -> u64 {
         self.width as u64 * self.height as u64
     }
+
+    /// The box in scene units, for an output of `scale` pixels per unit.
+    pub fn to_scene(&self, scale: f32) -> Rect {
+        Rect {
+            min: glam::Vec2::new(self.x as f32, self.y as f32) / scale,
+            max: glam::Vec2::new((self.x + self.width) as f32, (self.y + self.height) as f32) / scale,
+        }
+    }
 }
 
 /// What must be redrawn to go from one frame to the next.
@@ -127,7 +135,7 @@ pub fn damage(prev: &Snapshot, next: &Snapshot, scale: f32) -> Damage {
 }
 
 /// Scene-unit bounds of everything an item can paint.
-fn item_bounds(item: &DrawItem) -> Option<Rect> {
+pub fn item_bounds(item: &DrawItem) -> Option<Rect> {
     let r = item.path.bounds()?;
     // A stroke reaches half its width past the path; square caps √2 times that.
     let grow = match item.paint {

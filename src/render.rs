@@ -3,9 +3,9 @@
 //! The loop is `t = i / fps` → `evaluate` → (if the snapshot differs from
 //! the previous frame) `tessellate` → GPU draw and readback → encoder
 //! thread. Holds are common in these scenes, so an unchanged snapshot reuses
-//! the previous pixels without touching the GPU; within a changed frame,
-//! items drawn identically in the previous one reuse their triangles
-//! ([`TessCache`]).
+//! the previous pixels without touching the GPU; a changed one redraws and
+//! reads back only the rectangle that changed ([`crate::damage`]), and items
+//! drawn identically in the previous frame reuse their triangles ([`TessCache`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -130,11 +130,11 @@ fn mesh_for(
     snap: &Snapshot,
     width: u32,
     aa: Antialias,
-    cache: Option<&mut TessCache>,
+    cache: Option<(&mut TessCache, Option<PixelBox>)>,
 ) -> Result<(crate::tess::Mesh, [f32; 2]), RenderError> {
     let scale = width as f32 / snap.width as f32;
     let mesh = match cache {
-        Some(cache) => tessellate_cached(snap, scale, aa, cache)?,
+        Some((cache, clip)) => tessellate_cached(snap, scale, aa, cache, clip.map(|b| b.to_scene(scale)))?,
         None => tessellate(snap, scale, aa)?,
     };
     Ok((mesh, [snap.width as f32, snap.height as f32]))
@@ -148,19 +148,7 @@ pub fn draw(
     width: u32,
     height: u32,
 ) -> Result<RgbaImage, RenderError> {
-    draw_rgba(ctx, renderer, None, snap, width, height)
-}
-
-/// [`draw`], with an optional tessellation cache.
-fn draw_rgba(
-    ctx: &GpuContext,
-    renderer: &mut Renderer,
-    cache: Option<&mut TessCache>,
-    snap: &Snapshot,
-    width: u32,
-    height: u32,
-) -> Result<RgbaImage, RenderError> {
-    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), cache)?;
+    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), None)?;
     let mut img = renderer.render(ctx, &mesh, viewport, snap.background, width, height)?;
     if snap.background.a < 1.0 {
         img.unpremultiply();
@@ -234,8 +222,12 @@ pub fn draw_frame(
     yuv: bool,
     redraw: Option<(PixelBox, &Frame)>,
 ) -> Result<Frame, RenderError> {
-    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), Some(cache))?;
     let bg = snap.background;
+    // Only items that can paint inside the rectangle redrawn, when it is partial.
+    let clip = redraw
+        .map(|(b, _)| b)
+        .filter(|_| renderer.can_redraw(width, height, bg));
+    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), Some((cache, clip)))?;
     if yuv && bg.a >= 1.0 && gpu_yuv_supported(width, height) {
         let region = redraw.map(|(b, _)| b);
         let planes = renderer.render_yuv(ctx, &mesh, viewport, bg, width, height, region)?;

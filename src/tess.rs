@@ -179,18 +179,21 @@ pub fn to_lyon(path: &PathData) -> Path {
 /// Tessellates every item of `snapshot`. `scale` is output pixels per scene
 /// unit; `aa` decides whether coverage terms and fringes are generated.
 pub fn tessellate(snapshot: &Snapshot, scale: f32, aa: Antialias) -> Result<Mesh, TessError> {
-    tessellate_with(snapshot, scale, aa, None)
+    tessellate_with(snapshot, scale, aa, None, None)
 }
 
 /// [`tessellate`], reusing the triangles of items drawn identically in the
-/// previous frame (static labels, boxes, axes: most of a frame). See [`TessCache`].
+/// previous frame (static labels, boxes, axes: most of a frame). See
+/// [`TessCache`]. With `clip` (scene units), items that cannot paint inside
+/// it are left out: the mesh of a partial redraw.
 pub fn tessellate_cached(
     snapshot: &Snapshot,
     scale: f32,
     aa: Antialias,
     cache: &mut TessCache,
+    clip: Option<crate::geom::Rect>,
 ) -> Result<Mesh, TessError> {
-    tessellate_with(snapshot, scale, aa, Some(cache))
+    tessellate_with(snapshot, scale, aa, Some(cache), clip)
 }
 
 /// The triangles of recently drawn items, keyed by the item itself (path,
@@ -281,6 +284,7 @@ fn tessellate_with(
     scale: f32,
     aa: Antialias,
     mut cache: Option<&mut TessCache>,
+    clip: Option<crate::geom::Rect>,
 ) -> Result<Mesh, TessError> {
     let scale = scale.max(1e-3);
     let tolerance = TOLERANCE_PX / scale;
@@ -302,6 +306,16 @@ fn tessellate_with(
     }
     let mut images = Vec::new();
     for (index, item) in snapshot.items.iter().enumerate() {
+        if let (Some(clip), Some(b)) = (clip, crate::damage::item_bounds(item)) {
+            let margin = 2.0 / scale;
+            if b.min.x > clip.max.x + margin
+                || b.min.y > clip.max.y + margin
+                || b.max.x < clip.min.x - margin
+                || b.max.y < clip.min.y - margin
+            {
+                continue;
+            }
+        }
         if let Paint::Image { image, opacity } = &item.paint {
             let pts: Vec<[f32; 2]> = item
                 .path
@@ -986,7 +1000,7 @@ mod tests {
         let mut cache = TessCache::new();
         for (i, x) in [10.0, 10.0, 20.0, 30.0].into_iter().enumerate() {
             let s = frame(x);
-            let cached = tessellate_cached(&s, 1.0, Antialias::Coverage, &mut cache).unwrap();
+            let cached = tessellate_cached(&s, 1.0, Antialias::Coverage, &mut cache, None).unwrap();
             assert_eq!(
                 cached,
                 tessellate(&s, 1.0, Antialias::Coverage).unwrap(),
@@ -999,7 +1013,7 @@ mod tests {
         // previous and current frames remain.
         assert_eq!(cache.len(), 3);
         // Another scale or mode starts afresh.
-        tessellate_cached(&frame(30.0), 2.0, Antialias::Coverage, &mut cache).unwrap();
+        tessellate_cached(&frame(30.0), 2.0, Antialias::Coverage, &mut cache, None).unwrap();
         assert_eq!(cache.misses, 6);
     }
 

@@ -114,8 +114,14 @@ impl Gpu {
     /// Draws `snap` into `rect` of the next surface texture and presents it.
     fn draw(&mut self, snap: &Snapshot, rect: PixelRect) -> Result<Drawn, FrameError> {
         let aa = self.renderer.antialias();
-        let mesh = tessellate_cached(snap, rect.width / snap.width.max(1) as f32, aa, &mut self.cache)
-            .map_err(|e| FrameError::Soft(e.to_string()))?;
+        let mesh = tessellate_cached(
+            snap,
+            rect.width / snap.width.max(1) as f32,
+            aa,
+            &mut self.cache,
+            None,
+        )
+        .map_err(|e| FrameError::Soft(e.to_string()))?;
         let (texture, suboptimal) = match self.surface.get_current_texture() {
             wgpu::CurrentSurfaceTexture::Success(t) => (t, false),
             wgpu::CurrentSurfaceTexture::Suboptimal(t) => (t, true),
