@@ -210,8 +210,8 @@ pub enum Frame {
 /// when `yuv` is set and the frame allows it (opaque background, even
 /// width and height), else as RGBA. Items unchanged since the previous
 /// frame reuse their triangles from `cache`. With `redraw`, the renderer's
-/// last frame was `previous` and only the given rectangle changed: only it
-/// is redrawn (and, for RGBA, read back and patched into a copy of `previous`).
+/// last frame was the given one and only the given rectangle changed: only
+/// it is redrawn (and, for RGBA, read back and patched into that frame).
 #[allow(clippy::too_many_arguments)]
 pub fn draw_frame(
     ctx: &GpuContext,
@@ -220,12 +220,13 @@ pub fn draw_frame(
     snap: &Snapshot,
     (width, height): (u32, u32),
     yuv: bool,
-    redraw: Option<(PixelBox, &Frame)>,
+    redraw: Option<(PixelBox, Frame)>,
 ) -> Result<Frame, RenderError> {
     let bg = snap.background;
     // Only items that can paint inside the rectangle redrawn, when it is partial.
     let clip = redraw
-        .map(|(b, _)| b)
+        .as_ref()
+        .map(|(b, _)| *b)
         .filter(|_| renderer.can_redraw(width, height, bg));
     let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), Some((cache, clip)))?;
     if yuv && bg.a >= 1.0 && gpu_yuv_supported(width, height) {
@@ -244,12 +245,11 @@ pub fn draw_frame(
         }
         return Ok(Frame::Rgba(img));
     }
-    let Some(previous) = previous else {
+    let Some(mut frame) = previous else {
         return Err(RenderError::Invalid(
             "a partial redraw without the previous frame".into(),
         ));
     };
-    let mut frame = previous.clone();
     frame.blit(&img, drawn.x, drawn.y);
     Ok(Frame::Rgba(frame))
 }
@@ -306,8 +306,9 @@ pub fn render_frames(
                 reused += 1;
                 sink(i, pf)?;
             }
-            (prev_frame, damage) => {
-                let redraw = match (prev_frame, damage) {
+            (_, damage) => {
+                // The previous frame is patched in place when only part changed.
+                let redraw = match (prev.take(), damage) {
                     (Some((_, pf, _)), Damage::Region(b)) => Some((b, pf)),
                     _ => None,
                 };

@@ -520,15 +520,15 @@ impl Tessellator {
                 along,
             }
         };
+        let (v0, i0) = (self.buffers.vertices.len(), self.buffers.indices.len());
         if cap != LineCap::Butt {
-            return self
-                .stroke
-                .tessellate_path(
-                    &to_lyon(path),
-                    &opts,
-                    &mut BuffersBuilder::new(&mut self.buffers, |v: StrokeVertex| vertex(v, MID)),
-                )
-                .map(|_| ());
+            self.stroke.tessellate_path(
+                &to_lyon(path),
+                &opts,
+                &mut BuffersBuilder::new(&mut self.buffers, |v: StrokeVertex| vertex(v, MID)),
+            )?;
+            split_strips(&mut self.buffers, v0, i0, scale);
+            return Ok(());
         }
         // Butt ends: each open sub-path is prolonged half a pixel at both ends
         // and fades over that pixel along its length (`along`).
@@ -555,7 +555,82 @@ impl Tessellator {
                 };
             }
         }
+        split_strips(&mut self.buffers, v0, i0, scale);
         Ok(())
+    }
+}
+
+/// Makes the `across` offsets of the stroke triangles appended since
+/// (`v0`, `i0`) exact under linear interpolation. lyon shares a vertex
+/// between the strips of two segments at a join; its offset from the join
+/// point is not perpendicular to either segment (at a right-angle join it is
+/// the diagonal), and interpolated along the whole segment it would fade the
+/// stroke towards the corner. So every triangle gets its own vertices: in a
+/// triangle spanning a segment (vertices on different path points) each
+/// offset keeps only its component across that segment; a triangle around
+/// one path point (a round cap or join) keeps the radial offsets.
+fn split_strips(buffers: &mut VertexBuffers<Vertex, u32>, v0: usize, i0: usize, scale: f32) {
+    let tri_indices = buffers.indices.split_off(i0);
+    let shared = buffers.vertices.split_off(v0);
+    let on_path = |v: &Vertex| Vec2::from(v.position) - Vec2::new(v.across[0], v.across[1]) / scale;
+    let eps = 1e-4 / scale;
+    buffers.vertices.reserve(tri_indices.len());
+    buffers.indices.reserve(tri_indices.len());
+    for t in tri_indices.chunks_exact(3) {
+        let vs = [t[0], t[1], t[2]].map(|i| shared[i as usize - v0]);
+        let ps = vs.map(|v| on_path(&v));
+        // The segment: the two path points farthest apart.
+        let (mut a, mut b, mut far) = (ps[0], ps[0], 0.0);
+        for i in 0..3 {
+            for j in i + 1..3 {
+                let d = ps[i].distance_squared(ps[j]);
+                if d > far {
+                    (a, b, far) = (ps[i], ps[j], d);
+                }
+            }
+        }
+        let offsets = vs.map(|v| Vec2::new(v.across[0], v.across[1]));
+        let set = |mut v: Vertex, off: Vec2| {
+            v.across[0] = off.x;
+            v.across[1] = off.y;
+            v
+        };
+        let mut emit = |tri: [Vertex; 3]| {
+            let base = buffers.vertices.len() as u32;
+            buffers.vertices.extend_from_slice(&tri);
+            buffers.indices.extend_from_slice(&[base, base + 1, base + 2]);
+        };
+        if far > eps * eps {
+            let dir = (b - a).normalize_or_zero();
+            emit([0, 1, 2].map(|k| set(vs[k], offsets[k] - dir * offsets[k].dot(dir))));
+            continue;
+        }
+        // Around one path point: radial offsets are exact for caps and the
+        // outside of joins. The inner corner of a join is a vertex farther
+        // from the point than the stroke reaches; radially it would leave the
+        // corner uncovered. Split at the point: each half measures across the
+        // segment on its side.
+        let Some(m) = (0..3).find(|&k| offsets[k].length() > vs[k].across[2] * 1.001) else {
+            emit(vs);
+            continue;
+        };
+        let (i, j) = ((m + 1) % 3, (m + 2) % 3);
+        let mut centre = set(vs[i], Vec2::ZERO);
+        centre.position = ps[m].to_array();
+        centre.along = [
+            (vs[i].along[0] + vs[j].along[0]) * 0.5,
+            (vs[i].along[1] + vs[j].along[1]) * 0.5,
+        ];
+        for (side, order) in [(i, [m, i, 3]), (j, [m, 3, j])] {
+            let u = offsets[side].normalize_or_zero();
+            let inner = set(vs[m], u * offsets[m].dot(u));
+            let pick = |k: usize| match k {
+                3 => centre,
+                k if k == m => inner,
+                k => vs[k],
+            };
+            emit(order.map(pick));
+        }
     }
 }
 
