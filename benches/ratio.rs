@@ -74,7 +74,7 @@ fn render_only_as(ctx: &GpuContext, scene: &Scene, size: (u32, u32), range: (u64
     // Warm-up frame: device-side pipeline compilation is not a per-frame cost.
     draw(ctx, &mut r, &evaluate(scene, 0.0), size.0, size.1).unwrap();
     let t = Instant::now();
-    render_frames(ctx, &mut r, scene, size, range, &stop(), yuv, |_, _| Ok(())).unwrap();
+    render_frames(ctx, &mut r, scene, size, range, &stop(), yuv, |_, _, _| Ok(())).unwrap();
     t.elapsed().as_secs_f64()
 }
 
@@ -250,7 +250,7 @@ fn main() {
             (0, e2e_frames),
             &stop(),
             false,
-            |_, frame| {
+            |_, frame, _| {
                 let Frame::Rgba(img) = frame else {
                     unreachable!("RGBA asked for")
                 };

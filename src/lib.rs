@@ -28,3 +28,4 @@ pub mod snapshot;
 pub mod tess;
 pub mod text;
 pub mod video;
+pub mod yuv;

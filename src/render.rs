@@ -221,7 +221,7 @@ pub fn draw_frame(
     (width, height): (u32, u32),
     yuv: bool,
     redraw: Option<(PixelBox, Frame)>,
-) -> Result<Frame, RenderError> {
+) -> Result<(Frame, Change), RenderError> {
     let bg = snap.background;
     // Only items that can paint inside the rectangle redrawn, when it is partial.
     let clip = redraw
@@ -232,7 +232,7 @@ pub fn draw_frame(
     if yuv && bg.a >= 1.0 && gpu_yuv_supported(width, height) {
         let region = redraw.map(|(b, _)| b);
         let planes = renderer.render_yuv(ctx, &mesh, viewport, bg, width, height, region)?;
-        return Ok(Frame::Yuv420p(planes));
+        return Ok((Frame::Yuv420p(planes), Change::All));
     }
     let (region, previous) = match redraw {
         Some((b, Frame::Rgba(previous))) => (Some(b), Some(previous)),
@@ -243,7 +243,7 @@ pub fn draw_frame(
         if bg.a < 1.0 {
             img.unpremultiply();
         }
-        return Ok(Frame::Rgba(img));
+        return Ok((Frame::Rgba(img), Change::All));
     }
     let Some(mut frame) = previous else {
         return Err(RenderError::Invalid(
@@ -251,14 +251,26 @@ pub fn draw_frame(
         ));
     };
     frame.blit(&img, drawn.x, drawn.y);
-    Ok(Frame::Rgba(frame))
+    Ok((Frame::Rgba(frame), Change::Region(drawn)))
+}
+
+/// How a frame handed to a sink differs from the one handed over before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Not at all.
+    Same,
+    /// Only inside this rectangle.
+    Region(PixelBox),
+    /// Anywhere (or it is the first).
+    All,
 }
 
 /// Whether the video path converts frames to YUV on the GPU. `ANIM_YUV=gpu`
 /// or `ANIM_YUV=cpu` decides (benches/ratio.rs measures both in one run);
-/// by default the GPU does it on a hardware adapter, and swscale on the
-/// encoder thread on a software one: on lavapipe the pass costs more CPU
-/// than swscale and runs in series with the rendering (benches/README.md).
+/// by default the GPU does it on a hardware adapter, and the encoder thread
+/// on a software one, converting only the rectangle that changed
+/// (`crate::yuv`): on lavapipe the GPU pass costs more CPU than the whole
+/// render and runs in series with it (benches/README.md).
 pub fn gpu_yuv_enabled(ctx: &GpuContext) -> bool {
     match std::env::var("ANIM_YUV").as_deref() {
         Ok("cpu") => false,
@@ -281,7 +293,7 @@ pub fn render_frames(
     (a, b): (u64, u64),
     stop: &StopFlag,
     yuv: bool,
-    mut sink: impl FnMut(u64, &Frame) -> Result<(), RenderError>,
+    mut sink: impl FnMut(u64, &Frame, Change) -> Result<(), RenderError>,
 ) -> Result<u64, RenderError> {
     // The previous frame, and the renderer's serial after drawing it.
     let mut prev: Option<(Snapshot, Frame, u64)> = None;
@@ -304,7 +316,7 @@ pub fn render_frames(
         match (&prev, damage) {
             (Some((_, pf, _)), Damage::None) => {
                 reused += 1;
-                sink(i, pf)?;
+                sink(i, pf, Change::Same)?;
             }
             (_, damage) => {
                 // The previous frame is patched in place when only part changed.
@@ -312,8 +324,8 @@ pub fn render_frames(
                     (Some((_, pf, _)), Damage::Region(b)) => Some((b, pf)),
                     _ => None,
                 };
-                let frame = draw_frame(ctx, renderer, &mut cache, &snap, (w, h), yuv, redraw)?;
-                sink(i, &frame)?;
+                let (frame, change) = draw_frame(ctx, renderer, &mut cache, &snap, (w, h), yuv, redraw)?;
+                sink(i, &frame, change)?;
                 prev = Some((snap, frame, renderer.serial()));
             }
         }
@@ -357,10 +369,24 @@ pub fn render_video(
         (a, b),
         stop,
         gpu_yuv_enabled(ctx),
-        |i, frame| {
-            match frame {
-                Frame::Rgba(img) => encoder.send(img.data.clone())?,
-                Frame::Yuv420p(yuv) => encoder.send_yuv420p(yuv.data.clone())?,
+        |i, frame, change| {
+            // RGBA frames go to the encoder thread as the rectangle that
+            // changed, converted to YUV there into the kept previous planes.
+            match (frame, change) {
+                (_, Change::Same) => encoder.repeat()?,
+                (Frame::Yuv420p(yuv), _) => encoder.send_yuv420p(yuv.data.clone())?,
+                (Frame::Rgba(img), change) => {
+                    let b = match change {
+                        Change::Region(b) => crate::yuv::align_to_chroma(b, w, h),
+                        _ => PixelBox {
+                            x: 0,
+                            y: 0,
+                            width: w,
+                            height: h,
+                        },
+                    };
+                    encoder.send_patch(b, img.crop(b.x, b.y, b.width, b.height))?
+                }
             }
             progress.frame(i - a + 1);
             Ok(())

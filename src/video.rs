@@ -39,6 +39,9 @@ use std::thread::JoinHandle;
 
 use ffmpeg_next as ffmpeg;
 
+use crate::damage::PixelBox;
+use crate::gpu::Yuv420Image;
+
 use ffmpeg::format::Pixel;
 use ffmpeg::software::scaling;
 use ffmpeg::util::color;
@@ -138,6 +141,9 @@ pub enum VideoError {
         /// Encoder height.
         height: u32,
     },
+    /// A frame patch or repeat the encoder thread cannot apply (a bug in the caller).
+    #[error("bad frame update for the encoder: {0}")]
+    BadUpdate(String),
     /// A yuv420p plane has the wrong number of bytes.
     #[error("{plane} plane has {got} bytes, expected {expected} for {width}x{height} yuv420p")]
     PlaneSize {
@@ -579,6 +585,11 @@ enum QueuedFrame {
     Rgba(Vec<u8>),
     /// Packed yuv420p planes (Y, then U, then V), encoded as they are.
     Yuv420p(Vec<u8>),
+    /// RGBA pixels of a chroma-aligned rectangle: converted into the previous
+    /// frame's planes (black before the first), which are then encoded.
+    Patch(PixelBox, Vec<u8>),
+    /// The previous frame again.
+    Repeat,
 }
 
 pub struct EncoderThread {
@@ -649,6 +660,29 @@ impl EncoderThread {
         self.queue(QueuedFrame::Yuv420p(planes))
     }
 
+    /// Queues a frame that differs from the previous one only inside
+    /// `region` (chroma-aligned, see [`crate::yuv::align_to_chroma`]), given
+    /// as its RGBA pixels; converted to YUV on the encoder thread, only there.
+    /// The first frame must be a patch of the whole frame.
+    pub fn send_patch(&self, region: PixelBox, pixels: Vec<u8>) -> Result<(), VideoError> {
+        let expected = region.width as usize * region.height as usize * 4;
+        if pixels.len() != expected {
+            return Err(VideoError::BadUpdate(format!(
+                "{} bytes for a {}x{} patch",
+                pixels.len(),
+                region.width,
+                region.height
+            )));
+        }
+        self.queue(QueuedFrame::Patch(region, pixels))
+    }
+
+    /// Queues the previous frame again (after [`EncoderThread::send_patch`] or
+    /// [`EncoderThread::send_yuv420p`]).
+    pub fn repeat(&self) -> Result<(), VideoError> {
+        self.queue(QueuedFrame::Repeat)
+    }
+
     fn queue(&self, frame: QueuedFrame) -> Result<(), VideoError> {
         let sender = self.sender.as_ref().ok_or(VideoError::ThreadStopped)?;
         if sender.send(frame).is_err() {
@@ -696,12 +730,38 @@ fn join(handle: JoinHandle<Result<u64, VideoError>>) -> Result<u64, VideoError> 
 fn run_encoder(mut encoder: VideoEncoder, receiver: &Receiver<QueuedFrame>) -> Result<u64, VideoError> {
     let (w, h) = (encoder.width() as usize, encoder.height() as usize);
     let (luma, chroma) = (w * h, (w / 2) * (h / 2));
+    // The planes of the last frame sent as YUV or as a patch.
+    let mut current: Option<Yuv420Image> = None;
     for frame in receiver.iter() {
         match frame {
-            QueuedFrame::Rgba(rgba) => encoder.push_rgba(&rgba)?,
-            QueuedFrame::Yuv420p(p) => {
-                encoder.push_yuv420p(&p[..luma], &p[luma..luma + chroma], &p[luma + chroma..])?
+            QueuedFrame::Rgba(rgba) => {
+                encoder.push_rgba(&rgba)?;
+                current = None;
             }
+            QueuedFrame::Yuv420p(data) => {
+                current = Some(Yuv420Image {
+                    width: w as u32,
+                    height: h as u32,
+                    data,
+                })
+            }
+            QueuedFrame::Patch(region, pixels) => {
+                let frame = current.get_or_insert_with(|| crate::yuv::black(w as u32, h as u32));
+                if !crate::yuv::write_region(frame, region, &pixels) {
+                    return Err(VideoError::BadUpdate(format!(
+                        "{region:?} is not 2x2-aligned inside the {w}x{h} frame"
+                    )));
+                }
+            }
+            QueuedFrame::Repeat => {
+                if current.is_none() {
+                    return Err(VideoError::BadUpdate("a repeat before the first frame".into()));
+                }
+            }
+        }
+        if let Some(p) = &current {
+            let p = &p.data;
+            encoder.push_yuv420p(&p[..luma], &p[luma..luma + chroma], &p[luma + chroma..])?;
         }
     }
     let frames = encoder.frames_written();

@@ -252,10 +252,13 @@ fn readback_handles_row_padding_and_scale() {
 /// into the previous frame (src/damage.rs): every frame must equal a full
 /// render of the same instant. Frames of the loop scene at half size where a
 /// step counter, arrows and a curve move (partial) and where everything is
-/// static (reused).
+/// static (reused). The video path's YUV planes, updated only inside each
+/// frame's changed rectangle as the encoder thread does, must equal a
+/// conversion of the whole frame.
 #[test]
 fn partial_redraws_equal_full_renders() {
-    use anim::render::{draw, render_frames, Frame};
+    use anim::damage::PixelBox;
+    use anim::render::{draw, render_frames, Change, Frame};
     use std::sync::atomic::AtomicUsize;
     use std::sync::Arc;
 
@@ -268,14 +271,51 @@ fn partial_redraws_equal_full_renders() {
     let mut frames = Vec::new();
     let stop = Arc::new(AtomicUsize::new(0));
     let range = (scene.fps as u64 * 9, scene.fps as u64 * 9 + 40);
-    render_frames(&ctx, &mut r, &scene, (w, h), range, &stop, false, |i, f| {
-        let Frame::Rgba(img) = f else {
-            panic!("RGBA asked for")
-        };
-        frames.push((i, img.clone()));
-        Ok(())
-    })
+    let whole = PixelBox {
+        x: 0,
+        y: 0,
+        width: w,
+        height: h,
+    };
+    let mut planes = anim::yuv::black(w, h);
+    let mut patches = 0;
+    render_frames(
+        &ctx,
+        &mut r,
+        &scene,
+        (w, h),
+        range,
+        &stop,
+        false,
+        |i, f, change| {
+            let Frame::Rgba(img) = f else {
+                panic!("RGBA asked for")
+            };
+            let b = match change {
+                Change::Same => None,
+                Change::Region(b) => Some(anim::yuv::align_to_chroma(b, w, h)),
+                Change::All => Some(whole),
+            };
+            if let Some(b) = b {
+                patches += (b != whole) as usize;
+                assert!(anim::yuv::write_region(
+                    &mut planes,
+                    b,
+                    &img.crop(b.x, b.y, b.width, b.height)
+                ));
+            }
+            let mut expected = anim::yuv::black(w, h);
+            assert!(anim::yuv::write_region(&mut expected, whole, &img.data));
+            assert!(
+                planes == expected,
+                "frame {i}: patched YUV planes differ from a full conversion"
+            );
+            frames.push((i, img.clone()));
+            Ok(())
+        },
+    )
     .unwrap();
+    assert!(patches > 10, "only {patches} patched frames");
     // The range must exercise partial redraws.
     let snap_at = |i: u64| anim::eval::evaluate(&scene, i as f64 / scene.fps as f64);
     let partial = (range.0..range.1 - 1)

@@ -464,6 +464,23 @@ fn gpu_yuv_matches_swscale() {
     let yuv = r
         .render_yuv(&ctx, &mesh, viewport, snap.background, W, H, None)
         .unwrap();
+    // The encoder thread's own converter (src/yuv.rs) gives the GPU pass's planes within one level.
+    let mut planes = anim::yuv::black(W, H);
+    let whole = anim::damage::PixelBox {
+        x: 0,
+        y: 0,
+        width: W,
+        height: H,
+    };
+    assert!(anim::yuv::write_region(&mut planes, whole, &rgba.data));
+    let worst = planes
+        .data
+        .iter()
+        .zip(&yuv.data)
+        .map(|(a, b)| a.abs_diff(*b))
+        .max()
+        .unwrap();
+    assert!(worst <= 1, "CPU and GPU YUV differ by {worst} levels");
 
     let dir = temp_dir("gpu-yuv");
     let (cpu_path, gpu_path) = (dir.join("cpu.mp4"), dir.join("gpu.mp4"));
