@@ -271,7 +271,16 @@ fn main() {
                 .args(["-r", &scene.fps.to_string(), "-i"])
                 .arg(&raw)
                 .args([
-                    "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-pix_fmt", "yuv420p",
+                    "-c:v",
+                    "libx264",
+                    "-preset",
+                    "veryfast",
+                    "-crf",
+                    "18",
+                    "-x264-params",
+                    "sync-lookahead=0",
+                    "-pix_fmt",
+                    "yuv420p",
                 ])
                 .args([
                     "-colorspace",
