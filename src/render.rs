@@ -229,7 +229,7 @@ pub fn draw_frame(
         .map(|(b, _)| *b)
         .filter(|_| renderer.can_redraw(width, height, bg));
     let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), Some((cache, clip)))?;
-    if yuv && bg.a >= 1.0 && gpu_yuv_supported(width, height) {
+    if yuv && bg.a >= 1.0 && gpu_yuv_supported(width, height) && renderer.can_convert_yuv(ctx) {
         let region = redraw.map(|(b, _)| b);
         let planes = renderer.render_yuv(ctx, &mesh, viewport, bg, width, height, region)?;
         return Ok((Frame::Yuv420p(planes), Change::All));

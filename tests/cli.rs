@@ -184,6 +184,47 @@ fn renders_are_deterministic() {
     assert!(runs[0].1.len() > 100);
 }
 
+/// `--backend gl` (llvmpipe through EGL here) renders the same still and a
+/// playable video: GL adapters lack texture view formats, so the video's
+/// YUV conversion happens on the CPU there whatever ANIM_YUV says.
+#[test]
+fn the_gl_backend_renders_like_vulkan() {
+    let p = Project::new("gl", &[("mini", &mini())]);
+    let mut stills = Vec::new();
+    for backend in ["vulkan", "gl"] {
+        let out = p.dir.join(backend);
+        let o = p
+            .anim()
+            .args(["--backend", backend, "render", "--scene", "mini", "-q", "--out"])
+            .arg(&out)
+            .env("ANIM_YUV", "gpu")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{backend}: {}", stderr(&o));
+        assert_eq!(
+            field(&ffprobe(&out.join("mini.mp4"), "stream=pix_fmt"), "pix_fmt"),
+            "yuv420p"
+        );
+        stills.push(std::fs::read(out.join("mini.png")).unwrap());
+    }
+    let decode = |bytes: &[u8]| {
+        let mut r = png::Decoder::new(std::io::Cursor::new(bytes))
+            .read_info()
+            .unwrap();
+        let mut buf = vec![0; r.output_buffer_size().unwrap()];
+        r.next_frame(&mut buf).unwrap();
+        buf
+    };
+    let (a, b) = (decode(&stills[0]), decode(&stills[1]));
+    assert_eq!(a.len(), b.len());
+    let differ = a.iter().zip(&b).filter(|(x, y)| x.abs_diff(**y) > 8).count();
+    assert!(
+        differ * 1000 < a.len(),
+        "{differ} of {} bytes differ by more than 8",
+        a.len()
+    );
+}
+
 #[test]
 fn bad_requests_exit_2_without_touching_renders() {
     let odd = mini().replace("size: (320, 180)", "size: (321, 181)");

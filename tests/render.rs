@@ -344,3 +344,30 @@ fn partial_redraws_equal_full_renders() {
         );
     }
 }
+
+/// wgpu reports a refused operation through the device's error handler,
+/// which by default panics; anim's turns it into an error the caller returns
+/// (exit 1 with a message), never a panic.
+#[test]
+fn gpu_validation_errors_are_errors_not_panics() {
+    let ctx = GpuContext::new(BackendChoice::Auto).unwrap();
+    assert!(ctx.check().is_ok());
+    let _bad = ctx.device.create_texture(&wgpu::TextureDescriptor {
+        label: Some("impossible"),
+        size: wgpu::Extent3d {
+            width: 0,
+            height: 0,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format: wgpu::TextureFormat::Rgba8Unorm,
+        usage: wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    });
+    let err = ctx.wait().unwrap_err().to_string();
+    assert!(err.contains("refused"), "{err}");
+    // Reported once.
+    assert!(ctx.check().is_ok());
+}

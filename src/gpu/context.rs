@@ -5,6 +5,8 @@
 //! llvmpipe through GL). `--backend` or `ANIM_BACKEND` restrict the search to
 //! one API; the choice is never silent: `anim -v` prints the adapter.
 
+use std::sync::{Arc, Mutex};
+
 use std::fmt;
 
 /// Which graphics API to look for adapters on.
@@ -81,6 +83,9 @@ pub enum GpuError {
     /// The requested output is larger than the adapter can render in one texture.
     #[error("{width}x{height} exceeds this adapter's maximum texture size of {max} pixels per side")]
     TooLarge { width: u32, height: u32, max: u32 },
+    /// wgpu refused an operation (a limit or feature this adapter lacks, or a bug in anim).
+    #[error("the GPU driver refused an operation on '{adapter}': {message}")]
+    Refused { adapter: String, message: String },
 }
 
 /// A ready device. Cheap to share by reference; create one per process.
@@ -90,6 +95,9 @@ pub struct GpuContext {
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
     pub info: wgpu::AdapterInfo,
+    /// The first error wgpu reported outside an error scope, which by
+    /// default would panic; [`GpuContext::check`] turns it into a `GpuError`.
+    errors: Arc<Mutex<Option<String>>>,
 }
 
 /// Orders adapters: hardware first, then virtual, then CPU; Vulkan before GL at equal rank.
@@ -134,12 +142,20 @@ impl GpuContext {
             adapter: info.name.clone(),
             source,
         })?;
+        let errors = Arc::new(Mutex::new(None));
+        let slot = Arc::clone(&errors);
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            if let Ok(mut first) = slot.lock() {
+                first.get_or_insert_with(|| e.to_string());
+            }
+        }));
         Ok(GpuContext {
             instance,
             adapter,
             device,
             queue,
             info,
+            errors,
         })
     }
 
@@ -151,11 +167,25 @@ impl GpuContext {
         )
     }
 
-    /// Blocks until all submitted work has finished.
+    /// Blocks until all submitted work has finished, then reports any error
+    /// wgpu raised meanwhile ([`GpuContext::check`]).
     pub fn wait(&self) -> Result<(), GpuError> {
         self.device
             .poll(wgpu::PollType::wait_indefinitely())
             .map(|_| ())
-            .map_err(|e| GpuError::Poll(e.to_string()))
+            .map_err(|e| GpuError::Poll(e.to_string()))?;
+        self.check()
+    }
+
+    /// The first error wgpu reported since the last check, if any.
+    pub fn check(&self) -> Result<(), GpuError> {
+        let first = self.errors.lock().ok().and_then(|mut e| e.take());
+        match first {
+            Some(message) => Err(GpuError::Refused {
+                adapter: self.info.name.clone(),
+                message: message.lines().map(str::trim).collect::<Vec<_>>().join(" "),
+            }),
+            None => Ok(()),
+        }
     }
 }

@@ -163,7 +163,8 @@ struct Targets {
     resolve: wgpu::Texture,
     resolve_view: wgpu::TextureView,
     /// The resolved target seen without sRGB decoding, for the YUV pass.
-    raw_view: wgpu::TextureView,
+    /// `None` where the adapter cannot view a texture in another format (GL).
+    raw_view: Option<wgpu::TextureView>,
     readback: wgpu::Buffer,
 }
 
@@ -287,6 +288,11 @@ impl Renderer {
             depth_or_array_layers: 1,
         };
         let raw_format = self.format.remove_srgb_suffix();
+        let raw_formats: &[wgpu::TextureFormat] = if self.can_convert_yuv(ctx) {
+            &[raw_format]
+        } else {
+            &[]
+        };
         let make = |samples: u32, usage: wgpu::TextureUsages, view_formats: &[wgpu::TextureFormat]| {
             ctx.device.create_texture(&wgpu::TextureDescriptor {
                 label: Some("target"),
@@ -312,12 +318,14 @@ impl Renderer {
             wgpu::TextureUsages::RENDER_ATTACHMENT
                 | wgpu::TextureUsages::COPY_SRC
                 | wgpu::TextureUsages::TEXTURE_BINDING,
-            &[raw_format],
+            raw_formats,
         );
         let resolve_view = resolve.create_view(&Default::default());
-        let raw_view = resolve.create_view(&wgpu::TextureViewDescriptor {
-            format: Some(raw_format),
-            ..Default::default()
+        let raw_view = (!raw_formats.is_empty()).then(|| {
+            resolve.create_view(&wgpu::TextureViewDescriptor {
+                format: Some(raw_format),
+                ..Default::default()
+            })
         });
         let readback = ctx.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("readback"),
@@ -554,6 +562,15 @@ impl Renderer {
         }
     }
 
+    /// Whether [`Renderer::render_yuv`] works here: the YUV pass reads the
+    /// frame through a non-sRGB view, which GL adapters cannot make.
+    pub fn can_convert_yuv(&self, ctx: &GpuContext) -> bool {
+        ctx.adapter
+            .get_downlevel_capabilities()
+            .flags
+            .contains(wgpu::DownlevelFlags::VIEW_FORMATS)
+    }
+
     /// Whether [`Renderer::render_region`] can redraw part of the last frame
     /// drawn at `width`×`height`: the target is kept and single-sampled.
     pub fn can_redraw(&self, width: u32, height: u32, background: Color) -> bool {
@@ -714,9 +731,18 @@ impl Renderer {
         height: u32,
         redraw: Option<PixelBox>,
     ) -> Result<Yuv420Image, GpuError> {
+        if !self.can_convert_yuv(ctx) {
+            return Err(GpuError::Readback(
+                "this adapter cannot convert to YUV on the GPU (no texture view formats); use ANIM_YUV=cpu"
+                    .into(),
+            ));
+        }
         let (mut encoder, targets) = self.record(ctx, mesh, viewport, background, width, height, redraw)?;
         let converter = self.yuv.get_or_insert_with(|| YuvConverter::new(ctx));
-        let recorded = converter.encode(ctx, &mut encoder, &targets.raw_view, width, height);
+        let recorded = match &targets.raw_view {
+            Some(view) => converter.encode(ctx, &mut encoder, view, width, height),
+            None => Err(GpuError::Readback("no raw view of the target".into())),
+        };
         self.targets = Some(targets);
         recorded?;
         ctx.queue.submit([encoder.finish()]);
