@@ -308,7 +308,7 @@ fn main() {
         (
             "coverage",
             "cpu",
-            "coverage AA, swscale (ANIM_YUV=cpu)".to_string(),
+            "coverage AA, CPU yuv of changed rectangles (ANIM_YUV=cpu)".to_string(),
         ),
     ];
     println!("(b) default here: coverage AA, {default_yuv} yuv");
