@@ -399,22 +399,26 @@ struct Tessellator {
 type LyonResult = Result<(), lyon::tessellation::TessellationError>;
 
 impl Tessellator {
-    fn fill(&mut self, path: &PathData, color: [f32; 4]) -> LyonResult {
+    /// `path` filled (non-zero rule) with full coverage everywhere.
+    fn fill_solid(&mut self, path: &Path, color: [f32; 4]) -> LyonResult {
         let opts = FillOptions::tolerance(self.tolerance).with_fill_rule(FillRule::NonZero);
+        self.fill
+            .tessellate_path(
+                path,
+                &opts,
+                &mut BuffersBuilder::new(&mut self.buffers, |v: FillVertex| Vertex {
+                    position: v.position().to_array(),
+                    color,
+                    across: INSIDE,
+                    along: MID,
+                }),
+            )
+            .map(|_| ())
+    }
+
+    fn fill(&mut self, path: &PathData, color: [f32; 4]) -> LyonResult {
         if !self.coverage {
-            return self
-                .fill
-                .tessellate_path(
-                    &to_lyon(path),
-                    &opts,
-                    &mut BuffersBuilder::new(&mut self.buffers, |v: FillVertex| Vertex {
-                        position: v.position().to_array(),
-                        color,
-                        across: INSIDE,
-                        along: MID,
-                    }),
-                )
-                .map(|_| ());
+            return self.fill_solid(&to_lyon(path), color);
         }
         let contours = flatten_closed(&to_lyon(path), self.tolerance);
         if contours.is_empty() {
@@ -437,16 +441,7 @@ impl Tessellator {
                 b.end(true);
             }
         }
-        self.fill.tessellate_path(
-            &b.build(),
-            &opts,
-            &mut BuffersBuilder::new(&mut self.buffers, |v: FillVertex| Vertex {
-                position: v.position().to_array(),
-                color,
-                across: INSIDE,
-                along: MID,
-            }),
-        )?;
+        self.fill_solid(&b.build(), color)?;
         // The fringe: inset (coverage 1) to outset (coverage 0), one quad per edge.
         for (c, m) in contours.iter().zip(&offsets) {
             let base = self.buffers.vertices.len() as u32;
