@@ -280,8 +280,9 @@ pub fn gpu_yuv_enabled(ctx: &GpuContext) -> bool {
 }
 
 /// Renders frames `a..b` of `scene` at `w`×`h` and hands each to `sink` with
-/// its index; returns how many frames reused the previous one's pixels
-/// because the snapshot did not change. `yuv` asks for GPU-converted
+/// its index and how it differs from the frame handed over before it
+/// ([`Change`]); returns how many frames reused the previous one's pixels
+/// because nothing on screen changed. `yuv` asks for GPU-converted
 /// yuv420p frames where possible (see [`draw_frame`]). Shared by the video
 /// job and the benchmarks (`benches/ratio.rs` passes a sink that drops the frames).
 #[allow(clippy::too_many_arguments)]
