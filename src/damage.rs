@@ -27,6 +27,16 @@ pub struct PixelBox {
 }
 
 impl PixelBox {
+    /// All of a `width`×`height` frame.
+    pub fn whole(width: u32, height: u32) -> PixelBox {
+        PixelBox {
+            x: 0,
+            y: 0,
+            width,
+            height,
+        }
+    }
+
     pub fn area(&self) -> u64 {
         self.width as u64 * self.height as u64
     }

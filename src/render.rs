@@ -379,12 +379,7 @@ pub fn render_video(
                 (Frame::Rgba(img), change) => {
                     let b = match change {
                         Change::Region(b) => crate::yuv::align_to_chroma(b, w, h),
-                        _ => PixelBox {
-                            x: 0,
-                            y: 0,
-                            width: w,
-                            height: h,
-                        },
+                        _ => PixelBox::whole(w, h),
                     };
                     encoder.send_patch(b, img.crop(b.x, b.y, b.width, b.height))?
                 }

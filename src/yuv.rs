@@ -102,12 +102,7 @@ mod tests {
     #[test]
     fn flat_colours_get_bt709_limited_levels() {
         let mut f = black(4, 2);
-        let all = PixelBox {
-            x: 0,
-            y: 0,
-            width: 4,
-            height: 2,
-        };
+        let all = PixelBox::whole(4, 2);
         assert!(write_region(&mut f, all, &solid(4, 2, [255, 255, 255])));
         let (y, u, v) = f.planes();
         assert!(y.iter().all(|&l| l == 235) && u == [128, 128] && v == [128, 128]);
@@ -150,14 +145,6 @@ mod tests {
         };
         assert!(!write_region(&mut f, b, &solid(3, 2, [255, 0, 0])));
         assert_eq!(f, black(8, 4));
-        assert_eq!(
-            align_to_chroma(b, 8, 4),
-            PixelBox {
-                x: 0,
-                y: 0,
-                width: 4,
-                height: 4
-            }
-        );
+        assert_eq!(align_to_chroma(b, 8, 4), PixelBox::whole(4, 4));
     }
 }

@@ -234,14 +234,12 @@ fn output_dir() -> PathBuf {
     d
 }
 
-#[test]
-fn the_window_shows_what_render_writes() {
-    let project = Project::new("same");
-    let expected = project.render_png(1.0);
-    let x = Xvfb::start(0);
+/// The mini scene paused at 1 s in a 320×180 window without the overlay,
+/// once the first frame is on screen.
+fn paused_at_one_second(project: &Project, x: &Xvfb) -> Preview {
     let mut preview = Preview::start(
-        &project,
-        &x,
+        project,
+        x,
         &[
             "--scene",
             "mini",
@@ -254,6 +252,15 @@ fn the_window_shows_what_render_writes() {
         ],
     );
     preview.wait_for("preview: ready", 1, Duration::from_secs(20));
+    preview
+}
+
+#[test]
+fn the_window_shows_what_render_writes() {
+    let project = Project::new("same");
+    let expected = project.render_png(1.0);
+    let x = Xvfb::start(0);
+    let mut preview = paused_at_one_second(&project, &x);
 
     // Same scene, time, size, pipeline and anti-aliasing; only the target differs
     // (a Bgra8UnormSrgb swapchain image vs an Rgba8UnormSrgb texture). On
@@ -293,21 +300,7 @@ fn the_window_shows_what_render_writes() {
 fn edits_reload_and_errors_keep_the_window() {
     let project = Project::new("reload");
     let x = Xvfb::start(1);
-    let mut preview = Preview::start(
-        &project,
-        &x,
-        &[
-            "--scene",
-            "mini",
-            "--start",
-            "1.0",
-            "--paused",
-            "--window",
-            "320x180",
-            "--no-overlay",
-        ],
-    );
-    preview.wait_for("preview: ready", 1, Duration::from_secs(20));
+    let mut preview = paused_at_one_second(&project, &x);
     let shot = output_dir().join("preview-reload.actual.png");
     // Box "a" at t = 1 s: primary_soft (#dce8f5) at (30, 60), as in tests/cli.rs.
     let pixel_becomes = |want: [u8; 4]| {

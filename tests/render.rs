@@ -271,12 +271,7 @@ fn partial_redraws_equal_full_renders() {
     let mut frames = Vec::new();
     let stop = Arc::new(AtomicUsize::new(0));
     let range = (scene.fps as u64 * 9, scene.fps as u64 * 9 + 40);
-    let whole = PixelBox {
-        x: 0,
-        y: 0,
-        width: w,
-        height: h,
-    };
+    let whole = PixelBox::whole(w, h);
     let mut planes = anim::yuv::black(w, h);
     let mut patches = 0;
     render_frames(

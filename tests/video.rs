@@ -466,12 +466,7 @@ fn gpu_yuv_matches_swscale() {
         .unwrap();
     // The encoder thread's own converter (src/yuv.rs) gives the GPU pass's planes within one level.
     let mut planes = anim::yuv::black(W, H);
-    let whole = anim::damage::PixelBox {
-        x: 0,
-        y: 0,
-        width: W,
-        height: H,
-    };
+    let whole = anim::damage::PixelBox::whole(W, H);
     assert!(anim::yuv::write_region(&mut planes, whole, &rgba.data));
     let worst = planes
         .data

@@ -613,6 +613,7 @@ impl Renderer {
 
     /// Records the draw of `mesh` into the offscreen target (resolved when
     /// multisampled); only `redraw` of it when given and [`Renderer::can_redraw`].
+    /// Returns the rectangle it redraws, `None` for the whole frame.
     #[allow(clippy::too_many_arguments)]
     fn record(
         &mut self,
@@ -623,7 +624,7 @@ impl Renderer {
         width: u32,
         height: u32,
         redraw: Option<PixelBox>,
-    ) -> Result<(wgpu::CommandEncoder, Targets), GpuError> {
+    ) -> Result<(wgpu::CommandEncoder, Targets, Option<PixelBox>), GpuError> {
         let redraw = redraw.filter(|_| self.can_redraw(width, height, background));
         self.ensure_targets(ctx, width, height)?;
         self.serial += 1;
@@ -645,7 +646,7 @@ impl Renderer {
             },
         };
         self.encode(ctx, &mut encoder, mesh, viewport, background, target);
-        Ok((encoder, targets))
+        Ok((encoder, targets, redraw))
     }
 
     /// Renders `mesh` at `width`×`height` output pixels (the scene's
@@ -678,14 +679,9 @@ impl Renderer {
         height: u32,
         redraw: Option<PixelBox>,
     ) -> Result<(PixelBox, RgbaImage), GpuError> {
-        let redraw = redraw.filter(|_| self.can_redraw(width, height, background));
-        let (mut encoder, targets) = self.record(ctx, mesh, viewport, background, width, height, redraw)?;
-        let b = redraw.unwrap_or(PixelBox {
-            x: 0,
-            y: 0,
-            width,
-            height,
-        });
+        let (mut encoder, targets, redraw) =
+            self.record(ctx, mesh, viewport, background, width, height, redraw)?;
+        let b = redraw.unwrap_or(PixelBox::whole(width, height));
         let stride = padded_bytes_per_row(b.width);
         encoder.copy_texture_to_buffer(
             wgpu::TexelCopyTextureInfo {
@@ -737,7 +733,8 @@ impl Renderer {
                     .into(),
             ));
         }
-        let (mut encoder, targets) = self.record(ctx, mesh, viewport, background, width, height, redraw)?;
+        let (mut encoder, targets, _) =
+            self.record(ctx, mesh, viewport, background, width, height, redraw)?;
         let converter = self.yuv.get_or_insert_with(|| YuvConverter::new(ctx));
         let recorded = match &targets.raw_view {
             Some(view) => converter.encode(ctx, &mut encoder, view, width, height),
