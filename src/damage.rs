@@ -1,21 +1,25 @@
 //! What changed between two snapshots: the pixels a frame must redraw.
 //!
 //! Pure (no GPU). The video loop keeps the previous frame on the GPU and in
-//! memory; when only a few items moved, faded or appeared, it redraws and
-//! reads back just the rectangle around them ([`Damage::Region`]), so a
-//! frame's cost grows with what changed rather than with what is on screen.
+//! memory; when only a few items moved, faded or appeared, it redraws just
+//! the few rectangles around them ([`Damage::Region`]), so a frame's cost
+//! grows with what changed rather than with what is on screen.
 //!
-//! Items are compared as a multiset by content (see [`crate::tess::item_key`]):
+//! Items are compared as a multiset by content (see [`DrawItem::key`]):
 //! the damaged area is the union of the bounds of items present in one frame
 //! and not the other. Outside it every pixel is covered by the same items in
 //! the same order, so it is unchanged — provided the common items kept their
 //! relative order, which is checked; a reordering damages the whole frame.
+//!
+//! The changed items' boxes are merged into at most [`MAX_BOXES`]
+//! rectangles: two are merged when one box around both costs less than two
+//! redraws, so a counter ticking in one corner and a dot moving in another
+//! do not redraw everything between them.
 
 use std::collections::HashMap;
 
 use crate::geom::Rect;
 use crate::snapshot::{DrawItem, Paint, Snapshot};
-use crate::tess::item_key;
 
 /// A rectangle of output pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +45,28 @@ impl PixelBox {
         self.width as u64 * self.height as u64
     }
 
+    /// The smallest box holding both.
+    pub fn union(&self, other: &PixelBox) -> PixelBox {
+        let (x0, y0) = (self.x.min(other.x), self.y.min(other.y));
+        let x1 = (self.x + self.width).max(other.x + other.width);
+        let y1 = (self.y + self.height).max(other.y + other.height);
+        PixelBox {
+            x: x0,
+            y: y0,
+            width: x1 - x0,
+            height: y1 - y0,
+        }
+    }
+
+    /// The smallest box holding all of `boxes` (an empty box for none).
+    pub fn bounds(boxes: &[PixelBox]) -> PixelBox {
+        boxes
+            .iter()
+            .copied()
+            .reduce(|a, b| a.union(&b))
+            .unwrap_or(PixelBox::whole(0, 0))
+    }
+
     /// The box in scene units, for an output of `scale` pixels per unit.
     pub fn to_scene(&self, scale: f32) -> Rect {
         Rect {
@@ -51,12 +77,12 @@ impl PixelBox {
 }
 
 /// What must be redrawn to go from one frame to the next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Damage {
     /// Nothing: the frames are identical.
     None,
-    /// Only this rectangle.
-    Region(PixelBox),
+    /// Only these rectangles (1 to [`MAX_BOXES`]; they may overlap).
+    Region(Vec<PixelBox>),
     /// Everything (size or background changed, items reordered, or most of the frame changed).
     Full,
 }
@@ -68,25 +94,43 @@ const MARGIN_PX: f32 = 2.0;
 /// Above this fraction of the frame, a partial redraw is not worth its bookkeeping.
 const FULL_ABOVE: f32 = 0.6;
 
+/// Most rectangles a partial redraw is split into.
+pub const MAX_BOXES: usize = 8;
+
+/// What one more rectangle costs, in pixels redrawn: two boxes are merged
+/// when the box around both is at most this much larger than the two.
+const BOX_COST_PX: u64 = 64 * 64;
+
 /// The region of a `width`×`height` output (`scale` pixels per scene unit)
 /// that differs between `prev` and `next`.
 pub fn damage(prev: &Snapshot, next: &Snapshot, scale: f32) -> Damage {
+    let keys = |s: &Snapshot| s.items.iter().map(DrawItem::key).collect::<Vec<u64>>();
+    damage_keyed((prev, &keys(prev)), (next, &keys(next)), scale)
+}
+
+/// [`damage`], given the key of every item of both snapshots (as
+/// [`crate::eval::Evaluator`] gives them).
+pub fn damage_keyed((prev, pk): (&Snapshot, &[u64]), (next, nk): (&Snapshot, &[u64]), scale: f32) -> Damage {
     if prev.width != next.width || prev.height != next.height || prev.background != next.background {
         return Damage::Full;
     }
-    let keys = |s: &Snapshot| s.items.iter().map(item_key).collect::<Vec<u64>>();
-    let (pk, nk) = (keys(prev), keys(next));
     let mut count: HashMap<u64, i64> = HashMap::with_capacity(pk.len());
-    for k in &pk {
+    for k in pk {
         *count.entry(*k).or_default() += 1;
     }
     // Common items (multiset intersection), in `next`'s order; the rest of `next` is new.
     let mut budget = count.clone();
     let mut common_next = Vec::with_capacity(nk.len());
-    let mut changed: Option<Rect> = None;
+    let (w, h) = (
+        (next.width as f32 * scale).round(),
+        (next.height as f32 * scale).round(),
+    );
+    let mut changed = false;
+    let mut boxes: Vec<PixelBox> = Vec::new();
     let mut add = |item: &DrawItem| {
-        if let Some(b) = item_bounds(item) {
-            changed = Some(changed.map_or(b, |c| c.union(&b)));
+        changed = true;
+        if let Some(b) = item_bounds(item).and_then(|r| pixel_box(r, scale, w, h)) {
+            add_box(&mut boxes, b);
         }
     };
     for (k, item) in nk.iter().zip(&next.items) {
@@ -116,32 +160,69 @@ pub fn damage(prev: &Snapshot, next: &Snapshot, scale: f32) -> Damage {
     if common_prev != common_next {
         return Damage::Full;
     }
-    let Some(r) = changed else {
+    if !changed {
         return if pk == nk { Damage::None } else { Damage::Full };
-    };
-    let (w, h) = (
-        (next.width as f32 * scale).round(),
-        (next.height as f32 * scale).round(),
-    );
+    }
+    if boxes.is_empty() {
+        // Changes entirely off-screen.
+        return Damage::None;
+    }
+    while boxes.len() > MAX_BOXES {
+        merge_cheapest_pair(&mut boxes);
+    }
+    let area: u64 = boxes.iter().map(PixelBox::area).sum();
+    if area as f32 > FULL_ABOVE * w * h {
+        Damage::Full
+    } else {
+        Damage::Region(boxes)
+    }
+}
+
+/// The whole output pixels an item's scene-unit bounds `r` can touch, with
+/// [`MARGIN_PX`] around, clipped to the `w`×`h` output; `None` off-screen.
+fn pixel_box(r: Rect, scale: f32, w: f32, h: f32) -> Option<PixelBox> {
     let x0 = (r.min.x * scale - MARGIN_PX).floor().clamp(0.0, w);
     let y0 = (r.min.y * scale - MARGIN_PX).floor().clamp(0.0, h);
     let x1 = (r.max.x * scale + MARGIN_PX).ceil().clamp(0.0, w);
     let y1 = (r.max.y * scale + MARGIN_PX).ceil().clamp(0.0, h);
-    if x1 <= x0 || y1 <= y0 {
-        // Changes entirely off-screen.
-        return Damage::None;
-    }
-    let region = PixelBox {
+    (x1 > x0 && y1 > y0).then_some(PixelBox {
         x: x0 as u32,
         y: y0 as u32,
         width: (x1 - x0) as u32,
         height: (y1 - y0) as u32,
-    };
-    if region.area() as f32 > FULL_ABOVE * w * h {
-        Damage::Full
-    } else {
-        Damage::Region(region)
+    })
+}
+
+/// Pixels redrawn beyond the two boxes when one box around both replaces them.
+fn merge_waste(a: &PixelBox, b: &PixelBox) -> i64 {
+    a.union(b).area() as i64 - a.area() as i64 - b.area() as i64
+}
+
+/// Adds `b` to `boxes`, merged with every box it is cheaper to redraw together with.
+fn add_box(boxes: &mut Vec<PixelBox>, mut b: PixelBox) {
+    while let Some(i) = boxes
+        .iter()
+        .position(|o| merge_waste(o, &b) <= BOX_COST_PX as i64)
+    {
+        b = b.union(&boxes.swap_remove(i));
     }
+    boxes.push(b);
+}
+
+/// Replaces the two boxes whose union wastes the fewest pixels by that union.
+fn merge_cheapest_pair(boxes: &mut Vec<PixelBox>) {
+    let mut best = (i64::MAX, 0, 1);
+    for i in 0..boxes.len() {
+        for j in i + 1..boxes.len() {
+            let waste = merge_waste(&boxes[i], &boxes[j]);
+            if waste < best.0 {
+                best = (waste, i, j);
+            }
+        }
+    }
+    let (_, i, j) = best;
+    let b = boxes.swap_remove(j);
+    boxes[i] = boxes[i].union(&b);
 }
 
 /// Scene-unit bounds of everything an item can paint.
@@ -204,12 +285,13 @@ mod tests {
             width: 34,
             height: 24,
         };
-        assert_eq!(damage(&a, &b, 1.0), Damage::Region(want));
+        assert_eq!(damage(&a, &b, 1.0), Damage::Region(vec![want]));
         // At scale 2 the box is in the larger output's pixels.
         let Damage::Region(r) = damage(&a, &b, 2.0) else {
             panic!("expected a region")
         };
-        assert_eq!((r.x, r.y, r.width, r.height), (98, 18, 64, 44));
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].x, r[0].y, r[0].width, r[0].height), (98, 18, 64, 44));
     }
 
     #[test]
@@ -224,7 +306,8 @@ mod tests {
         let Damage::Region(r) = damage(&a, &b, 1.0) else {
             panic!("expected a region")
         };
-        assert_eq!((r.x, r.y, r.width, r.height), (94, 44, 32, 12));
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].x, r[0].y, r[0].width, r[0].height), (94, 44, 32, 12));
         let Damage::Region(back) = damage(&b, &a, 1.0) else {
             panic!("expected a region")
         };
@@ -247,6 +330,52 @@ mod tests {
         let a = frame(&[(10.0, "#000000"), (10.0, "#000000")]);
         let b = frame(&[(10.0, "#000000")]);
         assert!(matches!(damage(&a, &b, 1.0), Damage::Region(_)));
+    }
+
+    #[test]
+    fn distant_changes_are_separate_rectangles() {
+        // A big canvas with static items between two small changes.
+        let mut a = Snapshot::new(1000, 500, Color::WHITE);
+        for i in 0..10 {
+            a.fill(square(100.0 + 80.0 * i as f32, 200.0, 40.0), Color::BLACK);
+        }
+        let mut b = a.clone();
+        a.fill(square(10.0, 10.0, 10.0), Color::BLACK);
+        b.fill(square(12.0, 10.0, 10.0), Color::BLACK);
+        b.fill(square(900.0, 450.0, 10.0), Color::BLACK);
+        let Damage::Region(r) = damage(&a, &b, 1.0) else {
+            panic!("expected a region")
+        };
+        let mut got: Vec<_> = r.iter().map(|b| (b.x, b.y, b.width, b.height)).collect();
+        got.sort();
+        // The moved square's old and new places are one box, the new one another.
+        assert_eq!(got, vec![(8, 8, 16, 14), (898, 448, 14, 14)]);
+    }
+
+    #[test]
+    fn many_changes_are_merged_into_a_few_rectangles_covering_them() {
+        let a = Snapshot::new(1000, 1000, Color::WHITE);
+        let mut b = a.clone();
+        // A 7×7 grid of small squares 140 apart: too far apart to merge cheaply.
+        let mut placed = Vec::new();
+        for i in 0..49 {
+            let (x, y) = (10.0 + 140.0 * (i % 7) as f32, 10.0 + 140.0 * (i / 7) as f32);
+            b.fill(square(x, y, 4.0), Color::BLACK);
+            placed.push((x, y));
+        }
+        let Damage::Region(r) = damage(&a, &b, 1.0) else {
+            panic!("expected a region")
+        };
+        assert!(r.len() <= MAX_BOXES, "{} boxes", r.len());
+        for (x, y) in placed {
+            let inside = r.iter().any(|b| {
+                b.x as f32 <= x
+                    && b.y as f32 <= y
+                    && (b.x + b.width) as f32 >= x + 4.0
+                    && (b.y + b.height) as f32 >= y + 4.0
+            });
+            assert!(inside, "the square at {x},{y} is in no box of {r:?}");
+        }
     }
 
     #[test]

@@ -3,17 +3,19 @@
 //! The loop is `t = i / fps` → `evaluate` → (if the snapshot differs from
 //! the previous frame) `tessellate` → GPU draw and readback → encoder
 //! thread. Holds are common in these scenes, so an unchanged snapshot reuses
-//! the previous pixels without touching the GPU; a changed one redraws and
-//! reads back only the rectangle that changed ([`crate::damage`]), and items
-//! drawn identically in the previous frame reuse their triangles ([`TessCache`]).
+//! the previous pixels without touching the GPU; a changed one redraws only
+//! the few rectangles that changed and reads back the box around them
+//! ([`crate::damage`]). Elements drawn from the same inputs as in the
+//! previous frame reuse their items ([`Evaluator`]) and items drawn
+//! identically reuse their triangles ([`TessCache`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::damage::{damage, Damage, PixelBox};
-use crate::eval::evaluate;
+use crate::damage::{damage_keyed, Damage, PixelBox};
+use crate::eval::{evaluate, Evaluator};
 use crate::gpu::{gpu_yuv_supported, GpuContext, GpuError, Renderer, Yuv420Image};
 use crate::image::RgbaImage;
 use crate::output::{temp_path, TempGuard};
@@ -130,11 +132,14 @@ fn mesh_for(
     snap: &Snapshot,
     width: u32,
     aa: Antialias,
-    cache: Option<(&mut TessCache, Option<PixelBox>)>,
+    cache: Option<(&mut TessCache, Option<&[PixelBox]>)>,
 ) -> Result<(crate::tess::Mesh, [f32; 2]), RenderError> {
     let scale = width as f32 / snap.width as f32;
     let mesh = match cache {
-        Some((cache, clip)) => tessellate_cached(snap, scale, aa, cache, clip.map(|b| b.to_scene(scale)))?,
+        Some((cache, clips)) => {
+            let clips: Option<Vec<_>> = clips.map(|c| c.iter().map(|b| b.to_scene(scale)).collect());
+            tessellate_cached(snap, scale, aa, cache, clips.as_deref())?
+        }
         None => tessellate(snap, scale, aa)?,
     };
     Ok((mesh, [snap.width as f32, snap.height as f32]))
@@ -210,8 +215,9 @@ pub enum Frame {
 /// when `yuv` is set and the frame allows it (opaque background, even
 /// width and height), else as RGBA. Items unchanged since the previous
 /// frame reuse their triangles from `cache`. With `redraw`, the renderer's
-/// last frame was the given one and only the given rectangle changed: only
-/// it is redrawn (and, for RGBA, read back and patched into that frame).
+/// last frame was the given one and only the given rectangles changed: only
+/// they are redrawn (and, for RGBA, the box around them read back and
+/// patched into that frame).
 #[allow(clippy::too_many_arguments)]
 pub fn draw_frame(
     ctx: &GpuContext,
@@ -220,25 +226,24 @@ pub fn draw_frame(
     snap: &Snapshot,
     (width, height): (u32, u32),
     yuv: bool,
-    redraw: Option<(PixelBox, Frame)>,
+    redraw: Option<(Vec<PixelBox>, Frame)>,
 ) -> Result<(Frame, Change), RenderError> {
     let bg = snap.background;
-    // Only items that can paint inside the rectangle redrawn, when it is partial.
-    let clip = redraw
+    // Only items that can paint inside the rectangles redrawn, when partial.
+    let boxes = redraw
         .as_ref()
-        .map(|(b, _)| *b)
+        .map(|(b, _)| b.as_slice())
         .filter(|_| renderer.can_redraw(width, height, bg));
-    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), Some((cache, clip)))?;
+    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), Some((cache, boxes)))?;
     if yuv && bg.a >= 1.0 && gpu_yuv_supported(width, height) && renderer.can_convert_yuv(ctx) {
-        let region = redraw.map(|(b, _)| b);
-        let planes = renderer.render_yuv(ctx, &mesh, viewport, bg, width, height, region)?;
+        let planes = renderer.render_yuv(ctx, &mesh, viewport, bg, width, height, boxes)?;
         return Ok((Frame::Yuv420p(planes), Change::All));
     }
-    let (region, previous) = match redraw {
-        Some((b, Frame::Rgba(previous))) => (Some(b), Some(previous)),
-        _ => (None, None),
+    let (drawn, mut img) = renderer.render_region(ctx, &mesh, viewport, bg, width, height, boxes)?;
+    let previous = match redraw {
+        Some((_, Frame::Rgba(previous))) => Some(previous),
+        _ => None,
     };
-    let (drawn, mut img) = renderer.render_region(ctx, &mesh, viewport, bg, width, height, region)?;
     if (drawn.width, drawn.height) == (width, height) {
         if bg.a < 1.0 {
             img.unpremultiply();
@@ -259,7 +264,7 @@ pub fn draw_frame(
 pub enum Change {
     /// Not at all.
     Same,
-    /// Only inside this rectangle.
+    /// Only inside this rectangle (the box around the rectangles redrawn).
     Region(PixelBox),
     /// Anywhere (or it is the first).
     All,
@@ -296,9 +301,10 @@ pub fn render_frames(
     yuv: bool,
     mut sink: impl FnMut(u64, &Frame, Change) -> Result<(), RenderError>,
 ) -> Result<u64, RenderError> {
-    // The previous frame, and the renderer's serial after drawing it.
-    let mut prev: Option<(Snapshot, Frame, u64)> = None;
+    // The previous frame, its items' keys, and the renderer's serial after drawing it.
+    let mut prev: Option<(Snapshot, Vec<u64>, Frame, u64)> = None;
     let mut cache = TessCache::new();
+    let mut evaluator = Evaluator::new(scene);
     let scale = w as f32 / scene.width.max(1) as f32;
     let mut reused = 0;
     for i in a..b {
@@ -306,28 +312,30 @@ pub fn render_frames(
         if sig != 0 {
             return Err(RenderError::Interrupted(sig));
         }
-        let snap = evaluate(scene, i as f64 / scene.fps as f64);
+        let (snap, keys) = evaluator.frame(i as f64 / scene.fps as f64);
         // Only what changed since the previous frame is redrawn, if this
         // renderer drew that frame and nothing since.
         let damage = match &prev {
-            Some((ps, _, _)) if *ps == snap => Damage::None,
-            Some((ps, _, serial)) if *serial == renderer.serial() => damage(ps, &snap, scale),
+            Some((ps, pk, _, _)) if *pk == keys && ps.background == snap.background => Damage::None,
+            Some((ps, pk, _, serial)) if *serial == renderer.serial() => {
+                damage_keyed((ps, pk), (&snap, &keys), scale)
+            }
             _ => Damage::Full,
         };
         match (&prev, damage) {
-            (Some((_, pf, _)), Damage::None) => {
+            (Some((_, _, pf, _)), Damage::None) => {
                 reused += 1;
                 sink(i, pf, Change::Same)?;
             }
             (_, damage) => {
                 // The previous frame is patched in place when only part changed.
                 let redraw = match (prev.take(), damage) {
-                    (Some((_, pf, _)), Damage::Region(b)) => Some((b, pf)),
+                    (Some((_, _, pf, _)), Damage::Region(b)) => Some((b, pf)),
                     _ => None,
                 };
                 let (frame, change) = draw_frame(ctx, renderer, &mut cache, &snap, (w, h), yuv, redraw)?;
                 sink(i, &frame, change)?;
-                prev = Some((snap, frame, renderer.serial()));
+                prev = Some((snap, keys, frame, renderer.serial()));
             }
         }
     }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::color::Color;
-use crate::geom::PathData;
+use crate::geom::{PathCmd, PathData};
 use crate::image::RgbaImage;
 
 /// A decoded image shared between frames. Equal when it is the same image
@@ -46,6 +46,57 @@ pub enum Paint {
 pub struct DrawItem {
     pub path: PathData,
     pub paint: Paint,
+}
+
+impl DrawItem {
+    /// A 64-bit hash of an item's geometry and paint (FxHash-style, fast). The
+    /// tessellation cache compares the stored item on a hit; `damage` trusts the hash (a
+    /// collision between two different items of consecutive frames would leave
+    /// one stale region for a frame: odds of about 2^-64 per pair).
+    pub fn key(&self) -> u64 {
+        let mut h = 0u64;
+        let mut put = |x: u32| h = (h.rotate_left(5) ^ x as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        for c in &self.path.cmds {
+            match *c {
+                PathCmd::MoveTo(p) => [1, p.x.to_bits(), p.y.to_bits()].into_iter().for_each(&mut put),
+                PathCmd::LineTo(p) => [2, p.x.to_bits(), p.y.to_bits()].into_iter().for_each(&mut put),
+                PathCmd::QuadTo(a, p) => [3, a.x.to_bits(), a.y.to_bits(), p.x.to_bits(), p.y.to_bits()]
+                    .into_iter()
+                    .for_each(&mut put),
+                PathCmd::CubicTo(a, b, p) => [
+                    4,
+                    a.x.to_bits(),
+                    a.y.to_bits(),
+                    b.x.to_bits(),
+                    b.y.to_bits(),
+                    p.x.to_bits(),
+                    p.y.to_bits(),
+                ]
+                .into_iter()
+                .for_each(&mut put),
+                PathCmd::Close => put(5),
+            }
+        }
+        let rgba = |c: &crate::color::Color| [c.r.to_bits(), c.g.to_bits(), c.b.to_bits(), c.a.to_bits()];
+        match &self.paint {
+            Paint::Fill(c) => {
+                put(6);
+                rgba(c).into_iter().for_each(&mut put);
+            }
+            Paint::Stroke { color, width, cap } => {
+                [7, width.to_bits(), *cap as u32].into_iter().for_each(&mut put);
+                rgba(color).into_iter().for_each(&mut put);
+            }
+            Paint::Image { image, opacity } => {
+                // Which image, by its shared pixels' address: stable for as long as the scene is loaded.
+                let at = Arc::as_ptr(&image.0) as usize as u64;
+                [8, opacity.to_bits(), at as u32, (at >> 32) as u32]
+                    .into_iter()
+                    .for_each(&mut put)
+            }
+        }
+        h
+    }
 }
 
 /// A whole frame: size, background and items back to front.

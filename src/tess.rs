@@ -112,6 +112,18 @@ pub struct Mesh {
     /// Images, each drawn after the vector indices before its `index_start`
     /// and before those after it, so paint order holds across both kinds.
     pub images: Vec<ImageQuad>,
+    /// For a mesh made for several clip rectangles ([`tessellate_cached`]),
+    /// where each one's items end, in the clips' order; empty for one mesh
+    /// of everything.
+    pub parts: Vec<MeshPart>,
+}
+
+/// The end of one clip rectangle's items in a [`Mesh`]: they are the indices
+/// and images from the previous part's ends to these.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MeshPart {
+    pub index_end: u32,
+    pub image_end: usize,
 }
 
 /// An image to draw between the vector triangles.
@@ -184,16 +196,18 @@ pub fn tessellate(snapshot: &Snapshot, scale: f32, aa: Antialias) -> Result<Mesh
 
 /// [`tessellate`], reusing the triangles of items drawn identically in the
 /// previous frame (static labels, boxes, axes: most of a frame). See
-/// [`TessCache`]. With `clip` (scene units), items that cannot paint inside
-/// it are left out: the mesh of a partial redraw.
+/// [`TessCache`]. With `clips` (scene units), the mesh of a partial redraw:
+/// for each rectangle in turn, only the items that can paint inside it
+/// (an item reaching two is in both), with [`Mesh::parts`] saying where each
+/// rectangle's items end.
 pub fn tessellate_cached(
     snapshot: &Snapshot,
     scale: f32,
     aa: Antialias,
     cache: &mut TessCache,
-    clip: Option<crate::geom::Rect>,
+    clips: Option<&[crate::geom::Rect]>,
 ) -> Result<Mesh, TessError> {
-    tessellate_with(snapshot, scale, aa, Some(cache), clip)
+    tessellate_with(snapshot, scale, aa, Some(cache), clips)
 }
 
 /// The triangles of recently drawn items, keyed by the item itself (path,
@@ -236,55 +250,12 @@ impl TessCache {
     }
 }
 
-/// A 64-bit hash of an item's geometry and paint (FxHash-style, fast). The
-/// cache compares the stored item on a hit; `damage` trusts the hash (a
-/// collision between two different items of consecutive frames would leave
-/// one stale region for a frame: odds of about 2^-64 per pair).
-pub fn item_key(item: &DrawItem) -> u64 {
-    let mut h = 0u64;
-    let mut put = |x: u32| h = (h.rotate_left(5) ^ x as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    for c in &item.path.cmds {
-        match *c {
-            PathCmd::MoveTo(p) => [1, p.x.to_bits(), p.y.to_bits()].into_iter().for_each(&mut put),
-            PathCmd::LineTo(p) => [2, p.x.to_bits(), p.y.to_bits()].into_iter().for_each(&mut put),
-            PathCmd::QuadTo(a, p) => [3, a.x.to_bits(), a.y.to_bits(), p.x.to_bits(), p.y.to_bits()]
-                .into_iter()
-                .for_each(&mut put),
-            PathCmd::CubicTo(a, b, p) => [
-                4,
-                a.x.to_bits(),
-                a.y.to_bits(),
-                b.x.to_bits(),
-                b.y.to_bits(),
-                p.x.to_bits(),
-                p.y.to_bits(),
-            ]
-            .into_iter()
-            .for_each(&mut put),
-            PathCmd::Close => put(5),
-        }
-    }
-    let rgba = |c: &crate::color::Color| [c.r.to_bits(), c.g.to_bits(), c.b.to_bits(), c.a.to_bits()];
-    match &item.paint {
-        Paint::Fill(c) => {
-            put(6);
-            rgba(c).into_iter().for_each(&mut put);
-        }
-        Paint::Stroke { color, width, cap } => {
-            [7, width.to_bits(), *cap as u32].into_iter().for_each(&mut put);
-            rgba(color).into_iter().for_each(&mut put);
-        }
-        Paint::Image { opacity, .. } => [8, opacity.to_bits()].into_iter().for_each(&mut put),
-    }
-    h
-}
-
 fn tessellate_with(
     snapshot: &Snapshot,
     scale: f32,
     aa: Antialias,
     mut cache: Option<&mut TessCache>,
-    clip: Option<crate::geom::Rect>,
+    clips: Option<&[crate::geom::Rect]>,
 ) -> Result<Mesh, TessError> {
     let scale = scale.max(1e-3);
     let tolerance = TOLERANCE_PX / scale;
@@ -305,71 +276,94 @@ fn tessellate_with(
         cache.frame += 1;
     }
     let mut images = Vec::new();
-    for (index, item) in snapshot.items.iter().enumerate() {
-        if let (Some(clip), Some(b)) = (clip, crate::damage::item_bounds(item)) {
-            let margin = 2.0 / scale;
-            if b.min.x > clip.max.x + margin
-                || b.min.y > clip.max.y + margin
-                || b.max.x < clip.min.x - margin
-                || b.max.y < clip.min.y - margin
-            {
-                continue;
+    let mut parts = Vec::new();
+    let margin = 2.0 / scale;
+    // Each item's bounds, once, when there are clips to test them against.
+    let bounds: Vec<Option<crate::geom::Rect>> = match clips {
+        Some(_) => snapshot.items.iter().map(crate::damage::item_bounds).collect(),
+        None => Vec::new(),
+    };
+    let reaches =
+        |index: usize, clip: Option<&crate::geom::Rect>| match (clip, bounds.get(index).copied().flatten()) {
+            (Some(clip), Some(b)) => {
+                b.min.x <= clip.max.x + margin
+                    && b.min.y <= clip.max.y + margin
+                    && b.max.x >= clip.min.x - margin
+                    && b.max.y >= clip.min.y - margin
             }
-        }
-        if let Paint::Image { image, opacity } = &item.paint {
-            let pts: Vec<[f32; 2]> = item
-                .path
-                .cmds
-                .iter()
-                .filter_map(|c| match c {
-                    PathCmd::MoveTo(p) | PathCmd::LineTo(p) => Some(p.to_array()),
-                    _ => None,
-                })
-                .collect();
-            if let [a, b, c, d, ..] = pts[..] {
-                images.push(ImageQuad {
-                    image: image.clone(),
-                    corners: [a, b, c, d],
-                    opacity: *opacity,
-                    index_start: t.buffers.indices.len() as u32,
-                });
-            }
-            continue;
-        }
-        let key = cache.as_ref().map(|_| item_key(item));
-        if let (Some(cache), Some(key)) = (cache.as_deref_mut(), key) {
-            if let Some(e) = cache.entries.get_mut(&key).filter(|e| e.item == *item) {
-                let base = t.buffers.vertices.len() as u32;
-                t.buffers.vertices.extend_from_slice(&e.vertices);
-                t.buffers.indices.extend(e.indices.iter().map(|i| i + base));
-                e.used = cache.frame;
-                cache.hits += 1;
-                continue;
-            }
-        }
-        let (v0, i0) = (t.buffers.vertices.len(), t.buffers.indices.len());
-        let result = match &item.paint {
-            Paint::Image { .. } => Ok(()),
-            Paint::Fill(c) => t.fill(&item.path, c.to_linear_premultiplied()),
-            Paint::Stroke { color, width, cap } => {
-                t.stroke(&item.path, color.to_linear_premultiplied(), *width, *cap)
-            }
+            _ => true,
         };
-        result.map_err(|e| TessError::Lyon {
-            index,
-            message: format!("{e:?}"),
-        })?;
-        if let (Some(cache), Some(key)) = (cache.as_deref_mut(), key) {
-            cache.misses += 1;
-            cache.entries.insert(
-                key,
-                CacheEntry {
-                    item: item.clone(),
-                    vertices: t.buffers.vertices[v0..].to_vec(),
-                    indices: t.buffers.indices[i0..].iter().map(|i| i - v0 as u32).collect(),
-                    used: cache.frame,
-                },
-            );
+    // One pass over the items per clip rectangle (one pass for none).
+    let passes: Vec<Option<&crate::geom::Rect>> = match clips {
+        Some(clips) => clips.iter().map(Some).collect(),
+        None => vec![None],
+    };
+    for clip in passes {
+        for (index, item) in snapshot.items.iter().enumerate() {
+            if !reaches(index, clip) {
+                continue;
+            }
+            if let Paint::Image { image, opacity } = &item.paint {
+                let pts: Vec<[f32; 2]> = item
+                    .path
+                    .cmds
+                    .iter()
+                    .filter_map(|c| match c {
+                        PathCmd::MoveTo(p) | PathCmd::LineTo(p) => Some(p.to_array()),
+                        _ => None,
+                    })
+                    .collect();
+                if let [a, b, c, d, ..] = pts[..] {
+                    images.push(ImageQuad {
+                        image: image.clone(),
+                        corners: [a, b, c, d],
+                        opacity: *opacity,
+                        index_start: t.buffers.indices.len() as u32,
+                    });
+                }
+                continue;
+            }
+            let key = cache.as_ref().map(|_| item.key());
+            if let (Some(cache), Some(key)) = (cache.as_deref_mut(), key) {
+                if let Some(e) = cache.entries.get_mut(&key).filter(|e| e.item == *item) {
+                    let base = t.buffers.vertices.len() as u32;
+                    t.buffers.vertices.extend_from_slice(&e.vertices);
+                    t.buffers.indices.extend(e.indices.iter().map(|i| i + base));
+                    e.used = cache.frame;
+                    cache.hits += 1;
+                    continue;
+                }
+            }
+            let (v0, i0) = (t.buffers.vertices.len(), t.buffers.indices.len());
+            let result = match &item.paint {
+                Paint::Image { .. } => Ok(()),
+                Paint::Fill(c) => t.fill(&item.path, c.to_linear_premultiplied()),
+                Paint::Stroke { color, width, cap } => {
+                    t.stroke(&item.path, color.to_linear_premultiplied(), *width, *cap)
+                }
+            };
+            result.map_err(|e| TessError::Lyon {
+                index,
+                message: format!("{e:?}"),
+            })?;
+            if let (Some(cache), Some(key)) = (cache.as_deref_mut(), key) {
+                cache.misses += 1;
+                cache.entries.insert(
+                    key,
+                    CacheEntry {
+                        item: item.clone(),
+                        vertices: t.buffers.vertices[v0..].to_vec(),
+                        indices: t.buffers.indices[i0..].iter().map(|i| i - v0 as u32).collect(),
+                        used: cache.frame,
+                    },
+                );
+            }
+        }
+        if clips.is_some() {
+            parts.push(MeshPart {
+                index_end: t.buffers.indices.len() as u32,
+                image_end: images.len(),
+            });
         }
     }
     if let Some(cache) = cache {
@@ -380,6 +374,7 @@ fn tessellate_with(
         vertices: t.buffers.vertices,
         indices: t.buffers.indices,
         images,
+        parts,
     })
 }
 

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use anim::eval::{element_state, evaluate, fill_template};
+use anim::eval::{element_state, evaluate, fill_template, Evaluator};
 use anim::scene::model::{Kind, Param, StepKind};
 use anim::scene::{Loader, Scene};
 
@@ -104,6 +104,36 @@ fn overlapping_steps_compose_in_start_order() {
     assert_eq!(st(0.5).scale, 1.5);
     assert_eq!(st(2.0).scale, 2.0, "holds its value between steps");
     assert_eq!(st(3.5).scale, 1.5, "the later step starts from the held value");
+}
+
+/// The video loop's `Evaluator` copies the items of elements drawn from the
+/// same inputs as the frame before: every frame of every chapter scene must
+/// still be exactly `evaluate`'s, with each item's key, also when frames are
+/// skipped or asked out of order.
+#[test]
+fn the_memoising_evaluator_gives_exactly_evaluate() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let l = loader();
+    let mut scenes: Vec<_> = std::fs::read_dir(root.join("scenes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
+        .collect();
+    scenes.sort();
+    assert!(scenes.len() >= 5);
+    for path in scenes {
+        let s = l.load(&path).unwrap();
+        let mut ev = Evaluator::new(&s);
+        let frames = (0..s.frame_count()).chain([7, 3, 400, 2]);
+        for i in frames {
+            let t = i as f64 / s.fps as f64;
+            let (snap, keys) = ev.frame(t);
+            let want = evaluate(&s, t);
+            assert!(snap == want, "{}: frame {i} differs", path.display());
+            let want_keys: Vec<u64> = want.items.iter().map(|i| i.key()).collect();
+            assert_eq!(keys, want_keys, "{}: frame {i} keys", path.display());
+        }
+    }
 }
 
 #[test]

@@ -22,7 +22,7 @@ use super::yuv::{Yuv420Image, YuvConverter};
 use crate::color::Color;
 use crate::damage::PixelBox;
 use crate::image::RgbaImage;
-use crate::tess::{Antialias, Mesh, Vertex};
+use crate::tess::{Antialias, Mesh, MeshPart, Vertex};
 
 /// The render target format: 8-bit sRGB, so shaders output linear light.
 pub const TARGET_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
@@ -150,10 +150,18 @@ pub struct PixelRect {
 pub struct Target<'a> {
     pub view: &'a wgpu::TextureView,
     pub resolve: Option<&'a wgpu::TextureView>,
-    /// Redraw only this rectangle over what `view` holds (a single-sampled
-    /// view kept from the previous frame, opaque background); `None` clears
-    /// and draws everything.
-    pub redraw: Option<PixelBox>,
+    /// Redraw only these rectangles over what `view` holds (a single-sampled
+    /// view kept from the previous frame, opaque background), each with the
+    /// mesh's part for it ([`Mesh::parts`]); `None` clears and draws everything.
+    pub redraw: Option<&'a [PixelBox]>,
+}
+
+/// The mesh buffers and the stretch of a mesh [`Renderer::draw_range`] draws.
+struct DrawRange<'a> {
+    vb: &'a wgpu::Buffer,
+    ib: &'a wgpu::Buffer,
+    from: MeshPart,
+    to: MeshPart,
 }
 
 struct Targets {
@@ -529,24 +537,61 @@ impl Renderer {
         if let Some(r) = rect {
             pass.set_viewport(r.x, r.y, r.width, r.height, 0.0, 1.0);
         }
-        if let (Some(b), Some((vb, ib))) = (redraw, &self.backdrop) {
-            // Only the damaged rectangle: repaint its background, then every item clipped to it.
+        let Some((vb, _)) = &self.vertices else { return };
+        let Some((ib, _)) = &self.indices else { return };
+        let whole = MeshPart {
+            index_end: mesh.indices.len() as u32,
+            image_end: mesh.images.len(),
+        };
+        let Some(boxes) = redraw else {
+            let r = DrawRange {
+                vb,
+                ib,
+                from: MeshPart::default(),
+                to: whole,
+            };
+            return self.draw_range(&mut pass, mesh, r);
+        };
+        let Some((bvb, bib)) = &self.backdrop else { return };
+        let mut from = MeshPart::default();
+        for (k, b) in boxes.iter().enumerate() {
+            // Only the damaged rectangle: repaint its background, then its items clipped to it.
             pass.set_scissor_rect(b.x, b.y, b.width, b.height);
             pass.set_pipeline(&self.pipeline);
             pass.set_bind_group(0, &self.bind_group, &[]);
-            pass.set_vertex_buffer(0, vb.slice(..));
-            pass.set_index_buffer(ib.slice(..), wgpu::IndexFormat::Uint32);
+            pass.set_vertex_buffer(0, bvb.slice(..));
+            pass.set_index_buffer(bib.slice(..), wgpu::IndexFormat::Uint32);
             pass.draw_indexed(0..6, 0, 0..1);
+            // A mesh not split per rectangle is drawn whole in each.
+            let to = if mesh.parts.len() == boxes.len() {
+                mesh.parts[k]
+            } else {
+                whole
+            };
+            let r = DrawRange {
+                vb,
+                ib,
+                from: if mesh.parts.len() == boxes.len() {
+                    from
+                } else {
+                    MeshPart::default()
+                },
+                to,
+            };
+            self.draw_range(&mut pass, mesh, r);
+            from = to;
         }
-        let Some((vb, _)) = &self.vertices else { return };
-        let Some((ib, _)) = &self.indices else { return };
-        // Vector triangles up to each image's index_start, the image, then on.
-        let mut drawn = 0u32;
-        let ends = mesh
-            .images
+    }
+
+    /// Draws the vector triangles and images of `mesh` from `range.from` to
+    /// `range.to`: the triangles up to each image, the image, then on.
+    fn draw_range(&self, pass: &mut wgpu::RenderPass<'_>, mesh: &Mesh, range: DrawRange<'_>) {
+        let DrawRange { vb, ib, from, to } = range;
+        let mut drawn = from.index_end;
+        let ends = mesh.images[from.image_end..to.image_end]
             .iter()
             .map(|q| q.index_start)
-            .chain([mesh.indices.len() as u32]);
+            .chain([to.index_end]);
         for (i, end) in ends.enumerate() {
             if end > drawn {
                 pass.set_pipeline(&self.pipeline);
@@ -556,8 +601,9 @@ impl Renderer {
                 pass.draw_indexed(drawn..end, 0, 0..1);
                 drawn = end;
             }
-            if let (Some(images), true) = (&self.images, i < mesh.images.len()) {
-                images.draw(&mut pass, &self.bind_group, &mesh.images, i);
+            let image = from.image_end + i;
+            if let (Some(images), true) = (&self.images, image < to.image_end) {
+                images.draw(pass, &self.bind_group, &mesh.images, image);
             }
         }
     }
@@ -612,8 +658,9 @@ impl Renderer {
     }
 
     /// Records the draw of `mesh` into the offscreen target (resolved when
-    /// multisampled); only `redraw` of it when given and [`Renderer::can_redraw`].
-    /// Returns the rectangle it redraws, `None` for the whole frame.
+    /// multisampled); only the `redraw` rectangles of it when given and
+    /// [`Renderer::can_redraw`]. Returns the box around what it redraws,
+    /// `None` for the whole frame.
     #[allow(clippy::too_many_arguments)]
     fn record(
         &mut self,
@@ -623,9 +670,9 @@ impl Renderer {
         background: Color,
         width: u32,
         height: u32,
-        redraw: Option<PixelBox>,
+        redraw: Option<&[PixelBox]>,
     ) -> Result<(wgpu::CommandEncoder, Targets, Option<PixelBox>), GpuError> {
-        let redraw = redraw.filter(|_| self.can_redraw(width, height, background));
+        let redraw = redraw.filter(|b| !b.is_empty() && self.can_redraw(width, height, background));
         self.ensure_targets(ctx, width, height)?;
         self.serial += 1;
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
@@ -646,7 +693,7 @@ impl Renderer {
             },
         };
         self.encode(ctx, &mut encoder, mesh, viewport, background, target);
-        Ok((encoder, targets, redraw))
+        Ok((encoder, targets, redraw.map(PixelBox::bounds)))
     }
 
     /// Renders `mesh` at `width`×`height` output pixels (the scene's
@@ -665,9 +712,10 @@ impl Renderer {
     }
 
     /// Like [`Renderer::render`], but when `redraw` is given and
-    /// [`Renderer::can_redraw`], redraws only that rectangle over the frame
-    /// this renderer drew last and reads back only it. Returns the rectangle
-    /// drawn and read (the whole frame when it could not be partial) and its pixels.
+    /// [`Renderer::can_redraw`], redraws only those rectangles over the frame
+    /// this renderer drew last (`mesh` made for them, see [`Mesh::parts`]) and
+    /// reads back only the box around them. Returns the box read (the whole
+    /// frame when the redraw could not be partial) and its pixels.
     #[allow(clippy::too_many_arguments)]
     pub fn render_region(
         &mut self,
@@ -677,7 +725,7 @@ impl Renderer {
         background: Color,
         width: u32,
         height: u32,
-        redraw: Option<PixelBox>,
+        redraw: Option<&[PixelBox]>,
     ) -> Result<(PixelBox, RgbaImage), GpuError> {
         let (mut encoder, targets, redraw) =
             self.record(ctx, mesh, viewport, background, width, height, redraw)?;
@@ -714,7 +762,7 @@ impl Renderer {
     /// limited-range yuv420p on the GPU and reads back only the planes (see
     /// [`super::yuv`]). Needs an opaque background (alpha is dropped
     /// without un-premultiplying) and a size [`super::gpu_yuv_supported`] accepts.
-    /// With `redraw`, only that rectangle of the previous frame is redrawn
+    /// With `redraw`, only those rectangles of the previous frame are redrawn
     /// (see [`Renderer::render_region`]); the whole frame is converted.
     #[allow(clippy::too_many_arguments)]
     pub fn render_yuv(
@@ -725,7 +773,7 @@ impl Renderer {
         background: Color,
         width: u32,
         height: u32,
-        redraw: Option<PixelBox>,
+        redraw: Option<&[PixelBox]>,
     ) -> Result<Yuv420Image, GpuError> {
         if !self.can_convert_yuv(ctx) {
             return Err(GpuError::Readback(
