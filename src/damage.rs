@@ -45,6 +45,14 @@ impl PixelBox {
         self.width as u64 * self.height as u64
     }
 
+    /// Whether the two share a pixel.
+    pub fn overlaps(&self, other: &PixelBox) -> bool {
+        self.x < other.x + other.width
+            && other.x < self.x + self.width
+            && self.y < other.y + other.height
+            && other.y < self.y + self.height
+    }
+
     /// The smallest box holding both.
     pub fn union(&self, other: &PixelBox) -> PixelBox {
         let (x0, y0) = (self.x.min(other.x), self.y.min(other.y));
@@ -81,7 +89,7 @@ impl PixelBox {
 pub enum Damage {
     /// Nothing: the frames are identical.
     None,
-    /// Only these rectangles (1 to [`MAX_BOXES`]; they may overlap).
+    /// Only these rectangles (1 to [`MAX_BOXES`], disjoint).
     Region(Vec<PixelBox>),
     /// Everything (size or background changed, items reordered, or most of the frame changed).
     Full,
@@ -198,18 +206,21 @@ fn merge_waste(a: &PixelBox, b: &PixelBox) -> i64 {
     a.union(b).area() as i64 - a.area() as i64 - b.area() as i64
 }
 
-/// Adds `b` to `boxes`, merged with every box it is cheaper to redraw together with.
+/// Adds `b` to `boxes`, merged with every box it overlaps or is cheaper to
+/// redraw together with: the boxes stay disjoint, so no pixel is redrawn
+/// twice (a second draw of a translucent item would darken it).
 fn add_box(boxes: &mut Vec<PixelBox>, mut b: PixelBox) {
     while let Some(i) = boxes
         .iter()
-        .position(|o| merge_waste(o, &b) <= BOX_COST_PX as i64)
+        .position(|o| o.overlaps(&b) || merge_waste(o, &b) <= BOX_COST_PX as i64)
     {
         b = b.union(&boxes.swap_remove(i));
     }
     boxes.push(b);
 }
 
-/// Replaces the two boxes whose union wastes the fewest pixels by that union.
+/// Replaces the two boxes whose union wastes the fewest pixels by that union
+/// (merged with any box it then overlaps).
 fn merge_cheapest_pair(boxes: &mut Vec<PixelBox>) {
     let mut best = (i64::MAX, 0, 1);
     for i in 0..boxes.len() {
@@ -222,7 +233,8 @@ fn merge_cheapest_pair(boxes: &mut Vec<PixelBox>) {
     }
     let (_, i, j) = best;
     let b = boxes.swap_remove(j);
-    boxes[i] = boxes[i].union(&b);
+    let a = boxes.swap_remove(i);
+    add_box(boxes, a.union(&b));
 }
 
 /// Scene-unit bounds of everything an item can paint.
@@ -367,6 +379,9 @@ mod tests {
             panic!("expected a region")
         };
         assert!(r.len() <= MAX_BOXES, "{} boxes", r.len());
+        for (i, a) in r.iter().enumerate() {
+            assert!(r[i + 1..].iter().all(|b| !a.overlaps(b)), "{r:?} overlap");
+        }
         for (x, y) in placed {
             let inside = r.iter().any(|b| {
                 b.x as f32 <= x

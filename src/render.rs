@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use crate::damage::{damage_keyed, Damage, PixelBox};
 use crate::eval::{evaluate, Evaluator};
-use crate::gpu::{gpu_yuv_supported, GpuContext, GpuError, Renderer, Yuv420Image};
+use crate::gpu::{gpu_yuv_supported, GpuContext, GpuError, Redraw, Renderer, Yuv420Image};
 use crate::image::RgbaImage;
 use crate::output::{temp_path, TempGuard};
 use crate::scene::Scene;
@@ -132,16 +132,27 @@ fn mesh_for(
     snap: &Snapshot,
     width: u32,
     aa: Antialias,
-    cache: Option<(&mut TessCache, Option<&[PixelBox]>)>,
 ) -> Result<(crate::tess::Mesh, [f32; 2]), RenderError> {
     let scale = width as f32 / snap.width as f32;
-    let mesh = match cache {
-        Some((cache, clips)) => {
-            let clips: Option<Vec<_>> = clips.map(|c| c.iter().map(|b| b.to_scene(scale)).collect());
-            tessellate_cached(snap, scale, aa, cache, clips.as_deref())?
-        }
-        None => tessellate(snap, scale, aa)?,
-    };
+    Ok((
+        tessellate(snap, scale, aa)?,
+        [snap.width as f32, snap.height as f32],
+    ))
+}
+
+/// [`mesh_for`] of the snapshot's `items` only, reaching `clips` (output
+/// pixels) when given, reusing triangles from `cache` ([`tessellate_cached`]).
+fn cached_mesh_for(
+    snap: &Snapshot,
+    width: u32,
+    aa: Antialias,
+    cache: &mut TessCache,
+    items: std::ops::Range<usize>,
+    clips: Option<&[PixelBox]>,
+) -> Result<(crate::tess::Mesh, [f32; 2]), RenderError> {
+    let scale = width as f32 / snap.width as f32;
+    let clips: Option<Vec<_>> = clips.map(|c| c.iter().map(|b| b.to_scene(scale)).collect());
+    let mesh = tessellate_cached(snap, scale, aa, cache, items, clips.as_deref())?;
     Ok((mesh, [snap.width as f32, snap.height as f32]))
 }
 
@@ -153,7 +164,7 @@ pub fn draw(
     width: u32,
     height: u32,
 ) -> Result<RgbaImage, RenderError> {
-    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), None)?;
+    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias())?;
     let mut img = renderer.render(ctx, &mesh, viewport, snap.background, width, height)?;
     if snap.background.a < 1.0 {
         img.unpremultiply();
@@ -214,10 +225,9 @@ pub enum Frame {
 /// Draws one snapshot for the video: as yuv420p planes converted on the GPU
 /// when `yuv` is set and the frame allows it (opaque background, even
 /// width and height), else as RGBA. Items unchanged since the previous
-/// frame reuse their triangles from `cache`. With `redraw`, the renderer's
-/// last frame was the given one and only the given rectangles changed: only
-/// they are redrawn (and, for RGBA, the box around them read back and
-/// patched into that frame).
+/// frame reuse their triangles from `cache`. With `partial`, only its
+/// rectangles are redrawn over the renderer's last frame (and, for RGBA,
+/// the box around them read back and patched into that frame).
 #[allow(clippy::too_many_arguments)]
 pub fn draw_frame(
     ctx: &GpuContext,
@@ -226,22 +236,30 @@ pub fn draw_frame(
     snap: &Snapshot,
     (width, height): (u32, u32),
     yuv: bool,
-    redraw: Option<(Vec<PixelBox>, Frame)>,
+    partial: Option<Partial>,
 ) -> Result<(Frame, Change), RenderError> {
     let bg = snap.background;
-    // Only items that can paint inside the rectangles redrawn, when partial.
-    let boxes = redraw
+    // Only items that can paint inside the rectangles, and not those the underlay holds.
+    let redraw = partial
         .as_ref()
-        .map(|(b, _)| b.as_slice())
-        .filter(|_| renderer.can_redraw(width, height, bg));
-    let (mesh, viewport) = mesh_for(snap, width, renderer.antialias(), Some((cache, boxes)))?;
+        .filter(|_| renderer.can_redraw(width, height, bg))
+        .map(|p| Redraw {
+            boxes: &p.boxes,
+            underlay: p.underlay,
+        });
+    let items = redraw.map_or(0, |r| r.underlay)..snap.items.len();
+    let clips = redraw.map(|r| r.boxes);
+    let (mesh, viewport) = cached_mesh_for(snap, width, renderer.antialias(), cache, items, clips)?;
     if yuv && bg.a >= 1.0 && gpu_yuv_supported(width, height) && renderer.can_convert_yuv(ctx) {
-        let planes = renderer.render_yuv(ctx, &mesh, viewport, bg, width, height, boxes)?;
+        let planes = renderer.render_yuv(ctx, &mesh, viewport, bg, width, height, redraw)?;
         return Ok((Frame::Yuv420p(planes), Change::All));
     }
-    let (drawn, mut img) = renderer.render_region(ctx, &mesh, viewport, bg, width, height, boxes)?;
-    let previous = match redraw {
-        Some((_, Frame::Rgba(previous))) => Some(previous),
+    let (drawn, mut img) = renderer.render_region(ctx, &mesh, viewport, bg, width, height, redraw)?;
+    let previous = match partial {
+        Some(Partial {
+            previous: Frame::Rgba(previous),
+            ..
+        }) => Some(previous),
         _ => None,
     };
     if (drawn.width, drawn.height) == (width, height) {
@@ -258,6 +276,24 @@ pub fn draw_frame(
     frame.blit(&img, drawn.x, drawn.y);
     Ok((Frame::Rgba(frame), Change::Region(drawn)))
 }
+
+/// A partial redraw for [`draw_frame`].
+pub struct Partial {
+    /// What changed since the renderer's last frame ([`crate::damage`]).
+    pub boxes: Vec<PixelBox>,
+    /// That frame, patched in place.
+    pub previous: Frame,
+    /// How many first items of the frame the renderer's underlay holds
+    /// ([`Renderer::underlay_len`]): they are not drawn again.
+    pub underlay: usize,
+}
+
+/// A prefix of unchanged items shorter than this is not worth an underlay.
+const UNDERLAY_MIN_ITEMS: usize = 64;
+
+/// Frames between two underlay builds at most: a build draws the whole
+/// prefix, so a prefix that keeps changing must not be rebuilt every frame.
+const UNDERLAY_EVERY: u64 = 30;
 
 /// How a frame handed to a sink differs from the one handed over before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -307,6 +343,7 @@ pub fn render_frames(
     let mut evaluator = Evaluator::new(scene);
     let scale = w as f32 / scene.width.max(1) as f32;
     let mut reused = 0;
+    let mut last_underlay: Option<u64> = None;
     for i in a..b {
         let sig = stop.load(Ordering::Relaxed);
         if sig != 0 {
@@ -329,11 +366,33 @@ pub fn render_frames(
             }
             (_, damage) => {
                 // The previous frame is patched in place when only part changed.
-                let redraw = match (prev.take(), damage) {
-                    (Some((_, _, pf, _)), Damage::Region(b)) => Some((b, pf)),
+                let partial = match (prev.take(), damage) {
+                    (Some((_, pk, pf, _)), Damage::Region(boxes)) => {
+                        let mut underlay = renderer.underlay_len(&keys, w, h, snap.background);
+                        // Items unchanged since the previous frame, from the first.
+                        let common = pk.iter().zip(&keys).take_while(|(a, b)| a == b).count();
+                        let due = last_underlay.is_none_or(|f| i >= f + UNDERLAY_EVERY);
+                        if common >= UNDERLAY_MIN_ITEMS
+                            && common >= 2 * underlay
+                            && due
+                            && renderer.can_redraw(w, h, snap.background)
+                        {
+                            let (mesh, viewport) =
+                                cached_mesh_for(&snap, w, renderer.antialias(), &mut cache, 0..common, None)?;
+                            let prefix = keys[..common].to_vec();
+                            renderer.build_underlay(ctx, &mesh, viewport, snap.background, (w, h), prefix)?;
+                            last_underlay = Some(i);
+                            underlay = common;
+                        }
+                        Some(Partial {
+                            boxes,
+                            previous: pf,
+                            underlay,
+                        })
+                    }
                     _ => None,
                 };
-                let (frame, change) = draw_frame(ctx, renderer, &mut cache, &snap, (w, h), yuv, redraw)?;
+                let (frame, change) = draw_frame(ctx, renderer, &mut cache, &snap, (w, h), yuv, partial)?;
                 sink(i, &frame, change)?;
                 prev = Some((snap, keys, frame, renderer.serial()));
             }

@@ -191,23 +191,25 @@ pub fn to_lyon(path: &PathData) -> Path {
 /// Tessellates every item of `snapshot`. `scale` is output pixels per scene
 /// unit; `aa` decides whether coverage terms and fringes are generated.
 pub fn tessellate(snapshot: &Snapshot, scale: f32, aa: Antialias) -> Result<Mesh, TessError> {
-    tessellate_with(snapshot, scale, aa, None, None)
+    tessellate_with(snapshot, scale, aa, None, 0..snapshot.items.len(), None)
 }
 
 /// [`tessellate`], reusing the triangles of items drawn identically in the
 /// previous frame (static labels, boxes, axes: most of a frame). See
-/// [`TessCache`]. With `clips` (scene units), the mesh of a partial redraw:
-/// for each rectangle in turn, only the items that can paint inside it
-/// (an item reaching two is in both), with [`Mesh::parts`] saying where each
-/// rectangle's items end.
+/// [`TessCache`]. Only the snapshot's `items` (a range of indices; the ones
+/// before may be held in an underlay). With `clips` (scene units), the mesh
+/// of a partial redraw: for each rectangle in turn, only the items that can
+/// paint inside it (an item reaching two is in both), with [`Mesh::parts`]
+/// saying where each rectangle's items end.
 pub fn tessellate_cached(
     snapshot: &Snapshot,
     scale: f32,
     aa: Antialias,
     cache: &mut TessCache,
+    items: std::ops::Range<usize>,
     clips: Option<&[crate::geom::Rect]>,
 ) -> Result<Mesh, TessError> {
-    tessellate_with(snapshot, scale, aa, Some(cache), clips)
+    tessellate_with(snapshot, scale, aa, Some(cache), items, clips)
 }
 
 /// The triangles of recently drawn items, keyed by the item itself (path,
@@ -255,6 +257,7 @@ fn tessellate_with(
     scale: f32,
     aa: Antialias,
     mut cache: Option<&mut TessCache>,
+    items: std::ops::Range<usize>,
     clips: Option<&[crate::geom::Rect]>,
 ) -> Result<Mesh, TessError> {
     let scale = scale.max(1e-3);
@@ -299,7 +302,8 @@ fn tessellate_with(
         None => vec![None],
     };
     for clip in passes {
-        for (index, item) in snapshot.items.iter().enumerate() {
+        let chosen = snapshot.items.get(items.clone()).unwrap_or_default();
+        for (index, item) in (items.start..).zip(chosen) {
             if !reaches(index, clip) {
                 continue;
             }
@@ -1065,7 +1069,8 @@ mod tests {
         let mut cache = TessCache::new();
         for (i, x) in [10.0, 10.0, 20.0, 30.0].into_iter().enumerate() {
             let s = frame(x);
-            let cached = tessellate_cached(&s, 1.0, Antialias::Coverage, &mut cache, None).unwrap();
+            let cached =
+                tessellate_cached(&s, 1.0, Antialias::Coverage, &mut cache, 0..s.items.len(), None).unwrap();
             assert_eq!(
                 cached,
                 tessellate(&s, 1.0, Antialias::Coverage).unwrap(),
@@ -1078,7 +1083,8 @@ mod tests {
         // previous and current frames remain.
         assert_eq!(cache.len(), 3);
         // Another scale or mode starts afresh.
-        tessellate_cached(&frame(30.0), 2.0, Antialias::Coverage, &mut cache, None).unwrap();
+        let f = frame(30.0);
+        tessellate_cached(&f, 2.0, Antialias::Coverage, &mut cache, 0..f.items.len(), None).unwrap();
         assert_eq!(cache.misses, 6);
     }
 

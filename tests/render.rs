@@ -311,6 +311,13 @@ fn partial_redraws_equal_full_renders() {
     )
     .unwrap();
     assert!(patches > 10, "only {patches} patched frames");
+    // The unchanged first items were drawn once into the underlay and copied under the rectangles.
+    let last = anim::eval::evaluate(&scene, (range.1 - 1) as f64 / scene.fps as f64);
+    let keys: Vec<u64> = last.items.iter().map(|i| i.key()).collect();
+    assert!(
+        r.underlay_len(&keys, w, h, last.background) > 0,
+        "the underlay was not used"
+    );
     // The range must exercise partial redraws.
     let snap_at = |i: u64| anim::eval::evaluate(&scene, i as f64 / scene.fps as f64);
     let boxes: Vec<usize> = (range.0..range.1 - 1)

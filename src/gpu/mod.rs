@@ -7,5 +7,5 @@ pub mod renderer;
 pub mod yuv;
 
 pub use context::{BackendChoice, GpuContext, GpuError};
-pub use renderer::{PixelRect, RenderOptions, Renderer};
+pub use renderer::{PixelRect, Redraw, RenderOptions, Renderer};
 pub use yuv::{gpu_yuv_supported, Yuv420Image};

@@ -154,6 +154,32 @@ pub struct Target<'a> {
     /// view kept from the previous frame, opaque background), each with the
     /// mesh's part for it ([`Mesh::parts`]); `None` clears and draws everything.
     pub redraw: Option<&'a [PixelBox]>,
+    /// Whether a redrawn rectangle is first repainted with the background;
+    /// not when the underlay was copied there ([`Renderer::build_underlay`]).
+    pub backdrop: bool,
+}
+
+/// A partial redraw over the frame a renderer drew last.
+#[derive(Clone, Copy, Debug)]
+pub struct Redraw<'a> {
+    /// The rectangles to redraw, each with its part of the mesh ([`Mesh::parts`]).
+    pub boxes: &'a [PixelBox],
+    /// How many first items of the frame the mesh leaves out because the
+    /// underlay holds them ([`Renderer::underlay_len`]); 0 for none.
+    pub underlay: usize,
+}
+
+/// The first items of frames drawn once over the background and kept, with
+/// the keys ([`crate::snapshot::DrawItem::key`]) of the items it holds:
+/// partial redraws copy it under their rectangles instead of drawing those
+/// items again.
+struct Underlay {
+    texture: wgpu::Texture,
+    view: wgpu::TextureView,
+    width: u32,
+    height: u32,
+    background: Color,
+    keys: Vec<u64>,
 }
 
 /// The mesh buffers and the stretch of a mesh [`Renderer::draw_range`] draws.
@@ -200,6 +226,7 @@ pub struct Renderer {
     serial: u64,
     /// Vertex and index buffers of the background quad of partial redraws.
     backdrop: Option<(wgpu::Buffer, wgpu::Buffer)>,
+    underlay: Option<Underlay>,
 }
 
 impl Renderer {
@@ -274,6 +301,7 @@ impl Renderer {
             images: None,
             serial: 0,
             backdrop: None,
+            underlay: None,
         }
     }
 
@@ -325,6 +353,7 @@ impl Renderer {
             1,
             wgpu::TextureUsages::RENDER_ATTACHMENT
                 | wgpu::TextureUsages::COPY_SRC
+                | wgpu::TextureUsages::COPY_DST
                 | wgpu::TextureUsages::TEXTURE_BINDING,
             raw_formats,
         );
@@ -428,6 +457,7 @@ impl Renderer {
                 view: surface,
                 resolve: None,
                 redraw: None,
+                backdrop: false,
             };
             self.pass(ctx, encoder, mesh, viewport, surround, Some(rect), target);
             return Ok(());
@@ -460,6 +490,7 @@ impl Renderer {
                 view,
                 resolve: Some(surface),
                 redraw: None,
+                backdrop: false,
             };
             self.pass(ctx, encoder, mesh, viewport, surround, Some(rect), target);
         }
@@ -483,9 +514,10 @@ impl Renderer {
             view,
             resolve,
             redraw,
+            backdrop,
         } = target;
         self.upload(ctx, mesh);
-        if redraw.is_some() {
+        if redraw.is_some() && backdrop {
             self.upload_backdrop(ctx, viewport, clear);
         }
         if !mesh.images.is_empty() {
@@ -552,16 +584,17 @@ impl Renderer {
             };
             return self.draw_range(&mut pass, mesh, r);
         };
-        let Some((bvb, bib)) = &self.backdrop else { return };
         let mut from = MeshPart::default();
         for (k, b) in boxes.iter().enumerate() {
             // Only the damaged rectangle: repaint its background, then its items clipped to it.
             pass.set_scissor_rect(b.x, b.y, b.width, b.height);
-            pass.set_pipeline(&self.pipeline);
-            pass.set_bind_group(0, &self.bind_group, &[]);
-            pass.set_vertex_buffer(0, bvb.slice(..));
-            pass.set_index_buffer(bib.slice(..), wgpu::IndexFormat::Uint32);
-            pass.draw_indexed(0..6, 0, 0..1);
+            if let (true, Some((bvb, bib))) = (backdrop, &self.backdrop) {
+                pass.set_pipeline(&self.pipeline);
+                pass.set_bind_group(0, &self.bind_group, &[]);
+                pass.set_vertex_buffer(0, bvb.slice(..));
+                pass.set_index_buffer(bib.slice(..), wgpu::IndexFormat::Uint32);
+                pass.draw_indexed(0..6, 0, 0..1);
+            }
             // A mesh not split per rectangle is drawn whole in each.
             let to = if mesh.parts.len() == boxes.len() {
                 mesh.parts[k]
@@ -606,6 +639,85 @@ impl Renderer {
                 images.draw(pass, &self.bind_group, &mesh.images, image);
             }
         }
+    }
+
+    /// How many first items of a frame with item keys `keys` the underlay
+    /// holds, drawn at `width`×`height` over `background`; 0 when it holds
+    /// none of them (or there is none).
+    pub fn underlay_len(&self, keys: &[u64], width: u32, height: u32, background: Color) -> usize {
+        match &self.underlay {
+            Some(u)
+                if (u.width, u.height) == (width, height)
+                    && u.background == background
+                    && keys.starts_with(&u.keys) =>
+            {
+                u.keys.len()
+            }
+            _ => 0,
+        }
+    }
+
+    /// Draws `mesh`, the first items of the frames to come (`keys`), over
+    /// `background` into the underlay, which partial redraws then copy under
+    /// their rectangles ([`Redraw::underlay`]). Only single-sampled
+    /// renderers redraw partially; a multisampled one keeps no underlay.
+    #[allow(clippy::too_many_arguments)]
+    pub fn build_underlay(
+        &mut self,
+        ctx: &GpuContext,
+        mesh: &Mesh,
+        viewport: [f32; 2],
+        background: Color,
+        (width, height): (u32, u32),
+        keys: Vec<u64>,
+    ) -> Result<(), GpuError> {
+        if self.options.samples() > 1 {
+            return Ok(());
+        }
+        let texture = match self.underlay.take() {
+            Some(u) if (u.width, u.height) == (width, height) => (u.texture, u.view),
+            _ => {
+                let max = ctx.device.limits().max_texture_dimension_2d;
+                if width == 0 || height == 0 || width > max || height > max {
+                    return Err(GpuError::TooLarge { width, height, max });
+                }
+                let t = ctx.device.create_texture(&wgpu::TextureDescriptor {
+                    label: Some("underlay"),
+                    size: wgpu::Extent3d {
+                        width,
+                        height,
+                        depth_or_array_layers: 1,
+                    },
+                    mip_level_count: 1,
+                    sample_count: 1,
+                    dimension: wgpu::TextureDimension::D2,
+                    format: self.format,
+                    usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+                    view_formats: &[],
+                });
+                let v = t.create_view(&Default::default());
+                (t, v)
+            }
+        };
+        let mut encoder = ctx.device.create_command_encoder(&Default::default());
+        let target = Target {
+            view: &texture.1,
+            resolve: None,
+            redraw: None,
+            backdrop: false,
+        };
+        self.encode(ctx, &mut encoder, mesh, viewport, background, target);
+        // Submitted now: the frame's own mesh upload comes after it.
+        ctx.queue.submit([encoder.finish()]);
+        self.underlay = Some(Underlay {
+            texture: texture.0,
+            view: texture.1,
+            width,
+            height,
+            background,
+            keys,
+        });
+        Ok(())
     }
 
     /// Whether [`Renderer::render_yuv`] works here: the YUV pass reads the
@@ -670,9 +782,9 @@ impl Renderer {
         background: Color,
         width: u32,
         height: u32,
-        redraw: Option<&[PixelBox]>,
+        redraw: Option<Redraw<'_>>,
     ) -> Result<(wgpu::CommandEncoder, Targets, Option<PixelBox>), GpuError> {
-        let redraw = redraw.filter(|b| !b.is_empty() && self.can_redraw(width, height, background));
+        let redraw = redraw.filter(|r| !r.boxes.is_empty() && self.can_redraw(width, height, background));
         self.ensure_targets(ctx, width, height)?;
         self.serial += 1;
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
@@ -680,20 +792,54 @@ impl Renderer {
             .targets
             .take()
             .ok_or_else(|| GpuError::Readback("no target".into()))?;
+        // The underlay under each rectangle, when the mesh leaves its items out.
+        let underlay = match (redraw, &self.underlay) {
+            (Some(r), Some(u))
+                if r.underlay > 0 && r.underlay == u.keys.len() && (u.width, u.height) == (width, height) =>
+            {
+                Some(u)
+            }
+            (Some(r), _) if r.underlay > 0 => {
+                self.targets = Some(targets);
+                return Err(GpuError::Readback(
+                    "the underlay does not hold the items left out".into(),
+                ));
+            }
+            _ => None,
+        };
+        if let (Some(r), Some(u)) = (redraw, underlay) {
+            for b in r.boxes {
+                let at = wgpu::Origin3d { x: b.x, y: b.y, z: 0 };
+                let texel = |texture| wgpu::TexelCopyTextureInfo {
+                    texture,
+                    mip_level: 0,
+                    origin: at,
+                    aspect: wgpu::TextureAspect::All,
+                };
+                let size = wgpu::Extent3d {
+                    width: b.width,
+                    height: b.height,
+                    depth_or_array_layers: 1,
+                };
+                encoder.copy_texture_to_texture(texel(&u.texture), texel(&targets.resolve), size);
+            }
+        }
         let target = match &targets.msaa {
             Some(msaa) => Target {
                 view: msaa,
                 resolve: Some(&targets.resolve_view),
                 redraw: None,
+                backdrop: false,
             },
             None => Target {
                 view: &targets.resolve_view,
                 resolve: None,
-                redraw,
+                redraw: redraw.map(|r| r.boxes),
+                backdrop: underlay.is_none(),
             },
         };
         self.encode(ctx, &mut encoder, mesh, viewport, background, target);
-        Ok((encoder, targets, redraw.map(PixelBox::bounds)))
+        Ok((encoder, targets, redraw.map(|r| PixelBox::bounds(r.boxes))))
     }
 
     /// Renders `mesh` at `width`×`height` output pixels (the scene's
@@ -725,7 +871,7 @@ impl Renderer {
         background: Color,
         width: u32,
         height: u32,
-        redraw: Option<&[PixelBox]>,
+        redraw: Option<Redraw<'_>>,
     ) -> Result<(PixelBox, RgbaImage), GpuError> {
         let (mut encoder, targets, redraw) =
             self.record(ctx, mesh, viewport, background, width, height, redraw)?;
@@ -773,7 +919,7 @@ impl Renderer {
         background: Color,
         width: u32,
         height: u32,
-        redraw: Option<&[PixelBox]>,
+        redraw: Option<Redraw<'_>>,
     ) -> Result<Yuv420Image, GpuError> {
         if !self.can_convert_yuv(ctx) {
             return Err(GpuError::Readback(

@@ -119,6 +119,7 @@ impl Gpu {
             rect.width / snap.width.max(1) as f32,
             aa,
             &mut self.cache,
+            0..snap.items.len(),
             None,
         )
         .map_err(|e| FrameError::Soft(e.to_string()))?;
