@@ -119,16 +119,33 @@ pub fn damage(prev: &Snapshot, next: &Snapshot, scale: f32) -> Damage {
 /// [`damage`], given the key of every item of both snapshots (as
 /// [`crate::eval::Evaluator`] gives them).
 pub fn damage_keyed((prev, pk): (&Snapshot, &[u64]), (next, nk): (&Snapshot, &[u64]), scale: f32) -> Damage {
-    if prev.width != next.width || prev.height != next.height || prev.background != next.background {
+    if prev.width != next.width
+        || prev.height != next.height
+        || prev.background != next.background
+        || pk.len() != prev.items.len()
+        || nk.len() != next.items.len()
+    {
         return Damage::Full;
     }
-    let mut count: HashMap<u64, i64> = HashMap::with_capacity(pk.len());
-    for k in pk {
+    // Items unchanged at the start and the end keep their places: only the
+    // middle of each frame is compared as a multiset.
+    let head = pk.iter().zip(nk).take_while(|(a, b)| a == b).count();
+    let tail = pk[head..]
+        .iter()
+        .rev()
+        .zip(nk[head..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let middle = |keys: &[u64]| head..keys.len() - tail;
+    let (pk_mid, nk_mid) = (&pk[middle(pk)], &nk[middle(nk)]);
+    let (prev_mid, next_mid) = (&prev.items[middle(pk)], &next.items[middle(nk)]);
+    let mut count: HashMap<u64, i64> = HashMap::with_capacity(pk_mid.len());
+    for k in pk_mid {
         *count.entry(*k).or_default() += 1;
     }
     // Common items (multiset intersection), in `next`'s order; the rest of `next` is new.
     let mut budget = count.clone();
-    let mut common_next = Vec::with_capacity(nk.len());
+    let mut common_next = Vec::with_capacity(nk_mid.len());
     let (w, h) = (
         (next.width as f32 * scale).round(),
         (next.height as f32 * scale).round(),
@@ -141,7 +158,7 @@ pub fn damage_keyed((prev, pk): (&Snapshot, &[u64]), (next, nk): (&Snapshot, &[u
             add_box(&mut boxes, b);
         }
     };
-    for (k, item) in nk.iter().zip(&next.items) {
+    for (k, item) in nk_mid.iter().zip(next_mid) {
         match budget.get_mut(k) {
             Some(n) if *n > 0 => {
                 *n -= 1;
@@ -156,7 +173,7 @@ pub fn damage_keyed((prev, pk): (&Snapshot, &[u64]), (next, nk): (&Snapshot, &[u
         taken.insert(*k, n - budget.get(k).copied().unwrap_or(0));
     }
     let mut common_prev = Vec::with_capacity(common_next.len());
-    for (k, item) in pk.iter().zip(&prev.items) {
+    for (k, item) in pk_mid.iter().zip(prev_mid) {
         match taken.get_mut(k) {
             Some(n) if *n > 0 => {
                 *n -= 1;
@@ -334,6 +351,25 @@ mod tests {
         let mut c = a.clone();
         c.background = Color::BLACK;
         assert_eq!(damage(&a, &c, 1.0), Damage::Full);
+    }
+
+    #[test]
+    fn a_reordering_between_unchanged_ends_still_damages_everything() {
+        let a = frame(&[
+            (5.0, "#000000"),
+            (10.0, "#ff0000"),
+            (15.0, "#00ff00"),
+            (20.0, "#0000ff"),
+        ]);
+        let b = frame(&[
+            (5.0, "#000000"),
+            (15.0, "#00ff00"),
+            (10.0, "#ff0000"),
+            (20.0, "#0000ff"),
+        ]);
+        assert_eq!(damage(&a, &b, 1.0), Damage::Full);
+        // Keys that do not match the items are refused, not trusted.
+        assert_eq!(damage_keyed((&a, &[1, 2]), (&b, &[1, 2]), 1.0), Damage::Full);
     }
 
     #[test]

@@ -213,9 +213,11 @@ pub fn tessellate_cached(
 }
 
 /// The triangles of recently drawn items, keyed by the item itself (path,
-/// paint) and valid for one scale and anti-aliasing mode. An item not drawn
-/// in the current or the previous frame is dropped, so the cache holds at
-/// most two frames' worth of geometry.
+/// paint) and valid for one scale and anti-aliasing mode. An item drawn in
+/// one frame only (a line that grows every frame) is dropped when not drawn
+/// in the next; one drawn in two frames or more is static and kept for
+/// [`TessCache::KEEP_STATIC`] frames after its last use (the video loop
+/// draws static items only now and then, when it rebuilds its underlay).
 #[derive(Debug, Default)]
 pub struct TessCache {
     entries: std::collections::HashMap<u64, CacheEntry>,
@@ -235,9 +237,14 @@ struct CacheEntry {
     indices: Vec<u32>,
     /// The frame it was last drawn in.
     used: u64,
+    /// Whether it was drawn in more than one frame.
+    reused: bool,
 }
 
 impl TessCache {
+    /// Frames (tessellations) a reused item is kept after its last use.
+    pub const KEEP_STATIC: u64 = 120;
+
     pub fn new() -> TessCache {
         TessCache::default()
     }
@@ -282,27 +289,29 @@ fn tessellate_with(
     let mut parts = Vec::new();
     let margin = 2.0 / scale;
     // Each item's bounds, once, when there are clips to test them against.
+    let chosen = snapshot.items.get(items.clone()).unwrap_or_default();
     let bounds: Vec<Option<crate::geom::Rect>> = match clips {
-        Some(_) => snapshot.items.iter().map(crate::damage::item_bounds).collect(),
+        Some(_) => chosen.iter().map(crate::damage::item_bounds).collect(),
         None => Vec::new(),
     };
-    let reaches =
-        |index: usize, clip: Option<&crate::geom::Rect>| match (clip, bounds.get(index).copied().flatten()) {
-            (Some(clip), Some(b)) => {
-                b.min.x <= clip.max.x + margin
-                    && b.min.y <= clip.max.y + margin
-                    && b.max.x >= clip.min.x - margin
-                    && b.max.y >= clip.min.y - margin
-            }
-            _ => true,
-        };
+    let reaches = |index: usize, clip: Option<&crate::geom::Rect>| match (
+        clip,
+        bounds.get(index - items.start).copied().flatten(),
+    ) {
+        (Some(clip), Some(b)) => {
+            b.min.x <= clip.max.x + margin
+                && b.min.y <= clip.max.y + margin
+                && b.max.x >= clip.min.x - margin
+                && b.max.y >= clip.min.y - margin
+        }
+        _ => true,
+    };
     // One pass over the items per clip rectangle (one pass for none).
     let passes: Vec<Option<&crate::geom::Rect>> = match clips {
         Some(clips) => clips.iter().map(Some).collect(),
         None => vec![None],
     };
     for clip in passes {
-        let chosen = snapshot.items.get(items.clone()).unwrap_or_default();
         for (index, item) in (items.start..).zip(chosen) {
             if !reaches(index, clip) {
                 continue;
@@ -333,6 +342,7 @@ fn tessellate_with(
                     let base = t.buffers.vertices.len() as u32;
                     t.buffers.vertices.extend_from_slice(&e.vertices);
                     t.buffers.indices.extend(e.indices.iter().map(|i| i + base));
+                    e.reused |= e.used != cache.frame;
                     e.used = cache.frame;
                     cache.hits += 1;
                     continue;
@@ -359,6 +369,7 @@ fn tessellate_with(
                         vertices: t.buffers.vertices[v0..].to_vec(),
                         indices: t.buffers.indices[i0..].iter().map(|i| i - v0 as u32).collect(),
                         used: cache.frame,
+                        reused: false,
                     },
                 );
             }
@@ -372,7 +383,8 @@ fn tessellate_with(
     }
     if let Some(cache) = cache {
         let frame = cache.frame;
-        cache.entries.retain(|_, e| e.used + 1 >= frame);
+        let keep = |e: &CacheEntry| if e.reused { TessCache::KEEP_STATIC } else { 1 };
+        cache.entries.retain(|_, e| e.used + keep(e) >= frame);
     }
     Ok(Mesh {
         vertices: t.buffers.vertices,
@@ -1079,13 +1091,20 @@ mod tests {
         }
         // The square was tessellated once; the moving line on every frame but the repeat.
         assert_eq!((cache.hits, cache.misses), (4, 4));
-        // The line of frames 0-1 is gone; the square and the lines of the
-        // previous and current frames remain.
-        assert_eq!(cache.len(), 3);
+        // The square and the line of frames 0-1 were drawn twice: static,
+        // kept; so are the lines of the previous and current frames.
+        assert_eq!(cache.len(), 4);
+        for x in [40.0, 50.0] {
+            let s = frame(x);
+            tessellate_cached(&s, 1.0, Antialias::Coverage, &mut cache, 0..s.items.len(), None).unwrap();
+        }
+        // Lines drawn in one frame only are gone two frames later.
+        assert_eq!(cache.len(), 4);
+        assert_eq!(cache.misses, 6);
         // Another scale or mode starts afresh.
         let f = frame(30.0);
         tessellate_cached(&f, 2.0, Antialias::Coverage, &mut cache, 0..f.items.len(), None).unwrap();
-        assert_eq!(cache.misses, 6);
+        assert_eq!(cache.misses, 8);
     }
 
     #[test]
