@@ -225,6 +225,25 @@ fn the_gl_backend_renders_like_vulkan() {
     );
 }
 
+/// `--backend auto` looks at GL only when Vulkan has no hardware adapter
+/// (GL costs memory even when unused); with no Vulkan driver at all it
+/// still renders, on GL.
+#[test]
+fn auto_falls_back_to_gl_without_a_vulkan_driver() {
+    let p = Project::new("nogl", &[("mini", &mini())]);
+    let o = p
+        .anim()
+        .args(["-v", "render", "--scene", "mini", "--png-only", "--out"])
+        .arg(p.dir.join("out"))
+        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
+        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(", Gl,"), "{}", stderr(&o));
+    assert!(p.dir.join("out/mini.png").exists());
+}
+
 #[test]
 fn bad_requests_exit_2_without_touching_renders() {
     let odd = mini().replace("size: (320, 180)", "size: (321, 181)");

@@ -119,10 +119,39 @@ fn rank(info: &wgpu::AdapterInfo) -> (u8, u8) {
 
 impl GpuContext {
     /// Opens the best adapter on `choice`'s backends, headless.
+    ///
+    /// `Auto` looks at Vulkan first and at GL only when Vulkan has no
+    /// hardware adapter: initialising GL (EGL and Mesa's GL driver) costs
+    /// ~12 MiB even when its adapter is not chosen.
     pub fn new(choice: BackendChoice) -> Result<GpuContext, GpuError> {
-        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
-        desc.backends = choice.backends();
-        Self::with_instance(wgpu::Instance::new(desc), choice)
+        let instance = |backends| {
+            let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+            desc.backends = backends;
+            wgpu::Instance::new(desc)
+        };
+        if choice != BackendChoice::Auto {
+            return Self::with_instance(instance(choice.backends()), choice);
+        }
+        let vulkan = instance(wgpu::Backends::VULKAN);
+        let best = |i: &wgpu::Instance, backends| {
+            pollster::block_on(i.enumerate_adapters(backends))
+                .iter()
+                .map(|a| rank(&a.get_info()))
+                .min()
+        };
+        let on_vulkan = best(&vulkan, wgpu::Backends::VULKAN);
+        if on_vulkan.is_some_and(|(kind, _)| kind <= 1) {
+            return Self::with_instance(vulkan, choice);
+        }
+        let gl = instance(wgpu::Backends::GL);
+        match (on_vulkan, best(&gl, wgpu::Backends::GL)) {
+            (Some(v), Some(g)) if g < v => Self::with_instance(gl, choice),
+            (None, Some(_)) => Self::with_instance(gl, choice),
+            _ => {
+                drop(gl);
+                Self::with_instance(vulkan, choice)
+            }
+        }
     }
 
     /// Opens the best adapter of an instance created by the caller (the
