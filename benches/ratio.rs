@@ -263,6 +263,7 @@ fn main() {
     }
     // Read once so the floor reads from the page cache.
     std::io::copy(&mut std::fs::File::open(&raw).unwrap(), &mut std::io::sink()).unwrap();
+    let mut floor_rss = Vec::new();
     let floor: Vec<f64> = (0..runs)
         .map(|_| {
             let mut c = Command::new("ffmpeg");
@@ -292,7 +293,9 @@ fn main() {
                 ])
                 .args(["-color_range", "tv", "-movflags", "+faststart"])
                 .arg(tmp.join("floor.mp4"));
-            timed(&mut c).0
+            let (wall, rss) = timed(&mut c);
+            floor_rss.push(rss);
+            wall
         })
         .collect();
     std::fs::remove_file(&raw).unwrap();
@@ -362,7 +365,12 @@ fn main() {
         );
     }
 
-    // (c) Peak memory of those runs.
+    // (c) Peak memory of those runs, and of the floor for scale (libx264 at 1080p is most of both).
+    show(
+        "(c) peak RSS of the x264 floor (ffmpeg CLI), for scale",
+        &floor_rss,
+        "MiB",
+    );
     for (k, (_, _, what)) in variants.iter().enumerate() {
         show(
             &format!("(c) peak RSS of anim render, {what} (runs of b)"),
