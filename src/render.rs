@@ -295,6 +295,39 @@ const UNDERLAY_MIN_ITEMS: usize = 64;
 /// prefix, so a prefix that keeps changing must not be rebuilt every frame.
 const UNDERLAY_EVERY: u64 = 30;
 
+/// How many first items of `snap` (item keys `keys`; `prev_keys` those of
+/// the frame before) the renderer's underlay holds for frame `i` at
+/// `w`×`h`, after (re)building it from the items unchanged since the previous
+/// frame when that prefix is long enough, at least twice what the underlay
+/// holds, and the last build (`last`) was [`UNDERLAY_EVERY`] frames ago.
+fn refresh_underlay(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    cache: &mut TessCache,
+    (snap, keys, prev_keys): (&Snapshot, &[u64], &[u64]),
+    (w, h): (u32, u32),
+    (i, last): (u64, &mut Option<u64>),
+) -> Result<usize, RenderError> {
+    let held = renderer.underlay_len(keys, w, h, snap.background);
+    let common = prev_keys.iter().zip(keys).take_while(|(a, b)| a == b).count();
+    let due = last.is_none_or(|f| i >= f + UNDERLAY_EVERY);
+    if common < UNDERLAY_MIN_ITEMS || common < 2 * held || !due || !renderer.can_redraw(w, h, snap.background)
+    {
+        return Ok(held);
+    }
+    let (mesh, viewport) = cached_mesh_for(snap, w, renderer.antialias(), cache, 0..common, None)?;
+    renderer.build_underlay(
+        ctx,
+        &mesh,
+        viewport,
+        snap.background,
+        (w, h),
+        keys[..common].to_vec(),
+    )?;
+    *last = Some(i);
+    Ok(common)
+}
+
 /// How a frame handed to a sink differs from the one handed over before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Change {
@@ -368,22 +401,14 @@ pub fn render_frames(
                 // The previous frame is patched in place when only part changed.
                 let partial = match (prev.take(), damage) {
                     (Some((_, pk, pf, _)), Damage::Region(boxes)) => {
-                        let mut underlay = renderer.underlay_len(&keys, w, h, snap.background);
-                        // Items unchanged since the previous frame, from the first.
-                        let common = pk.iter().zip(&keys).take_while(|(a, b)| a == b).count();
-                        let due = last_underlay.is_none_or(|f| i >= f + UNDERLAY_EVERY);
-                        if common >= UNDERLAY_MIN_ITEMS
-                            && common >= 2 * underlay
-                            && due
-                            && renderer.can_redraw(w, h, snap.background)
-                        {
-                            let (mesh, viewport) =
-                                cached_mesh_for(&snap, w, renderer.antialias(), &mut cache, 0..common, None)?;
-                            let prefix = keys[..common].to_vec();
-                            renderer.build_underlay(ctx, &mesh, viewport, snap.background, (w, h), prefix)?;
-                            last_underlay = Some(i);
-                            underlay = common;
-                        }
+                        let underlay = refresh_underlay(
+                            ctx,
+                            renderer,
+                            &mut cache,
+                            (&snap, &keys, &pk),
+                            (w, h),
+                            (i, &mut last_underlay),
+                        )?;
                         Some(Partial {
                             boxes,
                             previous: pf,
