@@ -190,22 +190,20 @@ fn coverage_error(img: &RgbaImage, big: &RgbaImage) -> (f32, f32, usize, (u32, u
 #[test]
 fn edges_are_antialiased() {
     let s = edge_scene();
+    // Pixels between the black shapes and the white background.
+    let greys = |img: &RgbaImage| {
+        img.data
+            .chunks_exact(4)
+            .filter(|p| p[0] > 20 && p[0] < 235)
+            .count()
+    };
     let aliased = render(&s, 1.0, Antialias::Off);
-    let aliased_greys = aliased
-        .data
-        .chunks_exact(4)
-        .filter(|p| p[0] > 20 && p[0] < 235)
-        .count();
-    assert_eq!(aliased_greys, 0, "--aa off must give hard edges");
+    assert_eq!(greys(&aliased), 0, "--aa off must give hard edges");
 
     let big = render(&s, 4.0, Antialias::Off);
     let coverage = render(&s, 1.0, Antialias::Coverage);
     let msaa = render(&s, 1.0, Antialias::Msaa4);
-    let greys = coverage
-        .data
-        .chunks_exact(4)
-        .filter(|p| p[0] > 20 && p[0] < 235)
-        .count();
+    let greys = greys(&coverage);
     assert!(
         greys > 200,
         "only {greys} intermediate pixels: edges are not anti-aliased"
@@ -335,13 +333,7 @@ fn partial_redraws_equal_full_renders() {
     for (i, img) in &frames {
         let snap = anim::eval::evaluate(&scene, *i as f64 / scene.fps as f64);
         let expected = draw(&ctx, &mut full, &snap, w, h).unwrap();
-        let worst = img
-            .data
-            .iter()
-            .zip(&expected.data)
-            .map(|(a, b)| a.abs_diff(*b))
-            .max()
-            .unwrap();
+        let worst = anim::image::compare(img, &expected, 0).unwrap().0.max;
         assert!(
             worst <= 1,
             "frame {i}: a pixel differs by {worst} from a full render"

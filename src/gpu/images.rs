@@ -11,7 +11,7 @@ use std::sync::Arc;
 use bytemuck::{Pod, Zeroable};
 
 use super::context::GpuContext;
-use super::renderer::{create_pipeline, PipelineSpec};
+use super::renderer::{create_pipeline, texture_2d, PipelineSpec};
 use crate::image::RgbaImage;
 use crate::tess::ImageQuad;
 
@@ -114,16 +114,15 @@ impl ImagePass {
                 height: img.height,
                 depth_or_array_layers: 1,
             };
-            let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-                label: Some("image"),
-                size,
-                mip_level_count: 1,
-                sample_count: 1,
-                dimension: wgpu::TextureDimension::D2,
-                format: wgpu::TextureFormat::Rgba8UnormSrgb,
-                usage: wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
-                view_formats: &[],
-            });
+            let texture = texture_2d(
+                ctx,
+                "image",
+                (img.width, img.height),
+                1,
+                wgpu::TextureFormat::Rgba8UnormSrgb,
+                wgpu::TextureUsages::TEXTURE_BINDING | wgpu::TextureUsages::COPY_DST,
+                &[],
+            );
             ctx.queue.write_texture(
                 wgpu::TexelCopyTextureInfo {
                     texture: &texture,

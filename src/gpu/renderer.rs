@@ -81,6 +81,41 @@ pub struct PipelineSpec<'a> {
     pub samples: u32,
 }
 
+/// Refuses a `width`×`height` texture the adapter cannot make.
+pub(crate) fn check_size(ctx: &GpuContext, width: u32, height: u32) -> Result<(), GpuError> {
+    let max = ctx.device.limits().max_texture_dimension_2d;
+    if width == 0 || height == 0 || width > max || height > max {
+        return Err(GpuError::TooLarge { width, height, max });
+    }
+    Ok(())
+}
+
+/// A 2D texture of one mip level, `width`×`height` pixels.
+pub(crate) fn texture_2d(
+    ctx: &GpuContext,
+    label: &str,
+    (width, height): (u32, u32),
+    samples: u32,
+    format: wgpu::TextureFormat,
+    usage: wgpu::TextureUsages,
+    view_formats: &[wgpu::TextureFormat],
+) -> wgpu::Texture {
+    ctx.device.create_texture(&wgpu::TextureDescriptor {
+        label: Some(label),
+        size: wgpu::Extent3d {
+            width,
+            height,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: samples,
+        dimension: wgpu::TextureDimension::D2,
+        format,
+        usage,
+        view_formats,
+    })
+}
+
 /// The one pipeline factory.
 pub fn create_pipeline(device: &wgpu::Device, spec: PipelineSpec<'_>) -> wgpu::RenderPipeline {
     let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
@@ -314,15 +349,7 @@ impl Renderer {
         if matches!(&self.targets, Some(t) if t.width == width && t.height == height) {
             return Ok(());
         }
-        let max = ctx.device.limits().max_texture_dimension_2d;
-        if width == 0 || height == 0 || width > max || height > max {
-            return Err(GpuError::TooLarge { width, height, max });
-        }
-        let size = wgpu::Extent3d {
-            width,
-            height,
-            depth_or_array_layers: 1,
-        };
+        check_size(ctx, width, height)?;
         let raw_format = self.format.remove_srgb_suffix();
         let raw_formats: &[wgpu::TextureFormat] = if self.can_convert_yuv(ctx) {
             &[raw_format]
@@ -330,16 +357,15 @@ impl Renderer {
             &[]
         };
         let make = |samples: u32, usage: wgpu::TextureUsages, view_formats: &[wgpu::TextureFormat]| {
-            ctx.device.create_texture(&wgpu::TextureDescriptor {
-                label: Some("target"),
-                size,
-                mip_level_count: 1,
-                sample_count: samples,
-                dimension: wgpu::TextureDimension::D2,
-                format: self.format,
+            texture_2d(
+                ctx,
+                "target",
+                (width, height),
+                samples,
+                self.format,
                 usage,
                 view_formats,
-            })
+            )
         };
         let msaa = (self.options.samples() > 1).then(|| {
             make(
@@ -463,25 +489,16 @@ impl Renderer {
             return Ok(());
         }
         if !matches!(&self.window_msaa, Some((s, _)) if *s == size) {
-            let (width, height) = size;
-            let max = ctx.device.limits().max_texture_dimension_2d;
-            if width == 0 || height == 0 || width > max || height > max {
-                return Err(GpuError::TooLarge { width, height, max });
-            }
-            let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-                label: Some("window msaa"),
-                size: wgpu::Extent3d {
-                    width,
-                    height,
-                    depth_or_array_layers: 1,
-                },
-                mip_level_count: 1,
-                sample_count: self.options.samples(),
-                dimension: wgpu::TextureDimension::D2,
-                format: self.format,
-                usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
-                view_formats: &[],
-            });
+            check_size(ctx, size.0, size.1)?;
+            let texture = texture_2d(
+                ctx,
+                "window msaa",
+                size,
+                self.options.samples(),
+                self.format,
+                wgpu::TextureUsages::RENDER_ATTACHMENT,
+                &[],
+            );
             self.window_msaa = Some((size, texture.create_view(&Default::default())));
         }
         let msaa = self.window_msaa.take();
@@ -584,6 +601,8 @@ impl Renderer {
             };
             return self.draw_range(&mut pass, mesh, r);
         };
+        // Each rectangle's part of the mesh; a mesh not split per rectangle is drawn whole in each.
+        let split = mesh.parts.len() == boxes.len();
         let mut from = MeshPart::default();
         for (k, b) in boxes.iter().enumerate() {
             // Only the damaged rectangle: repaint its background, then its items clipped to it.
@@ -595,24 +614,11 @@ impl Renderer {
                 pass.set_index_buffer(bib.slice(..), wgpu::IndexFormat::Uint32);
                 pass.draw_indexed(0..6, 0, 0..1);
             }
-            // A mesh not split per rectangle is drawn whole in each.
-            let to = if mesh.parts.len() == boxes.len() {
-                mesh.parts[k]
-            } else {
-                whole
-            };
-            let r = DrawRange {
-                vb,
-                ib,
-                from: if mesh.parts.len() == boxes.len() {
-                    from
-                } else {
-                    MeshPart::default()
-                },
-                to,
-            };
-            self.draw_range(&mut pass, mesh, r);
-            from = to;
+            let to = if split { mesh.parts[k] } else { whole };
+            self.draw_range(&mut pass, mesh, DrawRange { vb, ib, from, to });
+            if split {
+                from = to;
+            }
         }
     }
 
@@ -677,24 +683,16 @@ impl Renderer {
         let texture = match self.underlay.take() {
             Some(u) if (u.width, u.height) == (width, height) => (u.texture, u.view),
             _ => {
-                let max = ctx.device.limits().max_texture_dimension_2d;
-                if width == 0 || height == 0 || width > max || height > max {
-                    return Err(GpuError::TooLarge { width, height, max });
-                }
-                let t = ctx.device.create_texture(&wgpu::TextureDescriptor {
-                    label: Some("underlay"),
-                    size: wgpu::Extent3d {
-                        width,
-                        height,
-                        depth_or_array_layers: 1,
-                    },
-                    mip_level_count: 1,
-                    sample_count: 1,
-                    dimension: wgpu::TextureDimension::D2,
-                    format: self.format,
-                    usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-                    view_formats: &[],
-                });
+                check_size(ctx, width, height)?;
+                let t = texture_2d(
+                    ctx,
+                    "underlay",
+                    (width, height),
+                    1,
+                    self.format,
+                    wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+                    &[],
+                );
                 let v = t.create_view(&Default::default());
                 (t, v)
             }

@@ -12,7 +12,7 @@
 //! swscale's within 1 level (tests/video.rs `gpu_yuv_matches_swscale`).
 
 use super::context::{GpuContext, GpuError};
-use super::renderer::{create_pipeline, map_read, PipelineSpec};
+use super::renderer::{create_pipeline, map_read, texture_2d, PipelineSpec};
 
 /// Whether a `width`×`height` frame can be converted on the GPU (4:2:0 needs even sides).
 pub fn gpu_yuv_supported(width: u32, height: u32) -> bool {
@@ -118,20 +118,15 @@ impl YuvConverter {
         }
         let mut offset = 0;
         let mut plane = |label, width: u32, height: u32| {
-            let texture = ctx.device.create_texture(&wgpu::TextureDescriptor {
-                label: Some(label),
-                size: wgpu::Extent3d {
-                    width,
-                    height,
-                    depth_or_array_layers: 1,
-                },
-                mip_level_count: 1,
-                sample_count: 1,
-                dimension: wgpu::TextureDimension::D2,
-                format: wgpu::TextureFormat::R8Unorm,
-                usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-                view_formats: &[],
-            });
+            let texture = texture_2d(
+                ctx,
+                label,
+                (width, height),
+                1,
+                wgpu::TextureFormat::R8Unorm,
+                wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+                &[],
+            );
             let p = Plane {
                 view: texture.create_view(&Default::default()),
                 texture,
