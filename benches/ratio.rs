@@ -74,7 +74,7 @@ fn render_only_as(ctx: &GpuContext, scene: &Scene, size: (u32, u32), range: (u64
     // Warm-up frame: device-side pipeline compilation is not a per-frame cost.
     draw(ctx, &mut r, &evaluate(scene, 0.0), size.0, size.1).unwrap();
     let t = Instant::now();
-    render_frames(ctx, &mut r, scene, size, range, &stop(), yuv, |_, _, _| Ok(())).unwrap();
+    render_frames(ctx, &mut r, scene, size, range, &stop(), yuv, |_, _| Ok(())).unwrap();
     t.elapsed().as_secs_f64()
 }
 
@@ -242,6 +242,7 @@ fn main() {
     {
         let mut file = std::io::BufWriter::new(std::fs::File::create(&raw).unwrap());
         let mut r = Renderer::new(&ctx, RenderOptions::default());
+        let mut whole = RgbaImage::new(size.0, size.1);
         render_frames(
             &ctx,
             &mut r,
@@ -250,11 +251,15 @@ fn main() {
             (0, e2e_frames),
             &stop(),
             false,
-            |_, frame, _| {
-                let Frame::Rgba(img) = frame else {
-                    unreachable!("RGBA asked for")
-                };
-                file.write_all(&img.data)
+            |_, frame| {
+                // Frames after the first come as what changed: patch a whole copy.
+                match frame {
+                    Frame::Rgba(img) => whole = img,
+                    Frame::Patch(b, img) => whole.blit(&img, b.x, b.y),
+                    Frame::Same => {}
+                    Frame::Yuv420p(_) => unreachable!("RGBA asked for"),
+                }
+                file.write_all(&whole.data)
                     .map_err(|e| anim::render::RenderError::Invalid(e.to_string()))
             },
         )

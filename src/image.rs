@@ -37,17 +37,6 @@ impl RgbaImage {
         }
     }
 
-    /// The pixel at (x, y).
-    /// The RGBA bytes of the `w`×`h` rectangle at (`x`, `y`), which must lie inside the image.
-    pub fn crop(&self, x: u32, y: u32, w: u32, h: u32) -> Vec<u8> {
-        let mut out = Vec::with_capacity(w as usize * h as usize * 4);
-        for row in y..y + h {
-            let start = (row as usize * self.width as usize + x as usize) * 4;
-            out.extend_from_slice(&self.data[start..start + w as usize * 4]);
-        }
-        out
-    }
-
     /// Copies `src` into this image with its top-left corner at (`x`, `y`),
     /// clipped to this image.
     pub fn blit(&mut self, src: &RgbaImage, x: u32, y: u32) {
@@ -59,6 +48,7 @@ impl RgbaImage {
         }
     }
 
+    /// The pixel at (x, y).
     pub fn pixel(&self, x: u32, y: u32) -> [u8; 4] {
         let i = (y as usize * self.width as usize + x as usize) * 4;
         [self.data[i], self.data[i + 1], self.data[i + 2], self.data[i + 3]]

@@ -214,20 +214,32 @@ pub fn render_png(
     Ok(path)
 }
 
-/// One rendered frame, in the form the next stage wants.
+/// One rendered frame, in the form the next stage wants, owned by it.
+///
+/// Frames after the first may come as what changed since the frame handed
+/// over before ([`Frame::Patch`], [`Frame::Same`]): the renderer's target
+/// holds the rest, so no full copy of the previous frame is kept on the CPU.
 #[derive(Clone, Debug)]
 pub enum Frame {
+    /// The whole frame.
     Rgba(RgbaImage),
-    /// Converted to BT.709 limited-range yuv420p on the GPU, for the video encoder.
+    /// The pixels of this rectangle; the rest is the previous frame's. The
+    /// rectangle is 2×2-aligned ([`crate::yuv::align_to_chroma`]), so the
+    /// video's yuv420p planes can be patched with it as they are.
+    Patch(PixelBox, RgbaImage),
+    /// The whole frame converted to BT.709 limited-range yuv420p on the GPU,
+    /// for the video encoder.
     Yuv420p(Yuv420Image),
+    /// Identical to the previous frame.
+    Same,
 }
 
 /// Draws one snapshot for the video: as yuv420p planes converted on the GPU
 /// when `yuv` is set and the frame allows it (opaque background, even
 /// width and height), else as RGBA. Items unchanged since the previous
 /// frame reuse their triangles from `cache`. With `partial`, only its
-/// rectangles are redrawn over the renderer's last frame (and, for RGBA,
-/// the box around them read back and patched into that frame).
+/// rectangles are redrawn over the renderer's last frame, and (for RGBA)
+/// only the aligned box around them is read back, as a [`Frame::Patch`].
 #[allow(clippy::too_many_arguments)]
 pub fn draw_frame(
     ctx: &GpuContext,
@@ -237,7 +249,7 @@ pub fn draw_frame(
     (width, height): (u32, u32),
     yuv: bool,
     partial: Option<Partial>,
-) -> Result<(Frame, Change), RenderError> {
+) -> Result<Frame, RenderError> {
     let bg = snap.background;
     // Only items that can paint inside the rectangles, and not those the underlay holds.
     let redraw = partial
@@ -252,37 +264,23 @@ pub fn draw_frame(
     let (mesh, viewport) = cached_mesh_for(snap, width, renderer.antialias(), cache, items, clips)?;
     if yuv && bg.a >= 1.0 && gpu_yuv_supported(width, height) && renderer.can_convert_yuv(ctx) {
         let planes = renderer.render_yuv(ctx, &mesh, viewport, bg, width, height, redraw)?;
-        return Ok((Frame::Yuv420p(planes), Change::All));
+        return Ok(Frame::Yuv420p(planes));
     }
     let (drawn, mut img) = renderer.render_region(ctx, &mesh, viewport, bg, width, height, redraw)?;
-    let previous = match partial {
-        Some(Partial {
-            previous: Frame::Rgba(previous),
-            ..
-        }) => Some(previous),
-        _ => None,
-    };
     if (drawn.width, drawn.height) == (width, height) {
         if bg.a < 1.0 {
             img.unpremultiply();
         }
-        return Ok((Frame::Rgba(img), Change::All));
+        return Ok(Frame::Rgba(img));
     }
-    let Some(mut frame) = previous else {
-        return Err(RenderError::Invalid(
-            "a partial redraw without the previous frame".into(),
-        ));
-    };
-    frame.blit(&img, drawn.x, drawn.y);
-    Ok((Frame::Rgba(frame), Change::Region(drawn)))
+    // Partial redraws only happen over an opaque background (`can_redraw`).
+    Ok(Frame::Patch(drawn, img))
 }
 
 /// A partial redraw for [`draw_frame`].
 pub struct Partial {
     /// What changed since the renderer's last frame ([`crate::damage`]).
     pub boxes: Vec<PixelBox>,
-    /// That frame, patched in place.
-    pub previous: Frame,
     /// How many first items of the frame the renderer's underlay holds
     /// ([`Renderer::underlay_len`]): they are not drawn again.
     pub underlay: usize,
@@ -328,17 +326,6 @@ fn refresh_underlay(
     Ok(common)
 }
 
-/// How a frame handed to a sink differs from the one handed over before it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Change {
-    /// Not at all.
-    Same,
-    /// Only inside this rectangle (the box around the rectangles redrawn).
-    Region(PixelBox),
-    /// Anywhere (or it is the first).
-    All,
-}
-
 /// Whether the video path converts frames to YUV on the GPU. `ANIM_YUV=gpu`
 /// or `ANIM_YUV=cpu` decides (benches/ratio.rs measures both in one run);
 /// by default the GPU does it on a hardware adapter, and the encoder thread
@@ -354,8 +341,8 @@ pub fn gpu_yuv_enabled(ctx: &GpuContext) -> bool {
 }
 
 /// Renders frames `a..b` of `scene` at `w`×`h` and hands each to `sink` with
-/// its index and how it differs from the frame handed over before it
-/// ([`Change`]); returns how many frames reused the previous one's pixels
+/// its index, the first whole, the others as what changed since the frame
+/// handed over before ([`Frame`]); returns how many frames reused the previous one's pixels
 /// because nothing on screen changed. `yuv` asks for GPU-converted
 /// yuv420p frames where possible (see [`draw_frame`]). Shared by the video
 /// job and the benchmarks (`benches/ratio.rs` passes a sink that drops the frames).
@@ -368,10 +355,10 @@ pub fn render_frames(
     (a, b): (u64, u64),
     stop: &StopFlag,
     yuv: bool,
-    mut sink: impl FnMut(u64, &Frame, Change) -> Result<(), RenderError>,
+    mut sink: impl FnMut(u64, Frame) -> Result<(), RenderError>,
 ) -> Result<u64, RenderError> {
-    // The previous frame, its items' keys, and the renderer's serial after drawing it.
-    let mut prev: Option<(Snapshot, Vec<u64>, Frame, u64)> = None;
+    // The previous frame's snapshot, its items' keys, and the renderer's serial after drawing it.
+    let mut prev: Option<(Snapshot, Vec<u64>, u64)> = None;
     let mut cache = TessCache::new();
     let mut evaluator = Evaluator::new(scene);
     let scale = w as f32 / scene.width.max(1) as f32;
@@ -386,21 +373,20 @@ pub fn render_frames(
         // Only what changed since the previous frame is redrawn, if this
         // renderer drew that frame and nothing since.
         let damage = match &prev {
-            Some((ps, pk, _, _)) if *pk == keys && ps.background == snap.background => Damage::None,
-            Some((ps, pk, _, serial)) if *serial == renderer.serial() => {
+            Some((ps, pk, _)) if *pk == keys && ps.background == snap.background => Damage::None,
+            Some((ps, pk, serial)) if *serial == renderer.serial() => {
                 damage_keyed((ps, pk), (&snap, &keys), scale)
             }
             _ => Damage::Full,
         };
         match (&prev, damage) {
-            (Some((_, _, pf, _)), Damage::None) => {
+            (Some(_), Damage::None) => {
                 reused += 1;
-                sink(i, pf, Change::Same)?;
+                sink(i, Frame::Same)?;
             }
             (_, damage) => {
-                // The previous frame is patched in place when only part changed.
                 let partial = match (prev.take(), damage) {
-                    (Some((_, pk, pf, _)), Damage::Region(boxes)) => {
+                    (Some((_, pk, _)), Damage::Region(boxes)) => {
                         let underlay = refresh_underlay(
                             ctx,
                             renderer,
@@ -409,17 +395,13 @@ pub fn render_frames(
                             (w, h),
                             (i, &mut last_underlay),
                         )?;
-                        Some(Partial {
-                            boxes,
-                            previous: pf,
-                            underlay,
-                        })
+                        Some(Partial { boxes, underlay })
                     }
                     _ => None,
                 };
-                let (frame, change) = draw_frame(ctx, renderer, &mut cache, &snap, (w, h), yuv, partial)?;
-                sink(i, &frame, change)?;
-                prev = Some((snap, keys, frame, renderer.serial()));
+                let frame = draw_frame(ctx, renderer, &mut cache, &snap, (w, h), yuv, partial)?;
+                sink(i, frame)?;
+                prev = Some((snap, keys, renderer.serial()));
             }
         }
     }
@@ -462,19 +444,14 @@ pub fn render_video(
         (a, b),
         stop,
         gpu_yuv_enabled(ctx),
-        |i, frame, change| {
+        |i, frame| {
             // RGBA frames go to the encoder thread as the rectangle that
             // changed, converted to YUV there into the kept previous planes.
-            match (frame, change) {
-                (_, Change::Same) => encoder.repeat()?,
-                (Frame::Yuv420p(yuv), _) => encoder.send_yuv420p(yuv.data.clone())?,
-                (Frame::Rgba(img), change) => {
-                    let b = match change {
-                        Change::Region(b) => crate::yuv::align_to_chroma(b, w, h),
-                        _ => PixelBox::whole(w, h),
-                    };
-                    encoder.send_patch(b, img.crop(b.x, b.y, b.width, b.height))?
-                }
+            match frame {
+                Frame::Same => encoder.repeat()?,
+                Frame::Yuv420p(yuv) => encoder.send_yuv420p(yuv.data)?,
+                Frame::Rgba(img) => encoder.send_patch(PixelBox::whole(w, h), img.data)?,
+                Frame::Patch(b, img) => encoder.send_patch(b, img.data)?,
             }
             progress.frame(i - a + 1);
             Ok(())

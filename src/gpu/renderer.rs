@@ -858,8 +858,11 @@ impl Renderer {
     /// Like [`Renderer::render`], but when `redraw` is given and
     /// [`Renderer::can_redraw`], redraws only those rectangles over the frame
     /// this renderer drew last (`mesh` made for them, see [`Mesh::parts`]) and
-    /// reads back only the box around them. Returns the box read (the whole
-    /// frame when the redraw could not be partial) and its pixels.
+    /// reads back only the box around them, widened to even edges (the
+    /// target holds the previous frame's pixels there) so that a yuv420p
+    /// frame can be patched with it ([`crate::yuv::align_to_chroma`]).
+    /// Returns the box read (the whole frame when the redraw could not be
+    /// partial) and its pixels.
     #[allow(clippy::too_many_arguments)]
     pub fn render_region(
         &mut self,
@@ -873,7 +876,9 @@ impl Renderer {
     ) -> Result<(PixelBox, RgbaImage), GpuError> {
         let (mut encoder, targets, redraw) =
             self.record(ctx, mesh, viewport, background, width, height, redraw)?;
-        let b = redraw.unwrap_or(PixelBox::whole(width, height));
+        let b = redraw.map_or(PixelBox::whole(width, height), |b| {
+            crate::yuv::align_to_chroma(b, width, height)
+        });
         let stride = padded_bytes_per_row(b.width);
         encoder.copy_texture_to_buffer(
             wgpu::TexelCopyTextureInfo {
