@@ -26,15 +26,16 @@
 //! (libx264 itself also uses worker threads). [`EncoderThread`] moves one encoder onto a dedicated thread
 //! fed through a bounded queue of [`QUEUE_CAPACITY`] frames, so rendering the next frame overlaps with
 //! encoding the previous ones; when the queue is full, [`EncoderThread::send`] blocks, which bounds memory
-//! (each 1080p RGBA frame is ~8 MB). The encoder is created on the caller's thread so setup errors surface
-//! at once; an encoding error stops the thread and is returned by the next `send` and by `finish`.
+//! (each 1080p RGBA frame is ~8 MB, and the queue holds at most [`QUEUE_FRAMES_OF_PIXELS`] frames' bytes).
+//! The encoder is created on the caller's thread so setup errors surface at once; an encoding error
+//! stops the thread and is returned by the next `send` and by `finish`.
 //!
 //! An encoder dropped without `finish` leaves an incomplete file: write to a temporary path and rename it
 //! after `finish` succeeds.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
 use ffmpeg_next as ffmpeg;
@@ -49,6 +50,12 @@ use ffmpeg::{codec, encoder, format, frame, Dictionary, Packet, Rational};
 
 /// Frames the [`EncoderThread`] queue holds before [`EncoderThread::send`] blocks.
 pub const QUEUE_CAPACITY: usize = 4;
+
+/// Whole frames' worth of pixels the [`EncoderThread`] queue holds at most
+/// (frames sent as small patches take less): when the whole frame changes,
+/// two queued frames already keep the encoder busy, and every more one is
+/// 8 MB at 1080p, for nothing.
+pub const QUEUE_FRAMES_OF_PIXELS: usize = 2;
 
 /// swscale flags for RGBA → yuv420p: `BILINEAR | ACCURATE_RND`.
 ///
@@ -596,13 +603,47 @@ enum QueuedFrame {
     Repeat,
 }
 
+/// Bytes queued on an [`EncoderThread`] and not yet encoded, with the
+/// condition its sender waits on; `None` once the thread has stopped.
+type Backlog = Arc<(Mutex<Option<usize>>, Condvar)>;
+
+impl QueuedFrame {
+    fn bytes(&self) -> usize {
+        match self {
+            QueuedFrame::Rgba(data) | QueuedFrame::Yuv420p(data) | QueuedFrame::Patch(_, data) => data.len(),
+            QueuedFrame::Repeat => 0,
+        }
+    }
+}
+
 pub struct EncoderThread {
     sender: Option<SyncSender<QueuedFrame>>,
+    backlog: Backlog,
     handle: Option<JoinHandle<Result<u64, VideoError>>>,
     /// The error that stopped the thread, for `send` to report.
     error: Arc<Mutex<Option<VideoError>>>,
     width: u32,
     height: u32,
+}
+
+struct CloseOnDrop<'a>(&'a Backlog);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        release(self.0, None);
+    }
+}
+
+/// Takes `bytes` off the backlog (or closes it) and wakes the sender.
+fn release(backlog: &Backlog, bytes: Option<usize>) {
+    let (queued, freed) = &**backlog;
+    if let Ok(mut queued) = queued.lock() {
+        *queued = match (*queued, bytes) {
+            (Some(q), Some(b)) => Some(q.saturating_sub(b)),
+            _ => None,
+        };
+    }
+    freed.notify_all();
 }
 
 impl EncoderThread {
@@ -612,10 +653,15 @@ impl EncoderThread {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<QueuedFrame>(QUEUE_CAPACITY);
         let error = Arc::new(Mutex::new(None));
         let thread_error = Arc::clone(&error);
+        let backlog: Backlog = Arc::new((Mutex::new(Some(0)), Condvar::new()));
+        let thread_backlog = Arc::clone(&backlog);
         let handle = std::thread::Builder::new()
             .name("anim-video-encoder".to_string())
             .spawn(move || {
-                let result = run_encoder(encoder, &receiver);
+                // Closes the backlog however the thread ends (a panic included),
+                // after the error is stored: a sender woken by the close finds it.
+                let _close = CloseOnDrop(&thread_backlog);
+                let result = run_encoder(encoder, &receiver, &thread_backlog);
                 if let Err(e) = &result {
                     if let Ok(mut slot) = thread_error.lock() {
                         *slot = Some(e.clone());
@@ -631,6 +677,7 @@ impl EncoderThread {
             })?;
         Ok(EncoderThread {
             sender: Some(sender),
+            backlog,
             handle: Some(handle),
             error,
             width: settings.width,
@@ -687,8 +734,23 @@ impl EncoderThread {
         self.queue(QueuedFrame::Repeat)
     }
 
+    /// Waits until the frame fits the byte budget (a frame alone always
+    /// fits), then queues it; waits again while the queue is full.
     fn queue(&self, frame: QueuedFrame) -> Result<(), VideoError> {
         let sender = self.sender.as_ref().ok_or(VideoError::ThreadStopped)?;
+        let budget = QUEUE_FRAMES_OF_PIXELS * self.width as usize * self.height as usize * 4;
+        let bytes = frame.bytes();
+        let (queued, freed) = &*self.backlog;
+        let mut queued = queued.lock().map_err(|_| VideoError::ThreadStopped)?;
+        while let Some(q) = *queued {
+            if q == 0 || q + bytes <= budget {
+                *queued = Some(q + bytes);
+                break;
+            }
+            queued = freed.wait(queued).map_err(|_| VideoError::ThreadStopped)?;
+        }
+        drop(queued);
+        // A stopped thread (backlog closed) makes the send below fail with its error.
         if sender.send(frame).is_err() {
             let stored = self.error.lock().ok().and_then(|slot| slot.clone());
             return Err(stored.unwrap_or(VideoError::ThreadStopped));
@@ -731,12 +793,18 @@ fn join(handle: JoinHandle<Result<u64, VideoError>>) -> Result<u64, VideoError> 
     }
 }
 
-fn run_encoder(mut encoder: VideoEncoder, receiver: &Receiver<QueuedFrame>) -> Result<u64, VideoError> {
+fn run_encoder(
+    mut encoder: VideoEncoder,
+    receiver: &Receiver<QueuedFrame>,
+    backlog: &Backlog,
+) -> Result<u64, VideoError> {
     let (w, h) = (encoder.width() as usize, encoder.height() as usize);
     let (luma, chroma) = (w * h, (w / 2) * (h / 2));
     // The planes of the last frame sent as YUV or as a patch.
     let mut current: Option<Yuv420Image> = None;
     for frame in receiver.iter() {
+        // The frame's pixels are freed (or copied into `current`) below.
+        let bytes = frame.bytes();
         match frame {
             QueuedFrame::Rgba(rgba) => {
                 encoder.push_rgba(&rgba)?;
@@ -763,6 +831,7 @@ fn run_encoder(mut encoder: VideoEncoder, receiver: &Receiver<QueuedFrame>) -> R
                 }
             }
         }
+        release(backlog, Some(bytes));
         if let Some(p) = &current {
             let p = &p.data;
             encoder.push_yuv420p(&p[..luma], &p[luma..luma + chroma], &p[luma + chroma..])?;

@@ -392,6 +392,44 @@ fn encoder_thread_matches_direct() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The queue holds at most two whole frames' worth of pixels: whole-frame
+/// patches still all get through, and an encoder that fails while the sender
+/// waits for room stops the sender with its error instead of hanging it.
+#[test]
+fn encoder_thread_byte_budget_neither_drops_nor_hangs() {
+    use anim::damage::PixelBox;
+    const W: u32 = 64;
+    const H: u32 = 48;
+    let dir = temp_dir("budget");
+    let whole = PixelBox::whole(W, H);
+    let thread = EncoderThread::spawn(dir.join("ok.mp4"), settings(W, H, 30)).unwrap();
+    for i in 0..12 {
+        thread.send_patch(whole, moving_square(W, H, i)).unwrap();
+    }
+    assert_eq!(thread.finish().unwrap(), 12);
+
+    let thread = EncoderThread::spawn(dir.join("bad.mp4"), settings(W, H, 30)).unwrap();
+    thread.send_patch(whole, moving_square(W, H, 0)).unwrap();
+    // Odd corner: the encoder thread refuses it and stops.
+    let odd = PixelBox {
+        x: 1,
+        y: 1,
+        width: 2,
+        height: 2,
+    };
+    let mut result = thread.send_patch(odd, vec![0; 16]);
+    for i in 0..50 {
+        if result.is_err() {
+            break;
+        }
+        result = thread.send_patch(whole, moving_square(W, H, i));
+    }
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains("not 2x2-aligned"), "{err}");
+    assert!(thread.finish().is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn encoder_thread_drop_without_finish_does_not_hang() {
     let dir = temp_dir("drop");
