@@ -284,7 +284,7 @@ fn main() {
                     "-crf",
                     "18",
                     "-x264-params",
-                    "sync-lookahead=0",
+                    &anim::video::x264_params(),
                     "-pix_fmt",
                     "yuv420p",
                 ])

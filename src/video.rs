@@ -66,6 +66,22 @@ pub const QUEUE_FRAMES_OF_PIXELS: usize = 2;
 ///   `FULL_CHR_H_INT` only affects YUV → RGB output, `BICUBIC` measured like plain `BILINEAR`.
 pub const SWS_FLAGS: scaling::Flags = scaling::Flags::BILINEAR.union(scaling::Flags::ACCURATE_RND);
 
+/// The x264 options anim sets beyond the preset and CRF, in `x264-params`
+/// syntax (the benchmark gives the `ffmpeg` CLI the same). Each saves memory
+/// at 1080p (benches/README.md) without changing a decoded pixel (checked
+/// by decoding the loop and decoding-strategies videos both ways):
+///
+/// * `sync-lookahead=0`: no frames buffered between x264's lookahead and its
+///   encoding threads, ~27 MB.
+/// * `threads=<cores>` instead of x264's 1.5 × cores: each frame thread holds
+///   its own frames (~10 MB apiece at 1080p), and anim's renderer and encoder
+///   thread already keep the cores busy; ~22 MB less on 2 cores at the same
+///   speed (measured on 2 cores only).
+pub fn x264_params() -> String {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("sync-lookahead=0:threads={cores}")
+}
+
 /// Encoder settings.
 ///
 /// `width` and `height` must be even (yuv420p); [`VideoEncoder::create`] rejects odd sizes.
@@ -401,10 +417,7 @@ impl VideoEncoder {
         options.set("profile", "high");
         options.set("preset", &settings.preset);
         options.set("crf", &settings.crf.to_string());
-        // No frames buffered between x264's lookahead and its encoding
-        // threads: the same bitstream (packets hash identically), ~27 MB less
-        // at 1080p (benches/README.md).
-        options.set("x264-params", "sync-lookahead=0");
+        options.set("x264-params", &x264_params());
         let encoder = ctx.open_with(options).map_err(VideoError::OpenEncoder)?;
 
         let stream_index = {
