@@ -446,7 +446,7 @@ fn draw_element(p: &mut Painter<'_>, scene: &Scene, el: &Element, s: &State, sta
             .transformed(&p.xf);
             let opacity = p.opacity * s.draw;
             p.snap.items.push(crate::snapshot::DrawItem {
-                path: quad,
+                path: std::sync::Arc::new(quad),
                 paint: crate::snapshot::Paint::Image {
                     image: image.clone(),
                     opacity,

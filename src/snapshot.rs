@@ -44,7 +44,9 @@ pub enum Paint {
 /// One painted path.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DrawItem {
-    pub path: PathData,
+    /// Shared, so that copying an unchanged element's items into the next
+    /// frame ([`crate::eval::Evaluator`]) copies no outlines.
+    pub path: Arc<PathData>,
     pub paint: Paint,
 }
 
@@ -121,7 +123,7 @@ impl Snapshot {
     pub fn fill(&mut self, path: PathData, color: Color) {
         if color.a > 0.0 && !path.is_empty() {
             self.items.push(DrawItem {
-                path,
+                path: Arc::new(path),
                 paint: Paint::Fill(color),
             });
         }
@@ -129,7 +131,7 @@ impl Snapshot {
     pub fn stroke(&mut self, path: PathData, color: Color, width: f32) {
         if color.a > 0.0 && width > 0.0 && !path.is_empty() {
             self.items.push(DrawItem {
-                path,
+                path: Arc::new(path),
                 paint: Paint::Stroke {
                     color,
                     width,

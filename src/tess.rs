@@ -898,7 +898,7 @@ mod tests {
         let mut line = Snapshot::new(100, 100, Color::WHITE);
         line.items.clear();
         s.items.push(crate::snapshot::DrawItem {
-            path: PathData::polyline(&[Vec2::new(10.0, 10.0), Vec2::new(90.0, 10.0)], false),
+            path: PathData::polyline(&[Vec2::new(10.0, 10.0), Vec2::new(90.0, 10.0)], false).into(),
             paint: Paint::Stroke {
                 color: Color::BLACK,
                 width: 4.0,
@@ -1008,7 +1008,7 @@ mod tests {
     fn stroked(d: &str, width: f32, cap: LineCap, scale: f32) -> Mesh {
         let mut s = Snapshot::new(100, 100, Color::WHITE);
         s.items.push(crate::snapshot::DrawItem {
-            path: PathData::parse_svg(d).unwrap(),
+            path: PathData::parse_svg(d).unwrap().into(),
             paint: Paint::Stroke {
                 color: Color::BLACK,
                 width,

@@ -78,7 +78,7 @@ fn strokes_and_arrows() {
     // An arrow: shaft and a filled head.
     let (a, b) = (Vec2::new(20.0, 95.0), Vec2::new(100.0, 95.0));
     s.items.push(DrawItem {
-        path: PathData::polyline(&[a, b - Vec2::new(10.0, 0.0)], false),
+        path: PathData::polyline(&[a, b - Vec2::new(10.0, 0.0)], false).into(),
         paint: Paint::Stroke {
             color: hex("#1f6feb"),
             width: 3.0,
@@ -139,7 +139,7 @@ fn edge_scene() -> Snapshot {
     );
     let stroke = |s: &mut Snapshot, d: &str, width: f32, cap: LineCap| {
         s.items.push(DrawItem {
-            path: PathData::parse_svg(d).unwrap(),
+            path: PathData::parse_svg(d).unwrap().into(),
             paint: Paint::Stroke {
                 color: Color::BLACK,
                 width,

@@ -57,7 +57,7 @@ pub fn with_background(snap: &mut Snapshot) {
         snap.items.insert(
             0,
             DrawItem {
-                path: PathData::rounded_rect(rect, 0.0),
+                path: std::sync::Arc::new(PathData::rounded_rect(rect, 0.0)),
                 paint: Paint::Fill(snap.background),
             },
         );
