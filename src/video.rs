@@ -639,6 +639,7 @@ pub struct EncoderThread {
     height: u32,
 }
 
+/// Closes the backlog when the encoder thread ends, however it ends.
 struct CloseOnDrop<'a>(&'a Backlog);
 
 impl Drop for CloseOnDrop<'_> {
