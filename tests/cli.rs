@@ -33,6 +33,14 @@ impl Project {
         c.current_dir(&self.dir);
         c
     }
+    /// `anim` with no Vulkan driver: the loader (it reads either variable,
+    /// by version) is pointed at an ICD list that does not exist.
+    fn anim_without_vulkan(&self) -> Command {
+        let mut c = self.anim();
+        c.env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
+            .env("VK_DRIVER_FILES", "/nonexistent/icd.json");
+        c
+    }
     fn run(&self, args: &[&str]) -> Output {
         self.anim().args(args).output().unwrap()
     }
@@ -232,11 +240,9 @@ fn the_gl_backend_renders_like_vulkan() {
 fn auto_falls_back_to_gl_without_a_vulkan_driver() {
     let p = Project::new("nogl", &[("mini", &mini())]);
     let o = p
-        .anim()
+        .anim_without_vulkan()
         .args(["-v", "render", "--scene", "mini", "--png-only", "--out"])
         .arg(p.dir.join("out"))
-        .env("VK_ICD_FILENAMES", "/nonexistent/icd.json")
-        .env("VK_DRIVER_FILES", "/nonexistent/icd.json")
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
@@ -288,12 +294,9 @@ fn bad_requests_exit_2_without_touching_renders() {
 #[test]
 fn environment_faults_are_clear_errors() {
     let p = Project::new("env", &[("mini", &mini())]);
-    // No Vulkan driver: point the loader at an empty ICD list.
     let o = p
-        .anim()
+        .anim_without_vulkan()
         .args(["render", "--scene", "mini", "--backend", "vulkan", "-q"])
-        .env("VK_ICD_FILENAMES", "/nonexistent.json")
-        .env("VK_DRIVER_FILES", "/nonexistent.json")
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
