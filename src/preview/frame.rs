@@ -23,8 +23,10 @@ pub const TEXT_PX: f32 = 13.0;
 /// Margin between a panel and the scene's edge, and padding inside a panel, in window pixels.
 const MARGIN_PX: f32 = 8.0;
 const PADDING_PX: f32 = 7.0;
-// Blending is in linear light, where 80% black over white still reads as mid grey.
-const OVERLAY_PANEL: Color = Color::rgba(0.0, 0.0, 0.0, 0.8);
+// Blending is in linear light, where 80% black over white still reads as mid
+// grey (sRGB 0.48, a 3.7:1 contrast with the text); 92% is sRGB 0.31 at worst,
+// above 7:1 over any content.
+const OVERLAY_PANEL: Color = Color::rgba(0.0, 0.0, 0.0, 0.92);
 const OVERLAY_TEXT: Color = Color::rgba(0.94, 0.94, 0.94, 1.0);
 const ERROR_PANEL: Color = Color::rgba(0.70, 0.09, 0.09, 0.96);
 const ERROR_TEXT: Color = Color::WHITE;
@@ -161,23 +163,25 @@ fn panel(
     }
 }
 
-/// Appends the status overlay in the scene's top-left corner.
-pub fn overlay(snap: &mut Snapshot, fonts: &FontBook, status: &Status<'_>, px: f32) {
+/// Appends the status overlay in the scene's bottom-right corner, with its
+/// bottom edge at `bottom` (scene units; the scene's height, or the top of
+/// the error panel): figures put their title at the top, and the corner
+/// keeps it clear of it.
+pub fn overlay(snap: &mut Snapshot, fonts: &FontBook, status: &Status<'_>, px: f32, bottom: f32) {
     if let Some(block) = layout(fonts, &status.text()) {
-        panel(
-            snap,
-            block,
-            Vec2::splat(MARGIN_PX * px),
-            None,
-            px,
-            (OVERLAY_PANEL, OVERLAY_TEXT),
+        let size = (block.size + Vec2::splat(2.0 * PADDING_PX)) * px;
+        let at = Vec2::new(
+            (snap.width as f32 - MARGIN_PX * px - size.x).max(0.0),
+            (bottom - MARGIN_PX * px - size.y).max(0.0),
         );
+        panel(snap, block, at, None, px, (OVERLAY_PANEL, OVERLAY_TEXT));
     }
 }
 
 /// Appends a red panel along the scene's bottom edge with the first
-/// [`ERROR_LINES`] lines of `message`, each cut to the panel's width.
-pub fn error_panel(snap: &mut Snapshot, fonts: &FontBook, message: &str, px: f32) {
+/// [`ERROR_LINES`] lines of `message`, each cut to the panel's width;
+/// returns the panel's top edge (scene units).
+pub fn error_panel(snap: &mut Snapshot, fonts: &FontBook, message: &str, px: f32) -> f32 {
     let width_px = snap.width as f32 / px - 2.0 * MARGIN_PX;
     // Mono: every character has the advance of "0".
     let advance = layout(fonts, "0")
@@ -199,7 +203,7 @@ pub fn error_panel(snap: &mut Snapshot, fonts: &FontBook, message: &str, px: f32
         });
     }
     let Some(block) = layout(fonts, &lines.join("\n")) else {
-        return;
+        return snap.height as f32;
     };
     let height = (block.size.y + 2.0 * PADDING_PX) * px;
     let at = Vec2::new(
@@ -207,6 +211,7 @@ pub fn error_panel(snap: &mut Snapshot, fonts: &FontBook, message: &str, px: f32
         (snap.height as f32 - MARGIN_PX * px - height).max(0.0),
     );
     panel(snap, block, at, Some(width_px), px, (ERROR_PANEL, ERROR_TEXT));
+    at.y
 }
 
 #[cfg(test)]
@@ -279,14 +284,25 @@ mod tests {
             speed: 1.0,
             looping: false,
         };
-        overlay(&mut s, &fonts, &status, 1.0);
+        let long = format!("scenes/x.ron:3:7: {}\nsecond line", "word ".repeat(100));
+        let top = error_panel(&mut s, &fonts, &long, 1.0);
         let n = s.items.len();
         assert!(n > 20, "panel and glyphs: {n}");
-        let long = format!("scenes/x.ron:3:7: {}\nsecond line", "word ".repeat(100));
-        error_panel(&mut s, &fonts, &long, 1.0);
+        overlay(&mut s, &fonts, &status, 1.0, top);
         assert!(s.items.len() > n + 20);
+        // The overlay sits in the bottom-right corner above the error panel…
+        let overlay_box = s.items[n].path.bounds().unwrap();
+        assert!(
+            overlay_box.max.y <= top && overlay_box.max.x > 300.0,
+            "{overlay_box:?}"
+        );
+        // …and, with no error, in the bottom half: clear of the title at the top.
+        let mut alone = Snapshot::new(320, 180, Color::WHITE);
+        overlay(&mut alone, &fonts, &status, 1.0, 180.0);
+        let b = alone.items[0].path.bounds().unwrap();
+        assert!(b.min.y > 90.0 && b.max.y <= 180.0 && b.max.x > 300.0, "{b:?}");
         // Everything stays inside the scene.
-        for item in &s.items[n..] {
+        for item in &s.items {
             let b = item.path.bounds().unwrap();
             assert!(
                 b.min.x >= 0.0 && b.max.x <= 320.0 && b.min.y >= 0.0 && b.max.y <= 180.0,

@@ -64,7 +64,9 @@ pub enum PreviewError {
 
 /// Prints one preview event on stderr.
 pub(crate) fn say(message: &str) {
-    eprintln!("preview: {message}");
+    // A closed stderr must not stop the preview (nor panic, as eprintln! would).
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "preview: {message}");
 }
 
 /// Fails early, with advice, when there is no display to open a window on:

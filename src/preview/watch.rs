@@ -104,7 +104,7 @@ impl Watch {
                     }
                 }
             }
-            Err(e) => eprintln!("preview: watch error: {e}"),
+            Err(e) => super::say(&format!("watch error: {e}")),
         })?;
         let scene_dir = folder(scene);
         watcher.watch(&scene_dir, RecursiveMode::NonRecursive)?;

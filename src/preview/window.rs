@@ -425,6 +425,10 @@ impl App {
         let rect = frame::fit((snap.width, snap.height), gpu.size());
         let px = snap.width as f32 / rect.width;
         let fonts = self.doc.scene.fonts.clone();
+        let bottom = match &self.doc.error {
+            Some(e) => frame::error_panel(&mut snap, &fonts, e, px),
+            None => snap.height as f32,
+        };
         if self.overlay {
             let status = Status {
                 t,
@@ -441,10 +445,7 @@ impl App {
                 speed: self.clock.speed(),
                 looping: self.clock.looping(),
             };
-            frame::overlay(&mut snap, &fonts, &status, px);
-        }
-        if let Some(e) = &self.doc.error {
-            frame::error_panel(&mut snap, &fonts, e, px);
+            frame::overlay(&mut snap, &fonts, &status, px, bottom);
         }
         match gpu.draw(&snap, rect) {
             Ok(Drawn::Presented) => {
@@ -500,7 +501,10 @@ impl ApplicationHandler<UserEvent> for App {
             Err(e) => {
                 return self.fail(
                     event_loop,
-                    PreviewError::Window(format!("cannot open a window: {e}")),
+                    PreviewError::Window(format!(
+                        "cannot open a window: {}",
+                        without_source_location(&e.to_string())
+                    )),
                 )
             }
         };
@@ -540,8 +544,10 @@ pub(super) fn run(options: PreviewOptions) -> Result<(), PreviewError> {
     let root = options.root.clone();
     let scene = load(&root, &options.scene)?;
     let event_loop = EventLoop::<UserEvent>::with_user_event().build().map_err(|e| {
+        let display = std::env::var("DISPLAY").unwrap_or_default();
         PreviewError::Window(format!(
-            "cannot connect to the display: {e}; run it under Xvfb (xvfb-run anim preview …) or check DISPLAY"
+            "cannot connect to the X display {display:?}: {}; run it under Xvfb (xvfb-run anim preview …) or check DISPLAY",
+            without_source_location(&e.to_string())
         ))
     })?;
     // The instance knows the display: the GL backend needs it to present.
@@ -589,11 +595,52 @@ pub(super) fn run(options: PreviewOptions) -> Result<(), PreviewError> {
     if let Some(e) = app.failure.take() {
         return Err(e);
     }
-    result.map_err(|e| PreviewError::Window(format!("the window system failed: {e}")))
+    result.map_err(|e| {
+        PreviewError::Window(format!(
+            "the window system failed: {}",
+            without_source_location(&e.to_string())
+        ))
+    })
 }
 
 impl From<GpuError> for FrameError {
     fn from(e: GpuError) -> Self {
         FrameError::Fatal(e.into())
+    }
+}
+
+/// winit's OS errors start with the place in winit's source that raised
+/// them (`os error at /…/winit-0.30.13/src/…/mod.rs:788: Failed to open …`):
+/// of no use to a user, so only what follows is kept.
+fn without_source_location(message: &str) -> &str {
+    let Some(rest) = message.strip_prefix("os error at ") else {
+        return message;
+    };
+    // `<file>:<line>: <message>`; the file name may itself hold colons.
+    let mut from = 0;
+    while let Some(i) = rest[from..].find(": ") {
+        let before = &rest[..from + i];
+        if before
+            .rsplit(':')
+            .next()
+            .is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return &rest[from + i + 2..];
+        }
+        from += i + 2;
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn winit_source_locations_are_dropped() {
+        let m = "os error at /root/.cargo/registry/src/x/winit-0.30.13/src/platform_impl/linux/mod.rs:788: Failed to open connection to X server";
+        assert_eq!(
+            super::without_source_location(m),
+            "Failed to open connection to X server"
+        );
+        assert_eq!(super::without_source_location("plain: message"), "plain: message");
     }
 }
