@@ -6,6 +6,14 @@ use std::path::Path;
 
 use crate::color::{linear_to_srgb, srgb_to_linear};
 
+/// The resolution figures record unless told otherwise: print quality.
+pub const DEFAULT_DPI: u32 = 300;
+
+/// PNG's `pHYs` unit is pixels per metre: 300 dpi is 11811.
+pub fn dots_per_metre(dpi: u32) -> u32 {
+    (dpi as f64 / 0.0254).round() as u32
+}
+
 /// Tightly packed 8-bit sRGB RGBA pixels, rows top to bottom.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RgbaImage {
@@ -70,22 +78,60 @@ impl RgbaImage {
         }
     }
 
-    /// Encodes as PNG into `w`.
+    /// Encodes as PNG into `w`, with no resolution recorded (test images).
     pub fn write_png<W: Write>(&self, w: W) -> Result<(), ImageError> {
+        self.encode_png(w, None)
+    }
+
+    /// Encodes as PNG into `w` for a figure: with `dpi`, a `pHYs` chunk so
+    /// that layout programs place it at its print size. Opaque images are
+    /// written as RGB (a quarter smaller, and no alpha channel for a print
+    /// workflow to flatten); the colour chunks say sRGB: `sRGB`, plus the
+    /// `gAMA` and `cHRM` values the PNG specification gives for it, for
+    /// readers that do not know `sRGB`.
+    pub fn encode_png<W: Write>(&self, w: W, dpi: Option<u32>) -> Result<(), ImageError> {
         let mut enc = png::Encoder::new(w, self.width, self.height);
-        enc.set_color(png::ColorType::Rgba);
+        let opaque = self.data.chunks_exact(4).all(|p| p[3] == 255);
+        enc.set_color(if opaque {
+            png::ColorType::Rgb
+        } else {
+            png::ColorType::Rgba
+        });
         enc.set_depth(png::BitDepth::Eight);
         enc.set_source_srgb(png::SrgbRenderingIntent::Perceptual);
+        enc.set_source_gamma(png::ScaledFloat::from_scaled(45455));
+        enc.set_source_chromaticities(png::SourceChromaticities::new(
+            (0.3127, 0.3290),
+            (0.64, 0.33),
+            (0.30, 0.60),
+            (0.15, 0.06),
+        ));
+        if let Some(dpi) = dpi {
+            let per_metre = dots_per_metre(dpi);
+            enc.set_pixel_dims(Some(png::PixelDimensions {
+                xppu: per_metre,
+                yppu: per_metre,
+                unit: png::Unit::Meter,
+            }));
+        }
         // Fast compression: a 1080p figure is written in a few ms instead of ~100.
         enc.set_compression(png::Compression::Fast);
         let mut writer = enc.write_header().map_err(|e| ImageError::Png(e.to_string()))?;
-        writer
-            .write_image_data(&self.data)
-            .map_err(|e| ImageError::Png(e.to_string()))?;
+        let written = if opaque {
+            let rgb: Vec<u8> = self
+                .data
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect();
+            writer.write_image_data(&rgb)
+        } else {
+            writer.write_image_data(&self.data)
+        };
+        written.map_err(|e| ImageError::Png(e.to_string()))?;
         writer.finish().map_err(|e| ImageError::Png(e.to_string()))
     }
 
-    /// Writes a PNG file at `path` (not atomically; see `sink` for that).
+    /// Writes a PNG file at `path` (not atomically; `render::render_png` writes figures atomically).
     pub fn save_png(&self, path: &Path) -> Result<(), ImageError> {
         let mut f = BufWriter::new(std::fs::File::create(path)?);
         self.write_png(&mut f)?;
