@@ -18,7 +18,7 @@ use std::time::Instant;
 use anim::eval::evaluate;
 use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
 use anim::image::RgbaImage;
-use anim::render::{draw, gpu_yuv_enabled, render_frames, Frame, StopFlag};
+use anim::render::{draw, gpu_yuv_enabled, render_frames, Frame, FrameRange, StopFlag};
 use anim::scene::{Loader, Scene};
 use anim::tess::Antialias;
 
@@ -74,7 +74,17 @@ fn render_only_as(ctx: &GpuContext, scene: &Scene, size: (u32, u32), range: (u64
     // Warm-up frame: device-side pipeline compilation is not a per-frame cost.
     draw(ctx, &mut r, &evaluate(scene, 0.0), size.0, size.1).unwrap();
     let t = Instant::now();
-    render_frames(ctx, &mut r, scene, size, range, &stop(), yuv, |_, _| Ok(())).unwrap();
+    render_frames(
+        ctx,
+        &mut r,
+        scene,
+        size,
+        FrameRange::of(scene, range),
+        &stop(),
+        yuv,
+        |_, _| Ok(()),
+    )
+    .unwrap();
     t.elapsed().as_secs_f64()
 }
 
@@ -248,7 +258,7 @@ fn main() {
             &mut r,
             &scene,
             size,
-            (0, e2e_frames),
+            FrameRange::of(&scene, (0, e2e_frames)),
             &stop(),
             false,
             |_, frame| {

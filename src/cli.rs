@@ -52,10 +52,105 @@ pub enum Command {
     },
 }
 
+/// x264's presets, fastest first.
+pub const X264_PRESETS: [&str; 10] = [
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+    "placebo",
+];
+
+/// Quality presets with Manim's letters: a draft in a second, or the final cut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Quality {
+    /// 480p, 15 fps, crf 28, x264 ultrafast: a quick draft.
+    #[value(name = "l")]
+    Low,
+    /// 720p, 30 fps, crf 23, x264 veryfast.
+    #[value(name = "m")]
+    Medium,
+    /// 1080p, 60 fps, crf 18, x264 veryfast: the chapter's figures as they are.
+    #[value(name = "h")]
+    High,
+    /// 1440p, 60 fps, crf 18, x264 veryfast.
+    #[value(name = "p")]
+    Production,
+    /// 2160p (4K), 60 fps, crf 18, x264 veryfast.
+    #[value(name = "k")]
+    FourK,
+}
+
+/// What a [`Quality`] preset sets; flags given beside it win.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QualitySettings {
+    /// Output height in pixels (the width follows the scene's aspect ratio).
+    pub height: u32,
+    pub fps: u32,
+    pub crf: u8,
+    pub preset: &'static str,
+}
+
+impl Quality {
+    pub fn settings(self) -> QualitySettings {
+        let (height, fps, crf, preset) = match self {
+            Quality::Low => (480, 15, 28, "ultrafast"),
+            Quality::Medium => (720, 30, 23, "veryfast"),
+            Quality::High => (1080, 60, DEFAULT_CRF, DEFAULT_PRESET),
+            Quality::Production => (1440, 60, DEFAULT_CRF, DEFAULT_PRESET),
+            Quality::FourK => (2160, 60, DEFAULT_CRF, DEFAULT_PRESET),
+        };
+        QualitySettings {
+            height,
+            fps,
+            crf,
+            preset,
+        }
+    }
+}
+
+/// The x264 CRF and preset when neither a flag nor a quality preset sets them.
+pub const DEFAULT_CRF: u8 = 18;
+pub const DEFAULT_PRESET: &str = "veryfast";
+
+const RENDER_HELP: &str = "\
+Outputs:
+  The book's figures are renders/NAME.png (the final frame) and renders/NAME.mp4.
+  A render that differs from the scene as written gets its own name, so a
+  draft or a still never replaces the figure by accident:
+    --scale 2              NAME@2x.png / .mp4
+    --size 1280x720, -qm   NAME-1280x720.png / .mp4
+    --fps 30, -qm          NAME-30fps.mp4
+    --frame 6.5            NAME-t6.5.png
+    --frames 0..120        NAME-f0-120.mp4
+    --transparent          NAME-transparent.png
+  (suffixes combine: -qm gives NAME-1280x720-30fps.mp4). -o FILE writes one
+  scene to exactly FILE instead, its kind (png, mp4) taken from the extension.
+  --crf, --preset and --dpi keep the figure's name: they change how it is
+  encoded, not what it shows.
+
+Quality presets (--quality X or -qX, as in Manim; flags given beside one win):
+  -ql  480p 15 fps, crf 28, ultrafast     -qh  1080p 60 fps, crf 18, veryfast
+  -qm  720p 30 fps, crf 23, veryfast      -qp  1440p 60 fps
+                                          -qk  2160p 60 fps
+
+Examples:
+  anim render --scene loop                       the book's PNG and MP4
+  anim render --scene loop -ql                   a draft: renders/03-loop-treinamento-854x480-15fps.mp4 …
+  anim render --scene loop --png-only --frame 6.5
+  anim render --scene loop -o /tmp/loop.mp4      exactly that file
+  anim render --all --png-only --scale 2 --dpi 600";
+
 #[derive(Args, Debug)]
+#[command(after_help = RENDER_HELP)]
 pub struct RenderArgs {
     /// The scene: file name (03-loop-treinamento), short name (loop) or a path to a .ron file.
-    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    #[arg(long, conflicts_with = "all")]
     pub scene: Option<String>,
     /// Render every scene in scenes/.
     #[arg(long)]
@@ -72,22 +167,35 @@ pub struct RenderArgs {
     /// Only frames A..B (end exclusive) of the video, for a quick look.
     #[arg(long, value_name = "A..B")]
     pub frames: Option<String>,
-    /// Output folder.
+    /// Output folder (the file names are the scenes' own; see "Outputs" below).
     #[arg(long, default_value = "renders", value_name = "DIR")]
     pub out: PathBuf,
+    /// Write exactly this file (one scene): .png for the still, .mp4 for the video.
+    #[arg(short = 'o', long, value_name = "FILE", conflicts_with_all = ["all", "png_only", "video_only"])]
+    pub output: Option<PathBuf>,
+    /// Quality preset: l (480p15), m (720p30), h (1080p60), p (1440p60), k (2160p60);
+    /// -ql, -qm, -qh, -qp and -qk are short for it, as in Manim.
+    #[arg(long, value_enum, value_name = "l|m|h|p|k", hide_possible_values = true)]
+    pub quality: Option<Quality>,
     /// Output size WxH at scale 1 (same aspect ratio as the scene).
     #[arg(long, value_name = "WxH")]
     pub size: Option<String>,
     /// Pixel scale: 2 renders at twice the size for print (file names get @2x).
     #[arg(long, default_value_t = 1.0)]
     pub scale: f32,
-    /// x264 quality: 1 best … 51 worst; 18 is visually lossless for flat graphics. (0, lossless,
-    /// is not allowed: the High profile that every player decodes has no lossless mode.)
-    #[arg(long, default_value_t = 18, value_parser = clap::value_parser!(u8).range(1..=51))]
-    pub crf: u8,
-    /// x264 preset: ultrafast … veryslow (slower = smaller file, same quality).
-    #[arg(long, default_value = "veryfast")]
-    pub preset: String,
+    /// Video frame rate (default: the scene's, or the quality preset's).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub fps: Option<u32>,
+    /// x264 quality: 1 best … 51 worst; 18 (the default) is visually lossless for flat graphics.
+    /// (0, lossless, is not allowed: the High profile that every player decodes has no lossless mode.)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=51))]
+    pub crf: Option<u8>,
+    /// x264 preset (slower = smaller file at the same quality) [default: veryfast]
+    #[arg(long, value_parser = X264_PRESETS)]
+    pub preset: Option<String>,
+    /// Resolution written into the PNG (pHYs), in dots per inch: at 300 a 1920 px figure prints 16.3 cm wide.
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub dpi: u32,
     /// Anti-aliasing: coverage (computed per pixel in the shader; fast everywhere),
     /// msaa (4× multisampling; several times slower on a software adapter) or off.
     #[arg(long, default_value = "coverage", value_parser = parse_antialias)]
@@ -101,6 +209,26 @@ pub struct RenderArgs {
     /// No progress bar or summary.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// Manim's quality flags (`-ql`, `-qm`, `-qh`, `-qp`, `-qk`) as `--quality X`.
+/// They are one token that clap would read as `-q -l` (quiet, then an
+/// unknown flag), so they are spelled out before parsing; anything after
+/// `--` is left alone.
+pub fn expand_quality_flags(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out = Vec::new();
+    let mut rest = false;
+    for a in args {
+        rest |= a == "--";
+        match a.to_str() {
+            Some(flag @ ("-ql" | "-qm" | "-qh" | "-qp" | "-qk")) if !rest => {
+                out.push("--quality".into());
+                out.push(flag[2..].into());
+            }
+            _ => out.push(a),
+        }
+    }
+    out
 }
 
 fn parse_antialias(s: &str) -> Result<Antialias, String> {
@@ -187,6 +315,24 @@ mod tests {
         assert!(parse_size("ax720").is_err());
         assert_eq!(parse_range("0..60"), Ok((0, 60)));
         assert!(parse_range("60..0").is_err());
+    }
+
+    #[test]
+    fn manim_quality_flags_are_spelled_out() {
+        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            expand_quality_flags(args(&["anim", "render", "-ql", "-q", "--", "-qk"])),
+            args(&["anim", "render", "--quality", "l", "-q", "--", "-qk"])
+        );
+        let cli = Cli::try_parse_from(expand_quality_flags(args(&[
+            "anim", "render", "--all", "-qm", "-q",
+        ])))
+        .unwrap();
+        let Command::Render(r) = cli.command else {
+            panic!("not render")
+        };
+        assert_eq!(r.quality, Some(Quality::Medium));
+        assert!(r.quiet);
     }
 
     #[test]

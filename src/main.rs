@@ -1,15 +1,15 @@
 //! The `anim` binary: flags → validated jobs → library calls; prints errors
 //! with their cause chain and picks the exit code (see docs/errors.md).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use anim::cli::{parse_range, parse_size, Cli, Command, RenderArgs};
+use anim::cli::{parse_range, parse_size, Cli, Command, RenderArgs, DEFAULT_CRF, DEFAULT_PRESET};
 use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
-use anim::render::{render_scene, Job, Progress, RenderError, StopFlag};
+use anim::render::{plan, render_scene, Destination, Job, Progress, RenderError, StopFlag};
 use anim::scene::{Loader, Scene, SceneError};
 use clap::Parser;
 
@@ -40,16 +40,42 @@ impl Failure {
             message: e.to_string(),
         }
     }
+    /// Stop now, successfully and silently: whoever reads our output has gone.
+    fn reader_gone() -> Failure {
+        Failure {
+            code: 0,
+            message: String::new(),
+        }
+    }
+}
+
+/// Prints a line on standard output. A reader that closed the pipe
+/// (`anim list | head -1`) ends the program quietly with success, as
+/// ripgrep does; any other failure (a full disk) is an error.
+fn out(line: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure::reader_gone()),
+        Err(e) => Err(Failure::env(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// Prints a line on standard error; a closed or full stderr is ignored (a
+/// message nobody can read must not stop a render, nor panic as eprintln! does).
+fn note(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn main() -> ExitCode {
     quiet_wsi_warning();
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(anim::cli::expand_quality_flags(std::env::args_os()));
+    anim::avlog::route(cli.verbose);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.message.is_empty() {
-                eprintln!("error: {}", f.message);
+                note(&format!("error: {}", f.message));
             }
             ExitCode::from(f.code)
         }
@@ -126,38 +152,114 @@ fn without_number(stem: &str) -> &str {
     }
 }
 
-/// Finds a scene by file name, path, or short name.
+/// Whether `name` names a file rather than a scene: it has a folder part or ends in `.ron`.
+fn is_path(name: &str) -> bool {
+    name.contains('/') || Path::new(name).extension().is_some_and(|x| x == "ron")
+}
+
+/// What is at `path`, when it is not a scene file anim can read.
+fn not_a_scene_file(path: &Path) -> Option<String> {
+    use std::os::unix::fs::FileTypeExt;
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.raw_os_error() == Some(40) => return Some("is a loop of symbolic links".into()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some(if std::fs::symlink_metadata(path).is_ok() {
+                "is a symbolic link to nothing".into()
+            } else {
+                "does not exist".into()
+            })
+        }
+        Err(e) => return Some(format!("cannot be read: {e}")),
+    };
+    let t = meta.file_type();
+    let what = if t.is_file() {
+        return None;
+    } else if t.is_dir() {
+        "a folder"
+    } else if t.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if t.is_char_device() || t.is_block_device() {
+        "a device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    };
+    Some(format!("is {what}, not a scene file"))
+}
+
+/// The scenes' file names without `.ron`.
+fn stems(files: &[PathBuf]) -> Vec<String> {
+    files
+        .iter()
+        .map(|p| {
+            p.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// Whether `name` picks the scene `stem` by its short name: the name without
+/// its number (`loop-treinamento`) or its first words (`loop`).
+fn short_matches(stem: &str, name: &str) -> bool {
+    let short = without_number(stem);
+    short == name || short.starts_with(&format!("{name}-"))
+}
+
+/// The shortest name that picks `stem` alone among `all`: its first word(s)
+/// after the number (`loop`, `cross-entropy` when `cross` were ambiguous).
+fn short_name<'a>(stem: &'a str, all: &[String]) -> &'a str {
+    let short = without_number(stem);
+    let ends = short.match_indices('-').map(|(i, _)| i).chain([short.len()]);
+    for end in ends {
+        let candidate = &short[..end];
+        if all.iter().filter(|s| short_matches(s, candidate)).count() == 1 {
+            return candidate;
+        }
+    }
+    short
+}
+
+/// Finds a scene by path, file name, or short name.
 fn find_scene(root: &Path, name: &str) -> Result<PathBuf, Failure> {
-    let as_path = Path::new(name);
-    if as_path.extension().is_some_and(|x| x == "ron") && as_path.is_file() {
-        return Ok(as_path.to_path_buf());
+    if is_path(name) {
+        return match not_a_scene_file(Path::new(name)) {
+            None => Ok(PathBuf::from(name)),
+            Some(what) => Err(Failure::input(format!("{name} {what}"))),
+        };
     }
     let files = scene_files(root)?;
-    let stem = |p: &PathBuf| {
-        p.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    if let Some(f) = files.iter().find(|p| stem(p) == name) {
-        return Ok(f.clone());
+    let stems = stems(&files);
+    if let Some(i) = stems.iter().position(|s| s == name) {
+        return Ok(files[i].clone());
     }
-    let matches: Vec<&PathBuf> = files
-        .iter()
-        .filter(|p| {
-            let s = stem(p);
-            let short = without_number(&s);
-            short == name || short.starts_with(&format!("{name}-"))
-        })
+    let matches: Vec<usize> = (0..files.len())
+        .filter(|&i| short_matches(&stems[i], name))
         .collect();
     match matches.as_slice() {
-        [one] => Ok((*one).clone()),
-        [] => Err(Failure::input(format!(
-            "unknown scene \"{name}\"; the scenes are: {}",
-            files.iter().map(stem).collect::<Vec<_>>().join(", ")
+        [one] => Ok(files[*one].clone()),
+        [] if std::fs::symlink_metadata(name).is_ok() => Err(Failure::input(format!(
+            "{name} {}",
+            not_a_scene_file(Path::new(name))
+                .unwrap_or_else(|| "is not a scene name; give its path as ./NAME".into())
         ))),
+        [] => {
+            let shorts: Vec<&str> = stems.iter().map(|s| short_name(s, &stems)).collect();
+            let names = stems.iter().map(String::as_str).chain(shorts.iter().copied());
+            Err(Failure::input(format!(
+                "unknown scene \"{name}\"{}; the scenes are: {} (anim list shows them)",
+                anim::suggest::hint(name, names),
+                stems.join(", ")
+            )))
+        }
         many => Err(Failure::input(format!(
             "\"{name}\" matches several scenes: {}",
-            many.iter().map(|p| stem(p)).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|&i| stems[i].as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }
@@ -180,10 +282,10 @@ fn load_each(
     let mut bad = 0;
     for p in paths {
         match loader.load(p) {
-            Ok(s) => println!("{}", describe(p, &s)),
+            Ok(s) => out(&describe(p, &s))?,
             Err(e) => {
                 bad += 1;
-                eprintln!("error: {e}");
+                note(&format!("error: {e}"));
             }
         }
     }
@@ -198,14 +300,18 @@ fn load_each(
 
 fn list(root: &Path) -> Result<(), Failure> {
     let loader = loader(root)?;
-    println!(
-        "{:<28} {:>9} {:>5}  {:<11} TITLE",
-        "SCENE", "DURATION", "FPS", "SIZE"
-    );
-    load_each(&loader, &scene_files(root)?, |_, s| {
+    let files = scene_files(root)?;
+    let stems = stems(&files);
+    out(&format!(
+        "{:<26} {:<12} {:>9} {:>5}  {:<11} TITLE",
+        "SCENE", "SHORT NAME", "DURATION", "FPS", "SIZE"
+    ))?;
+    load_each(&loader, &files, |p, s| {
+        let stem = p.file_stem().map(|s| s.to_string_lossy()).unwrap_or_default();
         format!(
-            "{:<28} {:>8.1}s {:>5}  {:<11} {}",
+            "{:<26} {:<12} {:>8.1}s {:>5}  {:<11} {}",
             s.name,
+            short_name(&stem, &stems),
             s.duration,
             s.fps,
             format!("{}x{}", s.width, s.height),
@@ -254,14 +360,18 @@ impl Progress for Bar {
         if self.tty {
             let bar = indicatif::ProgressBar::new(frames);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
-                "{prefix:>24} [{bar:32}] {pos}/{len} frames  {per_sec:>9}  ETA {eta}",
+                "{prefix:>24} [{bar:32}] {pos}/{len} frames  {rate:>7}  ETA {eta}",
             ) {
-                bar.set_style(style.progress_chars("=> "));
+                // A whole number of frames a second: "95 fps", not "95.212183844/s".
+                let rate = |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} fps", s.per_sec());
+                };
+                bar.set_style(style.with_key("rate", rate).progress_chars("=> "));
             }
             bar.set_prefix(label.to_string());
             self.bar = Some(bar);
         } else {
-            eprintln!("{label}: rendering {frames} frames");
+            note(&format!("{label}: rendering {frames} frames"));
         }
     }
     fn frame(&mut self, done: u64) {
@@ -272,7 +382,7 @@ impl Progress for Bar {
             && self.total >= 100
             && done.is_multiple_of((self.total / 4).max(1))
         {
-            eprintln!("{}: {done}/{} frames", self.label, self.total);
+            note(&format!("{}: {done}/{} frames", self.label, self.total));
         }
     }
     fn finish(&mut self, summary: &str) {
@@ -280,7 +390,7 @@ impl Progress for Bar {
             b.finish_and_clear();
         }
         if !self.quiet {
-            eprintln!("{summary}");
+            note(summary);
         }
     }
 }
@@ -323,32 +433,72 @@ fn install_signal_handlers() -> Result<StopFlag, Failure> {
     Ok(flag)
 }
 
-fn render(cli: &Cli, root: &Path, args: &RenderArgs) -> Result<(), Failure> {
-    let stop = install_signal_handlers()?;
-    let loader = loader(root)?;
-    let paths = match &args.scene {
-        Some(s) => vec![find_scene(root, s)?],
-        None => scene_files(root)?,
-    };
-    // Load (and so validate) every scene before the GPU starts.
-    let scenes: Vec<Scene> = paths.iter().map(|p| load(&loader, p)).collect::<Result<_, _>>()?;
-    if scenes.is_empty() {
-        return Err(Failure::input("no scene files in scenes/"));
+/// File extensions of outputs anim writes: an `--out` with one of these is a
+/// file name given where a folder is expected.
+const OUTPUT_EXTENSIONS: [&str; 2] = ["png", "mp4"];
+
+/// Where the outputs go: exactly `-o FILE`, or a folder (`--out`, relative
+/// to the project), checked before anything is created.
+fn destination(root: &Path, args: &RenderArgs) -> Result<Destination, Failure> {
+    if let Some(file) = &args.output {
+        if file.is_dir() {
+            return Err(Failure::input(format!(
+                "-o {}: is a folder; -o names the file to write (use --out for a folder)",
+                file.display()
+            )));
+        }
+        return Ok(Destination::File(file.clone()));
     }
-    let job = Job {
-        out_dir: if args.out.is_absolute() {
-            args.out.clone()
-        } else {
-            root.join(&args.out)
-        },
-        png: !args.video_only,
-        video: !args.png_only,
+    let dir = if args.out.is_absolute() {
+        args.out.clone()
+    } else {
+        root.join(&args.out)
+    };
+    let ext = args
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if ext.is_some_and(|e| OUTPUT_EXTENSIONS.contains(&e.as_str())) {
+        return Err(Failure::input(format!(
+            "--out {0} looks like a file name, but --out is the folder the outputs go in; \
+             to write exactly one file, use -o {0}",
+            args.out.display()
+        )));
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::input(format!(
+            "--out {}: exists and is not a folder",
+            args.out.display()
+        )));
+    }
+    Ok(Destination::Folder(dir))
+}
+
+/// The job the flags ask for. A quality preset (`-q`) sets the size, frame
+/// rate, CRF and x264 preset; flags given beside it win.
+fn job(root: &Path, args: &RenderArgs) -> Result<Job, Failure> {
+    let quality = args.quality.map(|q| q.settings());
+    let (png, video) = match &args.output {
+        Some(_) => (true, true), // the plan keeps the one the extension names
+        None => (!args.video_only, !args.png_only),
+    };
+    if let Some(t) = args.frame {
+        if !t.is_finite() || t < 0.0 {
+            return Err(Failure::input(format!("--frame {t}: give a time in seconds ≥ 0")));
+        }
+    }
+    Ok(Job {
+        dest: destination(root, args)?,
+        png,
+        video,
         size: args
             .size
             .as_deref()
             .map(parse_size)
             .transpose()
             .map_err(Failure::input)?,
+        height: quality.map(|q| q.height),
         scale: args.scale,
         still: args.frame,
         frames: args
@@ -357,14 +507,39 @@ fn render(cli: &Cli, root: &Path, args: &RenderArgs) -> Result<(), Failure> {
             .map(parse_range)
             .transpose()
             .map_err(Failure::input)?,
-        crf: args.crf,
-        preset: args.preset.clone(),
+        fps: args.fps.or(quality.map(|q| q.fps)),
+        crf: args.crf.or(quality.map(|q| q.crf)).unwrap_or(DEFAULT_CRF),
+        preset: args
+            .preset
+            .clone()
+            .or(quality.map(|q| q.preset.to_string()))
+            .unwrap_or_else(|| DEFAULT_PRESET.to_string()),
         transparent: args.transparent,
-    };
-    if let Some(t) = job.still {
-        if !t.is_finite() || t < 0.0 {
-            return Err(Failure::input(format!("--frame {t}: give a time in seconds ≥ 0")));
+        dpi: args.dpi,
+    })
+}
+
+fn render(cli: &Cli, root: &Path, args: &RenderArgs) -> Result<(), Failure> {
+    let stop = install_signal_handlers()?;
+    let loader = loader(root)?;
+    let paths = match (&args.scene, args.all) {
+        (Some(s), _) => vec![find_scene(root, s)?],
+        (None, true) => scene_files(root)?,
+        (None, false) => {
+            return Err(Failure::input(
+                "which scene? give --scene NAME (anim list shows the names), or --all for every scene",
+            ))
         }
+    };
+    // Load (and so validate) every scene before the GPU starts.
+    let scenes: Vec<Scene> = paths.iter().map(|p| load(&loader, p)).collect::<Result<_, _>>()?;
+    if scenes.is_empty() {
+        return Err(Failure::input("no scene files in scenes/"));
+    }
+    let job = job(root, args)?;
+    // Check the whole request against every scene before anything is written.
+    for scene in &scenes {
+        plan(scene, &job).map_err(|e| Failure::input(format!("{}: {e}", scene.name)))?;
     }
     let backend = match cli.backend {
         Some(b) => b,
@@ -374,7 +549,7 @@ fn render(cli: &Cli, root: &Path, args: &RenderArgs) -> Result<(), Failure> {
     };
     let ctx = GpuContext::new(backend).map_err(Failure::env)?;
     if cli.verbose {
-        eprintln!("adapter: {}", ctx.describe());
+        note(&format!("adapter: {}", ctx.describe()));
     }
     let tty = std::io::stderr().is_terminal();
     let jobs = (args.jobs as usize).clamp(1, scenes.len());
@@ -430,10 +605,10 @@ fn render_one(
     match render_scene(ctx, renderer, scene, job, stop, bar) {
         Ok(report) => {
             if cli.verbose {
-                eprintln!(
+                note(&format!(
                     "{}: {} frames ({} reused) in {:.2} s",
                     scene.name, report.frames, report.reused, report.seconds
-                );
+                ));
             }
             Ok(())
         }
@@ -441,10 +616,7 @@ fn render_one(
             if let Some(b) = bar.bar.take() {
                 b.abandon();
             }
-            eprintln!(
-                "interrupted: {} left as it was, temporary files removed",
-                job.out_dir.display()
-            );
+            note("interrupted: earlier outputs left as they were, temporary files removed");
             let code = if sig == signal_hook::consts::SIGTERM as usize {
                 exit::SIGTERM
             } else {

@@ -27,23 +27,197 @@ use crate::video::{EncoderThread, VideoError, VideoSettings};
 /// The signal that stopped a render, if any: 0 none, else its number.
 pub type StopFlag = Arc<AtomicUsize>;
 
+/// Where a job writes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Destination {
+    /// A folder; each output is named after its scene and how the render
+    /// differs from the scene as written ([`output_name`]).
+    Folder(PathBuf),
+    /// Exactly this file: a `.png` still or a `.mp4` video of one scene.
+    File(PathBuf),
+}
+
 /// What to produce.
 #[derive(Clone, Debug)]
 pub struct Job {
-    pub out_dir: PathBuf,
+    pub dest: Destination,
     pub png: bool,
     pub video: bool,
     /// Output size at scale 1 (default: the scene's).
     pub size: Option<(u32, u32)>,
+    /// Output height at scale 1 when `size` is not given, the width following
+    /// the scene's aspect ratio (a quality preset's 480p, 720p, …).
+    pub height: Option<u32>,
     pub scale: f32,
     /// Time of the PNG (default: the scene's `still`).
     pub still: Option<f64>,
-    /// Frame range of the video, `[start, end)`.
+    /// Frame range of the video, `[start, end)`, in frames at the video's frame rate.
     pub frames: Option<(u64, u64)>,
+    /// Frame rate of the video (default: the scene's).
+    pub fps: Option<u32>,
     pub crf: u8,
     pub preset: String,
     /// Draw the PNG over a transparent background.
     pub transparent: bool,
+    /// Resolution recorded in the PNG, dots per inch.
+    pub dpi: u32,
+}
+
+impl Job {
+    /// A job that writes the scene's PNG and MP4 into `folder` with the
+    /// scene's own settings (the book's figures).
+    pub fn new(folder: impl Into<PathBuf>) -> Job {
+        Job {
+            dest: Destination::Folder(folder.into()),
+            png: true,
+            video: true,
+            size: None,
+            height: None,
+            scale: 1.0,
+            still: None,
+            frames: None,
+            fps: None,
+            crf: crate::cli::DEFAULT_CRF,
+            preset: crate::cli::DEFAULT_PRESET.to_string(),
+            transparent: false,
+            dpi: crate::image::DEFAULT_DPI,
+        }
+    }
+}
+
+/// Frames `start..end` of a video at `fps`: frame `i` shows the scene at `i / fps` s.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameRange {
+    pub start: u64,
+    pub end: u64,
+    pub fps: u32,
+}
+
+impl FrameRange {
+    /// Frames `start..end` of `scene` at its own frame rate.
+    pub fn of(scene: &Scene, (start, end): (u64, u64)) -> FrameRange {
+        FrameRange {
+            start,
+            end,
+            fps: scene.fps,
+        }
+    }
+    pub fn len(&self) -> u64 {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start >= self.end
+    }
+}
+
+/// A [`Job`] checked against one scene: sizes, frames and file paths, all
+/// known before anything is drawn or written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    /// Output pixels.
+    pub size: (u32, u32),
+    pub frames: FrameRange,
+    /// Time of the still.
+    pub still: f64,
+    pub png: Option<PathBuf>,
+    pub video: Option<PathBuf>,
+}
+
+/// Checks `job` against `scene` and names its outputs. Touches no file.
+pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
+    let size = output_size(scene, job)?;
+    let still = job.still.unwrap_or(scene.still);
+    if !still.is_finite() || !(0.0..=scene.duration).contains(&still) {
+        return Err(RenderError::Invalid(format!(
+            "--frame {still} is outside 0..={} s",
+            scene.duration
+        )));
+    }
+    let fps = job.fps.unwrap_or(scene.fps);
+    if fps == 0 || fps > crate::scene::limits::MAX_FPS {
+        return Err(RenderError::Invalid(format!(
+            "--fps {fps}: give 1..={}",
+            crate::scene::limits::MAX_FPS
+        )));
+    }
+    let total = scene.frame_count_at(fps);
+    let (start, end) = job.frames.unwrap_or((0, total));
+    if start >= end || end > total {
+        return Err(RenderError::Invalid(format!(
+            "frame range {start}..{end} is outside the scene's 0..{total} frames at {fps} fps"
+        )));
+    }
+    let frames = FrameRange { start, end, fps };
+    let (png, video) = match &job.dest {
+        Destination::File(path) => match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("png") => (Some(path.clone()), None),
+            Some(e) if e.eq_ignore_ascii_case("mp4") => (None, Some(path.clone())),
+            _ => {
+                return Err(RenderError::Invalid(format!(
+                    "-o {}: name a .png (the still) or a .mp4 (the video)",
+                    path.display()
+                )))
+            }
+        },
+        Destination::Folder(dir) => {
+            let named = |ext| dir.join(output_name(scene, job, size, frames, ext));
+            (job.png.then(|| named("png")), job.video.then(|| named("mp4")))
+        }
+    };
+    if video.is_some() {
+        crate::video::validate(&video_settings(job, size, fps))?;
+    }
+    Ok(Plan {
+        size,
+        frames,
+        still,
+        png,
+        video,
+    })
+}
+
+/// The encoder settings of a job's video at `size` and `fps`.
+fn video_settings(job: &Job, (width, height): (u32, u32), fps: u32) -> VideoSettings {
+    VideoSettings {
+        width,
+        height,
+        fps,
+        crf: job.crf,
+        preset: job.preset.clone(),
+    }
+}
+
+/// The file name of an output in a folder: the scene's name, then one
+/// suffix for each way the render differs from the scene as written, so
+/// that no variant replaces the book's figure (`03-loop-treinamento.png`):
+/// `@2x` (--scale), `-1280x720` (--size or a quality preset), `-30fps`
+/// (video), `-t6.5` (the still's time), `-f0-120` (a part of the video),
+/// `-transparent` (PNG). The x264 settings and the PNG's dpi change how the
+/// same picture is encoded, so they keep the name.
+pub fn output_name(scene: &Scene, job: &Job, size: (u32, u32), frames: FrameRange, ext: &str) -> String {
+    let mut name = scene.name.clone();
+    if (job.scale - 1.0).abs() > 1e-6 {
+        name += &format!("@{}x", job.scale);
+    }
+    if unscaled_size(scene, job) != (scene.width, scene.height) {
+        name += &format!("-{}x{}", size.0, size.1);
+    }
+    if ext == "png" {
+        if let Some(t) = job.still.filter(|t| (t - scene.still).abs() > 1e-9) {
+            name += &format!("-t{t}");
+        }
+        if job.transparent {
+            name += "-transparent";
+        }
+    } else {
+        if frames.fps != scene.fps {
+            name += &format!("-{}fps", frames.fps);
+        }
+        if (frames.start, frames.end) != (0, scene.frame_count_at(frames.fps)) {
+            name += &format!("-f{}-{}", frames.start, frames.end);
+        }
+    }
+    format!("{name}.{ext}")
 }
 
 /// Why a render failed.
@@ -91,9 +265,9 @@ pub struct Report {
     pub seconds: f64,
 }
 
-/// Output pixel size for a job.
-pub fn output_size(scene: &Scene, job: &Job) -> Result<(u32, u32), RenderError> {
-    let (w, h) = job.size.unwrap_or((scene.width, scene.height));
+/// Output pixel size for a job ([`plan`] calls it).
+fn output_size(scene: &Scene, job: &Job) -> Result<(u32, u32), RenderError> {
+    let (w, h) = unscaled_size(scene, job);
     if w == 0 || h == 0 {
         return Err(RenderError::Invalid(format!("size {w}x{h} is impossible")));
     }
@@ -124,6 +298,20 @@ pub fn output_size(scene: &Scene, job: &Job) -> Result<(u32, u32), RenderError> 
         )));
     }
     Ok((sw, sh))
+}
+
+/// The output size before `--scale`: `--size`, else a preset's height at
+/// the scene's aspect ratio (the width rounded to even, for video), else the
+/// scene's own.
+fn unscaled_size(scene: &Scene, job: &Job) -> (u32, u32) {
+    match (job.size, job.height) {
+        (Some(size), _) => size,
+        (None, Some(h)) => {
+            let w = h as f64 * scene.width as f64 / scene.height.max(1) as f64;
+            (((w / 2.0).round() * 2.0) as u32, h)
+        }
+        (None, None) => (scene.width, scene.height),
+    }
 }
 
 /// Tessellates `snap` for an output `width` pixels wide; returns the mesh
@@ -172,46 +360,37 @@ pub fn draw(
     Ok(img)
 }
 
-/// The final-name of an output: `renders/03-loop-treinamento.png`, with `@2x` for scale 2.
-pub fn output_path(scene: &Scene, job: &Job, ext: &str) -> PathBuf {
-    let suffix = if (job.scale - 1.0).abs() < 1e-6 {
-        String::new()
-    } else {
-        format!("@{}x", job.scale)
-    };
-    job.out_dir.join(format!("{}{suffix}.{ext}", scene.name))
-}
-
-/// Renders the still PNG at `t`.
+/// Renders the still PNG at `t` to `path`, through a temporary file.
 pub fn render_png(
     ctx: &GpuContext,
     renderer: &mut Renderer,
     scene: &Scene,
     job: &Job,
-    t: f64,
-) -> Result<PathBuf, RenderError> {
-    let (w, h) = output_size(scene, job)?;
-    let mut snap = evaluate(scene, t);
+    plan: &Plan,
+    path: &Path,
+) -> Result<(), RenderError> {
+    let (w, h) = plan.size;
+    let mut snap = evaluate(scene, plan.still);
     if job.transparent {
         snap.background = crate::color::Color::TRANSPARENT;
     }
     let img = draw(ctx, renderer, &snap, w, h)?;
-    let path = output_path(scene, job, "png");
-    let guard = TempGuard::new(temp_path(&path));
+    let guard = TempGuard::new(temp_path(path));
     let io = |source| RenderError::Io {
-        path: path.clone(),
+        path: path.to_path_buf(),
         source,
     };
     let file = std::fs::File::create(&guard.path).map_err(io)?;
     let mut wr = std::io::BufWriter::new(file);
-    img.write_png(&mut wr).map_err(|e| RenderError::Png {
-        path: path.clone(),
-        message: e.to_string(),
-    })?;
+    img.encode_png(&mut wr, Some(job.dpi))
+        .map_err(|e| RenderError::Png {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
     let file = wr.into_inner().map_err(|e| io(e.into_error()))?;
     file.sync_all().map_err(io)?;
-    guard.commit(&path).map_err(io)?;
-    Ok(path)
+    guard.commit(path).map_err(io)?;
+    Ok(())
 }
 
 /// One rendered frame, in the form the next stage wants, owned by it.
@@ -340,7 +519,7 @@ pub fn gpu_yuv_enabled(ctx: &GpuContext) -> bool {
     }
 }
 
-/// Renders frames `a..b` of `scene` at `w`×`h` and hands each to `sink` with
+/// Renders `frames` of `scene` at `w`×`h` and hands each to `sink` with
 /// its index, the first whole, the others as what changed since the frame
 /// handed over before ([`Frame`]); returns how many frames reused the previous one's pixels
 /// because nothing on screen changed. `yuv` asks for GPU-converted
@@ -352,7 +531,7 @@ pub fn render_frames(
     renderer: &mut Renderer,
     scene: &Scene,
     (w, h): (u32, u32),
-    (a, b): (u64, u64),
+    frames: FrameRange,
     stop: &StopFlag,
     yuv: bool,
     mut sink: impl FnMut(u64, Frame) -> Result<(), RenderError>,
@@ -364,12 +543,12 @@ pub fn render_frames(
     let scale = w as f32 / scene.width.max(1) as f32;
     let mut reused = 0;
     let mut last_underlay: Option<u64> = None;
-    for i in a..b {
+    for i in frames.start..frames.end {
         let sig = stop.load(Ordering::Relaxed);
         if sig != 0 {
             return Err(RenderError::Interrupted(sig));
         }
-        let (snap, keys) = evaluator.frame(i as f64 / scene.fps as f64);
+        let (snap, keys) = evaluator.frame(i as f64 / frames.fps as f64);
         // Only what changed since the previous frame is redrawn, if this
         // renderer drew that frame and nothing since.
         let damage = match &prev {
@@ -408,40 +587,28 @@ pub fn render_frames(
     Ok(reused)
 }
 
-/// Renders the video, frame by frame, to its final path via a temp file.
+/// Renders the video, frame by frame, to `path` via a temp file; returns
+/// the frames written and how many reused the previous frame's pixels.
 pub fn render_video(
     ctx: &GpuContext,
     renderer: &mut Renderer,
     scene: &Scene,
-    job: &Job,
+    (job, plan): (&Job, &Plan),
+    path: &Path,
     stop: &StopFlag,
     progress: &mut dyn Progress,
-) -> Result<(PathBuf, u64, u64), RenderError> {
-    let (w, h) = output_size(scene, job)?;
-    let total = scene.frame_count();
-    let (a, b) = job.frames.unwrap_or((0, total));
-    if a >= b || b > total {
-        return Err(RenderError::Invalid(format!(
-            "frame range {a}..{b} is outside the scene's 0..{total} frames"
-        )));
-    }
-    let path = output_path(scene, job, "mp4");
-    let guard = TempGuard::new(temp_path(&path));
-    let settings = VideoSettings {
-        width: w,
-        height: h,
-        fps: scene.fps,
-        crf: job.crf,
-        preset: job.preset.clone(),
-    };
-    let encoder = EncoderThread::spawn(guard.path.clone(), settings)?;
-    progress.start(&scene.name, b - a);
+) -> Result<(u64, u64), RenderError> {
+    let (w, h) = plan.size;
+    let frames = plan.frames;
+    let guard = TempGuard::new(temp_path(path));
+    let encoder = EncoderThread::spawn(guard.path.clone(), video_settings(job, plan.size, frames.fps))?;
+    progress.start(&scene.name, frames.len());
     let reused = render_frames(
         ctx,
         renderer,
         scene,
         (w, h),
-        (a, b),
+        frames,
         stop,
         gpu_yuv_enabled(ctx),
         |i, frame| {
@@ -453,19 +620,20 @@ pub fn render_video(
                 Frame::Rgba(img) => encoder.send_patch(PixelBox::whole(w, h), img.data)?,
                 Frame::Patch(b, img) => encoder.send_patch(b, img.data)?,
             }
-            progress.frame(i - a + 1);
+            progress.frame(i - frames.start + 1);
             Ok(())
         },
     )?;
     let written = encoder.finish()?;
-    guard.commit(&path).map_err(|source| RenderError::Io {
-        path: path.clone(),
+    guard.commit(path).map_err(|source| RenderError::Io {
+        path: path.to_path_buf(),
         source,
     })?;
-    Ok((path, written, reused))
+    Ok((written, reused))
 }
 
-/// Renders what `job` asks for.
+/// Renders what `job` asks for; [`plan`] checks it first, so a job that
+/// cannot be done writes nothing, not even its folder.
 pub fn render_scene(
     ctx: &GpuContext,
     renderer: &mut Renderer,
@@ -475,33 +643,37 @@ pub fn render_scene(
     progress: &mut dyn Progress,
 ) -> Result<Report, RenderError> {
     let started = Instant::now();
-    // Validate the whole request before anything is written.
-    output_size(scene, job)?;
-    let still = job.still.unwrap_or(scene.still);
-    if !(0.0..=scene.duration).contains(&still) {
-        return Err(RenderError::Invalid(format!(
-            "--frame {still} is outside 0..={} s",
-            scene.duration
-        )));
-    }
-    std::fs::create_dir_all(&job.out_dir).map_err(|source| RenderError::Io {
-        path: job.out_dir.clone(),
-        source,
-    })?;
-    crate::output::clean_leftovers(&job.out_dir);
+    let plan = plan(scene, job)?;
     let mut report = Report::default();
-    if job.video {
-        let (p, frames, reused) = render_video(ctx, renderer, scene, job, stop, progress)?;
-        report.video = Some(p);
+    for path in plan.video.iter().chain(&plan.png) {
+        prepare_folder(path)?;
+    }
+    if let Some(path) = &plan.video {
+        let (frames, reused) = render_video(ctx, renderer, scene, (job, &plan), path, stop, progress)?;
+        report.video = Some(path.clone());
         report.frames = frames;
         report.reused = reused;
     }
-    if job.png {
-        report.png = Some(render_png(ctx, renderer, scene, job, still)?);
+    if let Some(path) = &plan.png {
+        render_png(ctx, renderer, scene, job, &plan, path)?;
+        report.png = Some(path.clone());
     }
     report.seconds = started.elapsed().as_secs_f64();
     progress.finish(&summary(&report));
     Ok(report)
+}
+
+/// Creates the folder `path` goes in and removes what killed runs left there.
+fn prepare_folder(path: &Path) -> Result<(), RenderError> {
+    let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    std::fs::create_dir_all(dir).map_err(|source| RenderError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    crate::output::clean_leftovers(dir);
+    Ok(())
 }
 
 fn summary(r: &Report) -> String {

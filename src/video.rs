@@ -230,7 +230,10 @@ fn even(n: u32) -> u32 {
     }
 }
 
-fn validate(settings: &VideoSettings) -> Result<(), VideoError> {
+/// Checks `settings` before an encoder is made: sizes (even, not zero), frame
+/// rate, CRF and preset. [`VideoEncoder::create`] calls it; a render plan
+/// calls it first so that an impossible video is refused before any file exists.
+pub fn validate(settings: &VideoSettings) -> Result<(), VideoError> {
     let (w, h) = (settings.width, settings.height);
     if w == 0 || h == 0 {
         return Err(VideoError::InvalidSettings(format!(

@@ -149,7 +149,7 @@ fn scale_frame_and_size_options() {
         "-q",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let img = anim::image::RgbaImage::load_png(&p.renders().join("mini.png")).unwrap();
+    let img = anim::image::RgbaImage::load_png(&p.renders().join("mini-160x90-t0.png")).unwrap();
     assert_eq!((img.width, img.height), (160, 90));
     // At t = 0 nothing has faded in: the background colour everywhere near box a.
     assert_eq!(img.pixel(15, 30), [0xfb, 0xfa, 0xf7, 255]);
@@ -163,7 +163,7 @@ fn scale_frame_and_size_options() {
         "-q",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let probe = ffprobe(&p.renders().join("mini.mp4"), "stream=nb_read_frames");
+    let probe = ffprobe(&p.renders().join("mini-f0-10.mp4"), "stream=nb_read_frames");
     assert_eq!(field(&probe, "nb_read_frames"), "10");
 }
 
@@ -274,8 +274,21 @@ fn bad_requests_exit_2_without_touching_renders() {
         ),
         (
             &["render", "--scene", "mini", "--scale", "100"],
-            "outside 1..=8192",
+            "outside 1..=",
         ),
+        (
+            &["render", "--scene", "mini", "--frames", "0..99999999"],
+            "outside the scene's 0..60 frames",
+        ),
+        (
+            &["render", "--scene", "mini", "--preset", "nonsense"],
+            "[possible values: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo]",
+        ),
+        (&["render", "--scene", "mini", "--fps", "0"], "--fps"),
+        (&["render", "--scene", "mini", "-o", "x.gif"], "name a .png (the still) or a .mp4"),
+        (&["render", "--all", "-o", "x.png"], "cannot be used with"),
+        (&["render", "--scene", "mini", "--out", "x.mp4"], "to write exactly one file, use -o x.mp4"),
+        (&["render", "--scene", "mini", "--quality", "z"], "invalid value 'z'"),
     ];
     for (args, want) in cases {
         let o = p.run(args);
@@ -284,11 +297,9 @@ fn bad_requests_exit_2_without_touching_renders() {
         assert!(err.contains(want), "{args:?}: expected {want:?} in {err}");
         assert!(!err.contains("panicked"), "{err}");
     }
-    // Nothing was written (the folder may exist, but holds no output).
-    let files: Vec<_> = std::fs::read_dir(p.renders())
-        .map(|d| d.flatten().collect())
-        .unwrap_or_default();
-    assert!(files.is_empty(), "{files:?}");
+    // Nothing was written, not even the output folder: every request is
+    // checked before the disk is touched.
+    assert!(!p.renders().exists(), "renders/ was created");
 }
 
 #[test]
@@ -372,11 +383,23 @@ fn signals_leave_earlier_outputs_intact() {
         .replace("duration: 2.0", "duration: 60.0")
         .replace("size: (320, 180)", "size: (960, 540)");
     let p = Project::new("sig", &[("long", &long)]);
-    // A good earlier render of a short range.
-    let o = p.run(&["render", "--scene", "long", "--frames", "0..5", "-q"]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    // Good earlier outputs where the interrupted renders write: a still,
+    // and a short range written under the full video's name with -o.
     let mp4 = p.renders().join("long.mp4");
     let png = p.renders().join("long.png");
+    let o = p.run(&["render", "--scene", "long", "--png-only", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = p.run(&[
+        "render",
+        "--scene",
+        "long",
+        "--frames",
+        "0..5",
+        "-q",
+        "-o",
+        mp4.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
     let before = (std::fs::read(&mp4).unwrap(), std::fs::read(&png).unwrap());
     let temp_files = || -> Vec<String> {
         std::fs::read_dir(p.renders())
@@ -480,16 +503,427 @@ fn all_with_jobs_and_a_transparent_still() {
     assert!(o.status.success(), "{}", stderr(&o));
     for name in ["01-a", "02-b"] {
         assert!(p.renders().join(format!("{name}.png")).exists());
-        let probe = ffprobe(&p.renders().join(format!("{name}.mp4")), "stream=nb_read_frames");
+        let probe = ffprobe(
+            &p.renders().join(format!("{name}-f0-6.mp4")),
+            "stream=nb_read_frames",
+        );
         assert_eq!(field(&probe, "nb_read_frames"), "6");
     }
     let o = p.run(&["render", "--scene", "01-a", "--png-only", "--transparent", "-q"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let img = anim::image::RgbaImage::load_png(&p.renders().join("01-a.png")).unwrap();
+    let img = anim::image::RgbaImage::load_png(&p.renders().join("01-a-transparent.png")).unwrap();
     assert_eq!(img.pixel(2, 2)[3], 0, "background is transparent");
     assert_eq!(
         img.pixel(30, 60),
         [0xdc, 0xe8, 0xf5, 255],
         "shapes keep their colour"
+    );
+}
+
+/// The PNG chunks before the image data: (type, data).
+fn png_chunks(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", path.display());
+    let mut chunks = Vec::new();
+    let mut i = 8;
+    while i + 8 <= bytes.len() {
+        let n = u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap()) as usize;
+        let kind = String::from_utf8_lossy(&bytes[i + 4..i + 8]).into_owned();
+        if kind == "IDAT" {
+            break;
+        }
+        chunks.push((kind, bytes[i + 8..i + 8 + n].to_vec()));
+        i += 12 + n;
+    }
+    chunks
+}
+
+fn chunk<'a>(chunks: &'a [(String, Vec<u8>)], kind: &str) -> &'a [u8] {
+    &chunks
+        .iter()
+        .find(|(k, _)| k == kind)
+        .unwrap_or_else(|| panic!("no {kind} chunk in {chunks:?}"))
+        .1
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Partial ranges, stills at another time, other sizes, frame rates and
+/// transparency get names of their own: the book's figure (`mini.png`,
+/// `mini.mp4`) is never replaced by one of them.
+#[test]
+fn variants_never_replace_the_figure() {
+    let p = Project::new("variants", &[("mini", &mini())]);
+    let o = p.run(&["render", "--scene", "mini", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let figure = || {
+        (
+            std::fs::read(p.renders().join("mini.png")).unwrap(),
+            std::fs::read(p.renders().join("mini.mp4")).unwrap(),
+        )
+    };
+    let before = figure();
+    let runs: &[&[&str]] = &[
+        &["--video-only", "--frames", "0..10"],
+        &["--png-only", "--frame", "0.5"],
+        &["--png-only", "--transparent"],
+        &["--size", "160x90", "--frames", "0..4"],
+        &["--video-only", "--fps", "10"],
+        &["-ql", "--frames", "0..3"],
+        &["--png-only", "--scale", "2"],
+    ];
+    for args in runs {
+        let o = p
+            .anim()
+            .args(["render", "--scene", "mini", "-q"])
+            .args(*args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
+    assert_eq!(figure(), before, "a variant replaced the figure");
+    assert_eq!(
+        names_in(&p.renders()),
+        [
+            "mini-10fps.mp4",
+            "mini-160x90-f0-4.mp4",
+            "mini-160x90.png",
+            "mini-854x480-15fps-f0-3.mp4",
+            "mini-854x480.png",
+            "mini-f0-10.mp4",
+            "mini-t0.5.png",
+            "mini-transparent.png",
+            "mini.mp4",
+            "mini.png",
+            "mini@2x.png",
+        ]
+    );
+    // Each holds what its name says.
+    let probe = ffprobe(
+        &p.renders().join("mini-10fps.mp4"),
+        "stream=r_frame_rate,nb_read_frames",
+    );
+    assert_eq!(
+        (field(&probe, "r_frame_rate"), field(&probe, "nb_read_frames")),
+        ("10/1", "20"),
+        "2 s at 10 fps"
+    );
+    let probe = ffprobe(
+        &p.renders().join("mini-854x480-15fps-f0-3.mp4"),
+        "stream=width,height,r_frame_rate,nb_read_frames",
+    );
+    assert_eq!(
+        [
+            field(&probe, "width"),
+            field(&probe, "height"),
+            field(&probe, "r_frame_rate"),
+            field(&probe, "nb_read_frames")
+        ],
+        ["854", "480", "15/1", "3"]
+    );
+    // -ql also means a fast, rougher encode: crf 28, x264's ultrafast preset.
+    let bytes = std::fs::read(p.renders().join("mini-854x480-15fps-f0-3.mp4")).unwrap();
+    let settings = String::from_utf8_lossy(&bytes);
+    assert!(
+        settings.contains("crf=28.0") && settings.contains("subme=0"),
+        "not ultrafast crf 28"
+    );
+    // Re-rendering the figure itself still replaces it (that is what the command is for).
+    let o = p.run(&["render", "--scene", "mini", "-q", "--png-only"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// `-o FILE` writes exactly that file, its kind taken from the extension,
+/// creating its folder, and nothing else.
+#[test]
+fn output_flag_writes_exactly_one_file() {
+    let p = Project::new("output", &[("mini", &mini())]);
+    let video = p.dir.join("elsewhere/clip.mp4");
+    let still = p.dir.join("still.PNG");
+    let o = p.run(&[
+        "render",
+        "--scene",
+        "mini",
+        "-q",
+        "--frames",
+        "0..5",
+        "-o",
+        video.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let probe = ffprobe(&video, "stream=codec_name,nb_read_frames");
+    assert_eq!(
+        (field(&probe, "codec_name"), field(&probe, "nb_read_frames")),
+        ("h264", "5")
+    );
+    let o = p.run(&[
+        "render",
+        "--scene",
+        "mini",
+        "-q",
+        "--frame",
+        "0",
+        "-o",
+        still.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let img = anim::image::RgbaImage::load_png(&still).unwrap();
+    assert_eq!((img.width, img.height), (320, 180));
+    assert_eq!(names_in(&p.dir.join("elsewhere")), ["clip.mp4"]);
+    assert!(!p.renders().exists(), "-o wrote into renders/ too");
+    // A folder given to -o, and a file name given to --out, are refused before anything is made.
+    let o = p.run(&[
+        "render",
+        "--scene",
+        "mini",
+        "-o",
+        p.dir.join("elsewhere").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is a folder"), "{}", stderr(&o));
+    let o = p.run(&["render", "--scene", "mini", "--out", "x.mp4"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!p.dir.join("x.mp4").exists(), "--out x.mp4 created a folder");
+}
+
+/// PNGs are ready for print: a pHYs chunk (300 dpi unless --dpi), RGB when
+/// opaque and RGBA only when transparent, sRGB with its gAMA and cHRM.
+#[test]
+fn pngs_are_ready_for_print() {
+    let p = Project::new("print", &[("mini", &mini())]);
+    for args in [
+        &["--png-only"][..],
+        &["--png-only", "--dpi", "600", "--scale", "2"],
+        &["--png-only", "--transparent"],
+    ] {
+        let o = p
+            .anim()
+            .args(["render", "--scene", "mini", "-q"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let expect = |name: &str, colour_type: u8, per_metre: u32| {
+        let chunks = png_chunks(&p.renders().join(name));
+        assert_eq!(chunks[0].0, "IHDR");
+        assert_eq!(
+            chunk(&chunks, "IHDR")[9],
+            colour_type,
+            "{name}: 2 = RGB, 6 = RGBA"
+        );
+        let phys = chunk(&chunks, "pHYs");
+        assert_eq!(
+            u32::from_be_bytes(phys[0..4].try_into().unwrap()),
+            per_metre,
+            "{name}"
+        );
+        assert_eq!(
+            u32::from_be_bytes(phys[4..8].try_into().unwrap()),
+            per_metre,
+            "{name}"
+        );
+        assert_eq!(phys[8], 1, "{name}: unit is the metre");
+        assert_eq!(chunk(&chunks, "sRGB"), [0], "{name}: perceptual intent");
+        assert_eq!(
+            chunk(&chunks, "gAMA"),
+            45455u32.to_be_bytes(),
+            "{name}: sRGB's gAMA"
+        );
+        let chrm: Vec<u32> = chunk(&chunks, "cHRM")
+            .chunks(4)
+            .map(|c| u32::from_be_bytes(c.try_into().unwrap()))
+            .collect();
+        assert_eq!(
+            chrm,
+            [31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000],
+            "{name}: sRGB's primaries"
+        );
+        assert!(
+            !chunks.iter().any(|(k, _)| k == "iCCP"),
+            "{name}: sRGB and iCCP exclude each other"
+        );
+    };
+    expect("mini.png", 2, 11811);
+    expect("mini@2x.png", 2, 23622);
+    expect("mini-transparent.png", 6, 11811);
+}
+
+#[test]
+fn names_get_a_did_you_mean_and_paths_say_what_they_are() {
+    let bad_colour = mini().replace("fill: \"primary_soft\"", "fill: \"primary_sfot\"");
+    let p = Project::new("names", &[("01-mini-demo", &mini()), ("02-colour", &bad_colour)]);
+    let o = p.run(&["render", "--scene", "mnii"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean \"mini\"?"), "{}", stderr(&o));
+    let o = p.run(&["check", "scenes/02-colour.ron"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean \"primary_soft\"?"),
+        "{}",
+        stderr(&o)
+    );
+    // list shows the short names that --scene takes.
+    let o = p.run(&["list"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("SHORT NAME")
+            && out
+                .lines()
+                .any(|l| l.starts_with("01-mini-demo") && l.contains(" mini ")),
+        "{out}"
+    );
+    // No scene given: say how to give one, and about --all.
+    let o = p.run(&["render"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--scene NAME") && stderr(&o).contains("--all"),
+        "{}",
+        stderr(&o)
+    );
+    // Paths that are not scene files say what they are.
+    std::fs::create_dir_all(p.dir.join("folder.ron")).unwrap();
+    std::os::unix::fs::symlink(p.dir.join("loop-a.ron"), p.dir.join("loop-b.ron")).unwrap();
+    std::os::unix::fs::symlink(p.dir.join("loop-b.ron"), p.dir.join("loop-a.ron")).unwrap();
+    std::os::unix::fs::symlink(p.dir.join("gone.ron"), p.dir.join("dangling.ron")).unwrap();
+    assert!(Command::new("mkfifo")
+        .arg(p.dir.join("fifo.ron"))
+        .status()
+        .unwrap()
+        .success());
+    let cases = [
+        ("scenes/nope.ron", "scenes/nope.ron does not exist"),
+        ("folder.ron", "is a folder, not a scene file"),
+        ("./loop-a.ron", "is a loop of symbolic links"),
+        ("./dangling.ron", "is a symbolic link to nothing"),
+        ("./fifo.ron", "is a FIFO (named pipe), not a scene file"),
+        ("/dev/null", "is a device, not a scene file"),
+        ("scenes", "scenes is a folder, not a scene file"),
+    ];
+    for (path, want) in cases {
+        for cmd in [&["check", path][..], &["render", "--scene", path]] {
+            let o = p.run(cmd);
+            assert_eq!(o.status.code(), Some(2), "{cmd:?}: {}", stderr(&o));
+            assert!(
+                stderr(&o).contains(want),
+                "{cmd:?}: expected {want:?} in {}",
+                stderr(&o)
+            );
+        }
+    }
+}
+
+/// A reader that goes away is a normal way to stop a CLI (exit 0, quietly);
+/// a full stdout is an error with a message; a closed stderr changes nothing.
+#[test]
+fn closed_pipes_and_full_devices() {
+    use std::process::Stdio;
+    let p = Project::new("pipes", &[("01-a", &mini()), ("02-b", &mini())]);
+    for args in [&["list"][..], &["check"]] {
+        let mut child = p
+            .anim()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // `| head -0`
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{args:?}: {}", stderr(&o));
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+        let o = p.anim().args(args).stdout(full).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("cannot write to standard output: No space left on device"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    // stderr closed by its reader: errors and progress cannot be shown, but
+    // the exit code still says what happened, and a render still renders.
+    let run_without_stderr = |args: &[&str]| {
+        let mut child = p
+            .anim()
+            .args(args)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        child.wait().unwrap().code()
+    };
+    assert_eq!(run_without_stderr(&["check", "nope"]), Some(2));
+    assert_eq!(
+        run_without_stderr(&["render", "--scene", "01-a", "--png-only"]),
+        Some(0)
+    );
+    assert!(p.renders().join("01-a.png").exists());
+}
+
+/// libav's and libx264's log lines come through anim's verbosity: none
+/// by default, as `libav: <component>: …` with -v, never as raw `[libx264 @ 0x…]`.
+#[test]
+fn libav_logs_follow_verbosity() {
+    let p = Project::new("avlog", &[("mini", &mini())]);
+    let o = p.run(&["render", "--scene", "mini", "--video-only", "--frames", "0..3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("libx264"), "{}", stderr(&o));
+    let o = p.run(&[
+        "-v",
+        "render",
+        "--scene",
+        "mini",
+        "--video-only",
+        "--frames",
+        "0..3",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("libav: libx264: "), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("[libx264 @"), "{}", stderr(&o));
+}
+
+/// On a terminal the progress bar shows a whole number of frames a second.
+#[test]
+fn progress_shows_a_rounded_rate() {
+    let p = Project::new("bar", &[("mini", &mini())]);
+    // `script` gives the render a pseudo-terminal, so the bar is drawn.
+    let cmd = format!("{} render --scene mini --video-only", env!("CARGO_BIN_EXE_anim"));
+    let o = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .current_dir(&p.dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    let screen = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        screen.contains("60/60 frames") || screen.contains("/60 frames"),
+        "{screen}"
+    );
+    let rate = screen
+        .split("frames")
+        .skip(1)
+        .find_map(|after| {
+            after
+                .split_whitespace()
+                .take(2)
+                .collect::<Vec<_>>()
+                .try_into()
+                .ok()
+        })
+        .map(|[n, unit]: [&str; 2]| (n.to_string(), unit.to_string()));
+    let (n, unit) = rate.unwrap_or_else(|| panic!("no rate in {screen:?}"));
+    assert_eq!(unit, "fps", "{screen:?}");
+    assert!(
+        n.parse::<u64>().is_ok(),
+        "rate {n:?} is not a whole number: {screen:?}"
     );
 }

@@ -124,21 +124,23 @@ impl Project {
     }
     /// The PNG `anim render` writes for the scene at `t`.
     fn render_png(&self, t: f64) -> RgbaImage {
+        let still = self.dir.join("still.png");
         let o = self
             .anim()
             .args([
                 "render",
                 "--scene",
                 "mini",
-                "--png-only",
                 "--quiet",
                 "--frame",
                 &t.to_string(),
+                "-o",
             ])
+            .arg(&still)
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        RgbaImage::load_png(&self.dir.join("renders/01-mini.png")).unwrap()
+        RgbaImage::load_png(&still).unwrap()
     }
 }
 

@@ -257,7 +257,7 @@ fn readback_handles_row_padding_and_scale() {
 #[test]
 fn partial_redraws_equal_full_renders() {
     use anim::damage::PixelBox;
-    use anim::render::{draw, render_frames, Frame};
+    use anim::render::{draw, render_frames, Frame, FrameRange};
     use std::sync::atomic::AtomicUsize;
     use std::sync::Arc;
 
@@ -274,40 +274,49 @@ fn partial_redraws_equal_full_renders() {
     let mut planes = anim::yuv::black(w, h);
     let mut patches = 0;
     let mut current: Option<anim::image::RgbaImage> = None;
-    render_frames(&ctx, &mut r, &scene, (w, h), range, &stop, false, |i, f| {
-        // What the encoder thread does with each frame, and a whole copy patched the same way.
-        match f {
-            Frame::Rgba(img) => {
-                assert!(anim::yuv::write_region(&mut planes, whole, &img.data));
-                current = Some(img);
+    render_frames(
+        &ctx,
+        &mut r,
+        &scene,
+        (w, h),
+        FrameRange::of(&scene, range),
+        &stop,
+        false,
+        |i, f| {
+            // What the encoder thread does with each frame, and a whole copy patched the same way.
+            match f {
+                Frame::Rgba(img) => {
+                    assert!(anim::yuv::write_region(&mut planes, whole, &img.data));
+                    current = Some(img);
+                }
+                Frame::Patch(b, img) => {
+                    patches += 1;
+                    assert_eq!(
+                        anim::yuv::align_to_chroma(b, w, h),
+                        b,
+                        "frame {i}: patch not 2x2-aligned"
+                    );
+                    assert!(b != whole && (img.width, img.height) == (b.width, b.height));
+                    assert!(anim::yuv::write_region(&mut planes, b, &img.data));
+                    current
+                        .as_mut()
+                        .expect("a patch before a whole frame")
+                        .blit(&img, b.x, b.y);
+                }
+                Frame::Same => assert!(current.is_some(), "frame {i}: same as no frame"),
+                Frame::Yuv420p(_) => panic!("RGBA asked for"),
             }
-            Frame::Patch(b, img) => {
-                patches += 1;
-                assert_eq!(
-                    anim::yuv::align_to_chroma(b, w, h),
-                    b,
-                    "frame {i}: patch not 2x2-aligned"
-                );
-                assert!(b != whole && (img.width, img.height) == (b.width, b.height));
-                assert!(anim::yuv::write_region(&mut planes, b, &img.data));
-                current
-                    .as_mut()
-                    .expect("a patch before a whole frame")
-                    .blit(&img, b.x, b.y);
-            }
-            Frame::Same => assert!(current.is_some(), "frame {i}: same as no frame"),
-            Frame::Yuv420p(_) => panic!("RGBA asked for"),
-        }
-        let img = current.as_ref().unwrap();
-        let mut expected = anim::yuv::black(w, h);
-        assert!(anim::yuv::write_region(&mut expected, whole, &img.data));
-        assert!(
-            planes == expected,
-            "frame {i}: patched YUV planes differ from a full conversion"
-        );
-        frames.push((i, img.clone()));
-        Ok(())
-    })
+            let img = current.as_ref().unwrap();
+            let mut expected = anim::yuv::black(w, h);
+            assert!(anim::yuv::write_region(&mut expected, whole, &img.data));
+            assert!(
+                planes == expected,
+                "frame {i}: patched YUV planes differ from a full conversion"
+            );
+            frames.push((i, img.clone()));
+            Ok(())
+        },
+    )
     .unwrap();
     assert!(patches > 10, "only {patches} patched frames");
     // The unchanged first items were drawn once into the underlay and copied under the rectangles.

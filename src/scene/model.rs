@@ -41,7 +41,12 @@ pub struct Scene {
 impl Scene {
     /// Number of frames in the video: `ceil(duration × fps)`.
     pub fn frame_count(&self) -> u64 {
-        (self.duration * self.fps as f64 - 1e-9).ceil().max(1.0) as u64
+        self.frame_count_at(self.fps)
+    }
+
+    /// Number of frames in a video of this scene at another frame rate.
+    pub fn frame_count_at(&self, fps: u32) -> u64 {
+        (self.duration * fps as f64 - 1e-9).ceil().max(1.0) as u64
     }
 }
 

@@ -110,7 +110,8 @@ impl Theme {
         self.colors.get(spec).copied().ok_or_else(|| {
             let names: Vec<&str> = self.colors.keys().map(|s| s.as_str()).collect();
             format!(
-                "unknown colour \"{spec}\": use #rrggbb or one of the theme's: {}",
+                "unknown colour \"{spec}\"{}: use #rrggbb or one of the theme's: {}",
+                crate::suggest::hint(spec, names.iter().copied()),
                 names.join(", ")
             )
         })
