@@ -343,6 +343,7 @@ fn main() {
                 &format!("0..{e2e_frames}"),
                 "--video-only",
                 "-q",
+                "--force",
                 "--aa",
                 aa,
             ])
@@ -398,7 +399,7 @@ fn main() {
     let whole_scene: Vec<f64> = (0..runs)
         .map(|_| {
             let mut c = Command::new(&bin);
-            c.args(["render", "--scene", "loop", "-q", "--root"])
+            c.args(["render", "--scene", "loop", "-q", "--force", "--root"])
                 .arg(&root)
                 .arg("--out")
                 .arg(tmp.join("out"));

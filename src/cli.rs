@@ -209,6 +209,10 @@ pub struct RenderArgs {
     /// No progress bar or summary.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Render even outputs that are up to date (same scene, theme, fonts, data,
+    /// images, options and anim build as when they were written).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Manim's quality flags (`-ql`, `-qm`, `-qh`, `-qp`, `-qk`) as `--quality X`.

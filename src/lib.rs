@@ -12,6 +12,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod avlog;
+pub mod cache;
 pub mod cli;
 pub mod color;
 pub mod damage;

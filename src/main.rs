@@ -516,6 +516,7 @@ fn job(root: &Path, args: &RenderArgs) -> Result<Job, Failure> {
             .unwrap_or_else(|| DEFAULT_PRESET.to_string()),
         transparent: args.transparent,
         dpi: args.dpi,
+        force: args.force,
     })
 }
 
@@ -605,10 +606,26 @@ fn render_one(
     match render_scene(ctx, renderer, scene, job, stop, bar) {
         Ok(report) => {
             if cli.verbose {
-                note(&format!(
-                    "{}: {} frames ({} reused) in {:.2} s",
-                    scene.name, report.frames, report.reused, report.seconds
-                ));
+                for path in &report.up_to_date {
+                    note(&format!(
+                        "{}: {}: up to date, not rendered",
+                        scene.name,
+                        path.display()
+                    ));
+                }
+                for (path, why) in &report.stale {
+                    note(&format!(
+                        "{}: {}: out of date ({why})",
+                        scene.name,
+                        path.display()
+                    ));
+                }
+                if report.video.is_some() || report.png.is_some() {
+                    note(&format!(
+                        "{}: {} frames ({} reused) in {:.2} s",
+                        scene.name, report.frames, report.reused, report.seconds
+                    ));
+                }
             }
             Ok(())
         }

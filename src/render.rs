@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::cache::{FileHashes, Inputs};
 use crate::damage::{damage_keyed, Damage, PixelBox};
 use crate::eval::{evaluate, Evaluator};
 use crate::gpu::{gpu_yuv_supported, GpuContext, GpuError, Redraw, Renderer, Yuv420Image};
@@ -61,6 +62,8 @@ pub struct Job {
     pub transparent: bool,
     /// Resolution recorded in the PNG, dots per inch.
     pub dpi: u32,
+    /// Render even outputs the cache says are up to date ([`crate::cache`]).
+    pub force: bool,
 }
 
 impl Job {
@@ -81,6 +84,7 @@ impl Job {
             preset: crate::cli::DEFAULT_PRESET.to_string(),
             transparent: false,
             dpi: crate::image::DEFAULT_DPI,
+            force: false,
         }
     }
 }
@@ -259,6 +263,10 @@ impl Progress for Silent {}
 pub struct Report {
     pub png: Option<PathBuf>,
     pub video: Option<PathBuf>,
+    /// Outputs not rendered because they were up to date ([`crate::cache`]).
+    pub up_to_date: Vec<PathBuf>,
+    /// Outputs rendered, each with why the cache could not keep it.
+    pub stale: Vec<(PathBuf, crate::cache::Stale)>,
     pub frames: u64,
     /// Frames whose snapshot equalled the previous one and were not re-rendered.
     pub reused: u64,
@@ -633,7 +641,9 @@ pub fn render_video(
 }
 
 /// Renders what `job` asks for; [`plan`] checks it first, so a job that
-/// cannot be done writes nothing, not even its folder.
+/// cannot be done writes nothing, not even its folder. Outputs whose
+/// inputs are unchanged since they were written are kept as they are
+/// unless `job.force` ([`crate::cache`]).
 pub fn render_scene(
     ctx: &GpuContext,
     renderer: &mut Renderer,
@@ -643,24 +653,69 @@ pub fn render_scene(
     progress: &mut dyn Progress,
 ) -> Result<Report, RenderError> {
     let started = Instant::now();
-    let plan = plan(scene, job)?;
+    let mut plan = plan(scene, job)?;
     let mut report = Report::default();
     for path in plan.video.iter().chain(&plan.png) {
         prepare_folder(path)?;
     }
+    let engine = format!("{} aa={}", ctx.describe(), renderer.antialias().name());
+    let files = FileHashes::new(&scene.inputs);
+    let png_inputs = Inputs::new(&files, &png_options(job, &plan, &engine));
+    let video_inputs = Inputs::new(&files, &video_options(job, &plan, &engine));
+    for (slot, inputs) in [(&mut plan.png, &png_inputs), (&mut plan.video, &video_inputs)] {
+        let Some(path) = slot.clone() else { continue };
+        match inputs.check(&path) {
+            Ok(()) if !job.force => {
+                report.up_to_date.push(path);
+                *slot = None;
+            }
+            Ok(()) => report.stale.push((path, crate::cache::Stale::Forced)),
+            Err(why) => report.stale.push((path, why)),
+        }
+    }
+    for path in plan.video.iter().chain(&plan.png) {
+        crate::cache::forget(path);
+    }
     if let Some(path) = &plan.video {
         let (frames, reused) = render_video(ctx, renderer, scene, (job, &plan), path, stop, progress)?;
+        record(&video_inputs, path)?;
         report.video = Some(path.clone());
         report.frames = frames;
         report.reused = reused;
     }
     if let Some(path) = &plan.png {
         render_png(ctx, renderer, scene, job, &plan, path)?;
+        record(&png_inputs, path)?;
         report.png = Some(path.clone());
     }
     report.seconds = started.elapsed().as_secs_f64();
     progress.finish(&summary(&report));
     Ok(report)
+}
+
+/// What shapes the still besides the scene's files (and anim itself).
+fn png_options(job: &Job, plan: &Plan, engine: &str) -> String {
+    format!(
+        "png {}x{} t={} transparent={} dpi={} {engine}",
+        plan.size.0, plan.size.1, plan.still, job.transparent, job.dpi
+    )
+}
+
+/// What shapes the video besides the scene's files (and anim itself).
+fn video_options(job: &Job, plan: &Plan, engine: &str) -> String {
+    let f = plan.frames;
+    format!(
+        "mp4 {}x{} frames={}..{}@{} crf={} preset={} {engine}",
+        plan.size.0, plan.size.1, f.start, f.end, f.fps, job.crf, job.preset
+    )
+}
+
+/// Writes the cache record of a finished output.
+fn record(inputs: &Inputs, path: &Path) -> Result<(), RenderError> {
+    inputs.record(path).map_err(|source| RenderError::Io {
+        path: crate::cache::record_path(path),
+        source,
+    })
 }
 
 /// Creates the folder `path` goes in and removes what killed runs left there.
@@ -689,7 +744,17 @@ fn summary(r: &Report) -> String {
     if let Some(p) = &r.png {
         parts.push(display(p));
     }
-    format!("wrote {} in {:.1} s", parts.join(" and "), r.seconds)
+    let kept: Vec<String> = r.up_to_date.iter().map(|p| display(p)).collect();
+    match (parts.is_empty(), kept.is_empty()) {
+        (false, true) => format!("wrote {} in {:.1} s", parts.join(" and "), r.seconds),
+        (false, false) => format!(
+            "wrote {} in {:.1} s; {} up to date",
+            parts.join(" and "),
+            r.seconds,
+            kept.join(" and ")
+        ),
+        (true, _) => format!("up to date: {} (--force renders anyway)", kept.join(" and ")),
+    }
 }
 
 fn display(p: &Path) -> String {

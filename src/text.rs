@@ -179,6 +179,11 @@ const FONT_FILES: [&str; 6] = [
     "JetBrainsMono-Medium.ttf",
 ];
 
+/// The font files [`FontBook::load`] reads from `dir`.
+pub fn font_files(dir: &Path) -> Vec<PathBuf> {
+    FONT_FILES.iter().map(|name| dir.join(name)).collect()
+}
+
 /// Index into [`FONT_FILES`] / `FontBook::fonts`.
 type FontId = usize;
 

@@ -121,13 +121,22 @@ fn renders_png_and_a_web_ready_mp4() {
     let bytes = std::fs::read(&mp4).unwrap();
     let pos = |tag: &[u8]| bytes.windows(4).position(|w| w == tag).unwrap();
     assert!(pos(b"moov") < pos(b"mdat"));
-    // No temporary files remain.
-    let leftovers: Vec<_> = std::fs::read_dir(p.renders())
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // No temporary files remain: only the outputs and their cache records.
+    assert_eq!(
+        std::fs::read_dir(p.renders())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect::<std::collections::BTreeSet<_>>(),
+        [
+            ".01-mini-demo.mp4.anim-cache",
+            ".01-mini-demo.png.anim-cache",
+            "01-mini-demo.mp4",
+            "01-mini-demo.png"
+        ]
+        .map(String::from)
+        .into()
+    );
 }
 
 #[test]
@@ -172,7 +181,7 @@ fn renders_are_deterministic() {
     let p = Project::new("det", &[("mini", &mini())]);
     let mut runs = Vec::new();
     for _ in 0..2 {
-        let o = p.run(&["render", "--scene", "mini", "-q"]);
+        let o = p.run(&["render", "--scene", "mini", "-q", "--force"]);
         assert!(o.status.success(), "{}", stderr(&o));
         let png = std::fs::read(p.renders().join("mini.png")).unwrap();
         let frames = Command::new("ffmpeg")
@@ -488,12 +497,7 @@ fn a_full_disk_is_a_clear_error_and_keeps_earlier_outputs() {
     assert!(stderr(&o).contains("No space left on device"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"));
     assert_eq!(std::fs::read(tiny.join("long.png")).unwrap(), png);
-    let names: Vec<String> = std::fs::read_dir(&tiny)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names, vec!["long.png".to_string()]);
+    assert_eq!(names_in(&tiny), ["long.png"], "no temporary file is left");
 }
 
 #[test]
@@ -546,11 +550,13 @@ fn chunk<'a>(chunks: &'a [(String, Vec<u8>)], kind: &str) -> &'a [u8] {
         .1
 }
 
+/// The files in `dir` but the render cache's records, sorted.
 fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".anim-cache"))
         .collect();
     names.sort();
     names
@@ -636,9 +642,6 @@ fn variants_never_replace_the_figure() {
         settings.contains("crf=28.0") && settings.contains("subme=0"),
         "not ultrafast crf 28"
     );
-    // Re-rendering the figure itself still replaces it (that is what the command is for).
-    let o = p.run(&["render", "--scene", "mini", "-q", "--png-only"]);
-    assert!(o.status.success(), "{}", stderr(&o));
 }
 
 /// `-o FILE` writes exactly that file, its kind taken from the extension,
@@ -885,6 +888,7 @@ fn libav_logs_follow_verbosity() {
         "--video-only",
         "--frames",
         "0..3",
+        "--force",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("libav: libx264: "), "{}", stderr(&o));
@@ -926,4 +930,133 @@ fn progress_shows_a_rounded_rate() {
         n.parse::<u64>().is_ok(),
         "rate {n:?} is not a whole number: {screen:?}"
     );
+}
+
+/// The outputs `anim -v render` says it rendered, as `scene.ext`, sorted
+/// (it says `NAME: PATH: out of date (why)` for each, `NAME: PATH: up to date, …` for the others).
+fn rendered(o: &Output) -> Vec<String> {
+    assert!(o.status.success(), "{}", stderr(o));
+    let mut done: Vec<String> = stderr(o)
+        .lines()
+        .filter_map(|l| l.split_once(": out of date (").map(|(before, _)| before))
+        .filter_map(|before| {
+            Path::new(before.split_once(": ")?.1)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .collect();
+    done.sort();
+    done
+}
+
+/// The render cache re-renders exactly what an edit affects: each kind of
+/// input is changed in turn (a data file, an image, a scene file, the theme,
+/// a font, an output deleted or edited by hand, the options, anim itself).
+#[test]
+fn the_cache_renders_exactly_what_changed() {
+    let p = Project::new("cache", &[]);
+    // Its own assets (the project's are a link to the repository's), and an image of its own.
+    std::fs::remove_file(p.dir.join("assets")).unwrap();
+    assert!(Command::new("cp")
+        .arg("-r")
+        .arg(repo().join("assets"))
+        .arg(p.dir.join("assets"))
+        .status()
+        .unwrap()
+        .success());
+    std::fs::write(
+        p.dir.join("assets/data/mine.csv"),
+        "step,train\n0,3.0\n1,2.5\n2,2.0\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(p.dir.join("pics")).unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/icon.png"),
+        p.dir.join("pics/icon.png"),
+    )
+    .unwrap();
+    let add = |element: &str| mini().replacen("elements: [", &format!("elements: [\n        {element},"), 1);
+    let scenes = [
+        (
+            "01-chart",
+            add(
+                r#"LineChart(name: "c", at: (160, 95), size: (120, 60), series: [(label: "l", csv: "assets/data/mine.csv", x: "step", y: "train")])"#,
+            ),
+        ),
+        (
+            "02-image",
+            add(r#"Image(name: "i", at: (40, 150), path: "pics/icon.png", size: (24, 0))"#),
+        ),
+        ("03-plain", mini()),
+    ];
+    for (name, src) in &scenes {
+        std::fs::write(p.dir.join(format!("scenes/{name}.ron")), src).unwrap();
+    }
+    let all = [
+        "01-chart.mp4",
+        "01-chart.png",
+        "02-image.mp4",
+        "02-image.png",
+        "03-plain.mp4",
+        "03-plain.png",
+    ];
+    let render = || rendered(&p.run(&["-v", "render", "--all"]));
+    assert_eq!(render(), all, "first render");
+    assert_eq!(render(), Vec::<String>::new(), "nothing changed");
+    let append = |rel: &str, bytes: &[u8]| {
+        use std::io::Write as _;
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(p.dir.join(rel))
+            .unwrap()
+            .write_all(bytes)
+            .unwrap();
+    };
+    append("assets/data/mine.csv", b"3,1.5\n");
+    assert_eq!(render(), ["01-chart.mp4", "01-chart.png"], "a data file");
+    let mut icon = anim::image::RgbaImage::load_png(&p.dir.join("pics/icon.png")).unwrap();
+    icon.data[0] ^= 0xff;
+    icon.save_png(&p.dir.join("pics/icon.png")).unwrap();
+    assert_eq!(render(), ["02-image.mp4", "02-image.png"], "an image");
+    append("scenes/03-plain.ron", b"// edited\n");
+    assert_eq!(render(), ["03-plain.mp4", "03-plain.png"], "a scene file");
+    append("assets/theme.ron", b"\n// edited\n");
+    assert_eq!(render(), all, "the theme");
+    append("assets/fonts/Inter-Regular.otf", b"\0");
+    assert_eq!(render(), all, "a font");
+    std::fs::remove_file(p.renders().join("01-chart.png")).unwrap();
+    append("renders/02-image.mp4", b"\0");
+    assert_eq!(
+        render(),
+        ["01-chart.png", "02-image.mp4"],
+        "outputs deleted or edited by hand"
+    );
+    let o = p.run(&["-v", "render", "--all", "--png-only", "--dpi", "72"]);
+    assert_eq!(
+        rendered(&o),
+        ["01-chart.png", "02-image.png", "03-plain.png"],
+        "other options"
+    );
+    assert!(
+        stderr(&o).contains("other options than last time"),
+        "{}",
+        stderr(&o)
+    );
+    let o = p.run(&["-v", "render", "--scene", "plain", "--force"]);
+    assert_eq!(rendered(&o), ["03-plain.mp4", "03-plain.png"], "--force");
+    // Another build of anim: a copy of the binary with one more byte (an ELF file still runs).
+    let other = p.dir.join("anim-other");
+    std::fs::copy(env!("CARGO_BIN_EXE_anim"), &other).unwrap();
+    append("anim-other", b"\0");
+    let o = Command::new(&other)
+        .args(["-v", "render", "--all", "--png-only", "--dpi", "72"])
+        .current_dir(&p.dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        rendered(&o),
+        ["01-chart.png", "02-image.png", "03-plain.png"],
+        "anim itself"
+    );
+    assert!(stderr(&o).contains("anim itself changed"), "{}", stderr(&o));
 }

@@ -80,6 +80,7 @@ pub(crate) fn ron_error(path: &Path, src: &str, e: &ron::error::SpannedError) ->
 pub struct Loader {
     root: PathBuf,
     fonts: Arc<FontBook>,
+    font_files: Vec<PathBuf>,
 }
 
 impl Loader {
@@ -90,6 +91,7 @@ impl Loader {
         Ok(Loader {
             root: root.to_path_buf(),
             fonts: Arc::new(fonts),
+            font_files: crate::text::font_files(&dir),
         })
     }
 
@@ -137,6 +139,11 @@ impl Loader {
 
     pub(crate) fn fonts(&self) -> &Arc<FontBook> {
         &self.fonts
+    }
+
+    /// The font files every scene is drawn with.
+    pub(crate) fn font_files(&self) -> &[PathBuf] {
+        &self.font_files
     }
 }
 

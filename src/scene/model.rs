@@ -36,6 +36,9 @@ pub struct Scene {
     /// For each element, the indices into `steps` that target it.
     pub steps_of: Vec<Vec<usize>>,
     pub by_name: HashMap<String, usize>,
+    /// Every file the scene was made from: the scene file, the theme, the
+    /// fonts, data and image files (the render cache hashes them).
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Scene {

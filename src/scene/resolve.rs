@@ -3,7 +3,7 @@
 //! file. Errors point at the element or step they concern.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use glam::Vec2;
@@ -33,6 +33,9 @@ struct Ctx<'a> {
     /// Arrows are resolved after every other element: (element index, spec).
     arrows: Vec<(usize, ArrowSpec)>,
     top_level: usize,
+    /// Files read for this scene besides the scene file and the theme (data,
+    /// images); a cell, as the readers only borrow the context.
+    inputs: std::cell::RefCell<Vec<PathBuf>>,
 }
 
 fn v(p: P) -> Vec2 {
@@ -262,6 +265,7 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
         by_name: HashMap::new(),
         arrows: Vec::new(),
         top_level: 0,
+        inputs: Default::default(),
     };
     for (i, spec) in file.elements.iter().enumerate() {
         ctx.top_level = i;
@@ -315,6 +319,11 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
         steps,
         steps_of,
         by_name: ctx.by_name,
+        inputs: [path.to_path_buf(), theme_path]
+            .into_iter()
+            .chain(loader.font_files().iter().cloned())
+            .chain(ctx.inputs.into_inner())
+            .collect(),
     })
 }
 
@@ -586,6 +595,7 @@ fn add_element(
         ElementSpec::Image(s) => {
             ctx.finite(name, "at", &[s.at.0, s.at.1])?;
             let file = ctx.loader.root().join(&s.path);
+            ctx.inputs.borrow_mut().push(file.clone());
             let img = crate::image::RgbaImage::load_png(&file)
                 .map_err(|e| ctx.element_err(name, format!("cannot read image {}: {e}", file.display())))?;
             let max = limits::MAX_IMAGE_SIDE;
@@ -1037,7 +1047,9 @@ fn resolve_chart(
                         ))
                     }
                 };
-                read_csv_columns(&ctx.loader.root().join(csv), x, y).map_err(|e| ctx.element_err(name, e))?
+                let file = ctx.loader.root().join(csv);
+                ctx.inputs.borrow_mut().push(file.clone());
+                read_csv_columns(&file, x, y).map_err(|e| ctx.element_err(name, e))?
             }
             _ => return Err(ctx.element_err(name, format!("series {i}: give either `points` or `csv`"))),
         };
