@@ -133,6 +133,9 @@ Outputs:
   scene to exactly FILE instead, its kind (png, mp4) taken from the extension.
   --crf, --preset and --dpi keep the figure's name: they change how it is
   encoded, not what it shows.
+  An output whose inputs (scene file, theme, fonts, data, images, options and
+  the anim build) are unchanged since it was written is kept as it is:
+  --force renders it anyway, and -v says why each output was rendered or kept.
 
 Quality presets (--quality X or -qX, as in Manim; flags given beside one win):
   -ql  480p 15 fps, crf 28, ultrafast     -qh  1080p 60 fps, crf 18, veryfast
