@@ -294,7 +294,7 @@ fn main() {
                     "-crf",
                     "18",
                     "-x264-params",
-                    &anim::video::x264_params(),
+                    &anim::video::x264_params(scene.fps),
                     "-pix_fmt",
                     "yuv420p",
                 ])

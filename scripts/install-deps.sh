@@ -12,6 +12,9 @@ PACKAGES=(
   libvulkan1 mesa-vulkan-drivers
   # tests and tooling: ffprobe/ffmpeg, an X server for the preview, screenshots
   ffmpeg xvfb imagemagick x11-utils
+  # tests/browser.rs plays and seeks the chapter's videos in headless
+  # Chromium (it plays H.264); the test fails without it
+  chromium
   # winit loads these at run time and nothing else pulls them in
   libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
   # the fonts shipped in assets/fonts come from these (OFL)

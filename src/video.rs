@@ -66,9 +66,37 @@ pub const QUEUE_FRAMES_OF_PIXELS: usize = 2;
 ///   `FULL_CHR_H_INT` only affects YUV → RGB output, `BICUBIC` measured like plain `BILINEAR`.
 pub const SWS_FLAGS: scaling::Flags = scaling::Flags::BILINEAR.union(scaling::Flags::ACCURATE_RND);
 
+/// Longest time between two keyframes, in seconds: the most a player
+/// decodes, from the keyframe before, to show a frame after a seek.
+pub const KEYFRAME_INTERVAL_SECONDS: u32 = 2;
+
+/// The most frames between two keyframes at `fps`: [`KEYFRAME_INTERVAL_SECONDS`] × fps
+/// (x264's `keyint`; its default, 250, is 4.2 s at 60 fps).
+pub fn keyframe_interval(fps: u32) -> u32 {
+    KEYFRAME_INTERVAL_SECONDS * fps.max(1)
+}
+
 /// The x264 options anim sets beyond the preset and CRF, in `x264-params`
-/// syntax (the benchmark gives the `ffmpeg` CLI the same). Each saves memory
-/// at 1080p (benches/README.md) without changing a decoded pixel (checked
+/// syntax (the benchmark gives the `ffmpeg` CLI the same).
+///
+/// Keyframes, for seeking (issue 14):
+///
+/// * `open-gop=0`: closed GOPs, so every keyframe is an IDR frame after which
+///   no frame refers to one before it. FFmpeg's libx264 wrapper turns open
+///   GOP on unless asked for closed ones ([`codec::Flags::CLOSED_GOP`], also
+///   set); its later keyframes are then recovery points, not IDRs, and
+///   Chromium fails to decode after seeking to one
+///   (`PIPELINE_ERROR_DECODE … is_key_frame=0`; `ffmpeg -ss` warns
+///   `mmco: unref short failure`).
+/// * `keyint=`[`keyframe_interval`] (2 s), `min-keyint=` a tenth of that
+///   (x264's own default ratio): a scene cut at least that long after the
+///   last keyframe starts a new one (an IDR) early; closer cuts get a plain
+///   I frame. Keyframes are never more than 2 s apart, so a seek decodes at
+///   most 2 s of video. The cost is the extra IDR frames, 37–54 KB each at
+///   1080p: the chapter's five videos grew by 23–63 %, 35 % together
+///   (README.md).
+///
+/// Memory, each without changing a decoded pixel (benches/README.md; checked
 /// by decoding the loop and decoding-strategies videos both ways):
 ///
 /// * `sync-lookahead=0`: no frames buffered between x264's lookahead and its
@@ -77,9 +105,11 @@ pub const SWS_FLAGS: scaling::Flags = scaling::Flags::BILINEAR.union(scaling::Fl
 ///   its own frames (~10 MB apiece at 1080p), and anim's renderer and encoder
 ///   thread already keep the cores busy; ~22 MB less on 2 cores at the same
 ///   speed (measured on 2 cores only).
-pub fn x264_params() -> String {
+pub fn x264_params(fps: u32) -> String {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    format!("sync-lookahead=0:threads={cores}")
+    let keyint = keyframe_interval(fps);
+    let min_keyint = (keyint / 10).max(1);
+    format!("sync-lookahead=0:threads={cores}:open-gop=0:keyint={keyint}:min-keyint={min_keyint}")
 }
 
 /// Encoder settings.
@@ -412,15 +442,18 @@ impl VideoEncoder {
         ctx.set_color_transfer_characteristic(color::TransferCharacteristic::BT709);
         ctx.set_colorspace(color::Space::BT709);
         ctx.set_color_range(color::Range::MPEG);
+        ctx.set_gop(keyframe_interval(settings.fps));
+        let mut flags = codec::Flags::CLOSED_GOP;
         if global_header {
-            ctx.set_flags(codec::Flags::GLOBAL_HEADER);
+            flags |= codec::Flags::GLOBAL_HEADER;
         }
+        ctx.set_flags(flags);
 
         let mut options = Dictionary::new();
         options.set("profile", "high");
         options.set("preset", &settings.preset);
         options.set("crf", &settings.crf.to_string());
-        options.set("x264-params", &x264_params());
+        options.set("x264-params", &x264_params(settings.fps));
         let encoder = ctx.open_with(options).map_err(VideoError::OpenEncoder)?;
 
         let stream_index = {

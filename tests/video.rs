@@ -544,3 +544,134 @@ fn gpu_yuv_matches_swscale() {
     assert!(failures.is_empty(), "{failures:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Issue 14: Chromium fails to decode after a seek to an open-GOP keyframe
+/// (a non-IDR I frame with a recovery point, which the MP4 marks as a sync
+/// sample). Every keyframe must be an IDR frame, keyframes must be at most
+/// two seconds apart (anim's scrubbing interval, `keyint` = 2 × fps), and
+/// decoding from each keyframe must print no warning.
+///
+/// 12 s at 30 fps, past x264's default `keyint=250`: a small square creeps
+/// across a still background (no scene cut of its own, so only `keyint`
+/// places keyframes), and at frame 200 the picture changes colour, a scene
+/// cut where x264 starts a keyframe of its own.
+#[test]
+fn keyframes_are_idr_at_most_two_seconds_apart() {
+    const W: u32 = 256;
+    const H: u32 = 64;
+    const FPS: u32 = 30;
+    const FRAMES: u32 = 12 * FPS;
+    const KEYINT: u32 = 2 * FPS;
+    const CUT: u32 = 200;
+    let dir = temp_dir("gop");
+    let path = dir.join("gop.mp4");
+    let mut enc = VideoEncoder::create(&path, &settings(W, H, FPS)).unwrap();
+    for i in 0..FRAMES {
+        let (background, square) = if i < CUT {
+            ([0x0d, 0x11, 0x17, 0xff], [0xf0, 0x88, 0x3e, 0xff])
+        } else {
+            ([0xf0, 0xf4, 0xf8, 0xff], [0x1f, 0x6f, 0xeb, 0xff])
+        };
+        let x0 = (i * 2 / 3) as usize;
+        let mut frame = Vec::with_capacity((W * H * 4) as usize);
+        for y in 0..H as usize {
+            for x in 0..W as usize {
+                let inside = (x0..x0 + 16).contains(&x) && (24..40).contains(&y);
+                frame.extend_from_slice(if inside { &square } else { &background });
+            }
+        }
+        enc.push_rgba(&frame).unwrap();
+    }
+    enc.finish().unwrap();
+
+    // Packets in decode order: keyframe flag and frame index.
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
+        .args(["packet=pts_time,flags", "-of", "csv=p=0"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let packets: Vec<(u32, bool)> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (pts, flags) = line.split_once(',').unwrap();
+            let frame = (pts.parse::<f64>().unwrap() * f64::from(FPS)).round() as u32;
+            (frame, flags.starts_with('K'))
+        })
+        .collect();
+    assert_eq!(packets.len(), FRAMES as usize);
+
+    // The NAL unit type of each frame's slice, in the same (decode) order:
+    // 5 is an IDR slice, 1 any other. x264 writes one slice per frame.
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&path)
+        .args(["-c:v", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "h264", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let slices: Vec<u8> = out
+        .stdout
+        .windows(4)
+        .filter(|w| w[..3] == [0, 0, 1])
+        .map(|w| w[3] & 0x1f)
+        .filter(|&t| t == 1 || t == 5)
+        .collect();
+    assert_eq!(slices.len(), packets.len(), "one slice per frame expected");
+
+    let mut keyframes = Vec::new();
+    for (&(frame, key), &nal) in packets.iter().zip(&slices) {
+        assert_eq!(
+            key,
+            nal == 5,
+            "frame {frame}: keyframe flag {key} but NAL unit type {nal} (5 = IDR): \
+             every keyframe must be an IDR frame and every IDR frame a keyframe"
+        );
+        if key {
+            keyframes.push(frame);
+        }
+    }
+    keyframes.sort_unstable();
+    eprintln!("keyframes at {keyframes:?}");
+    assert_eq!(keyframes.first(), Some(&0));
+    let mut gaps: Vec<u32> = keyframes.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.push(FRAMES - keyframes.last().unwrap());
+    assert!(
+        gaps.iter().all(|&g| g <= KEYINT),
+        "keyframes {keyframes:?} of {FRAMES} frames are more than {KEYINT} frames apart"
+    );
+
+    // Decoding from each keyframe, and from the frame after it, is clean
+    // (ffmpeg drops the frames that start before -ss: give it the start).
+    for &k in &keyframes {
+        for frame in [k, (k + 1).min(FRAMES - 1)] {
+            let t = f64::from(frame) / f64::from(FPS) - 1e-4;
+            let out = Command::new("ffmpeg")
+                .args(["-v", "warning", "-ss", &format!("{:.4}", t.max(0.0)), "-i"])
+                .arg(&path)
+                .args(["-frames:v", "1", "-f", "null", "-"])
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.success() && stderr.trim().is_empty(),
+                "ffmpeg -ss {t:.4} (frame {frame}): {stderr}"
+            );
+        }
+    }
+    // And the x264 settings string that libx264 writes into the stream says so.
+    let bytes = std::fs::read(&path).unwrap();
+    let at = bytes
+        .windows(11)
+        .position(|w| w == b"x264 - core")
+        .expect("no x264 settings string in the file");
+    let settings_string = String::from_utf8_lossy(&bytes[at..(at + 2000).min(bytes.len())]).into_owned();
+    let options: Vec<&str> = settings_string.split_whitespace().collect();
+    for want in ["open_gop=0", &format!("keyint={KEYINT}")] {
+        assert!(options.contains(&want), "{want} missing from: {settings_string}");
+    }
+
+    std::fs::remove_dir_all(&dir).unwrap();
+}
