@@ -10,6 +10,10 @@
 //! An output is up to date only when all of them still match, so an output
 //! deleted or edited by hand, a changed CSV or a new binary all render
 //! again; a missing or unreadable record or input never skips anything.
+//! A render that fails leaves the earlier output and its record as they
+//! were (both are replaced by renames); one that dies between renaming the
+//! output and writing its record leaves a record whose output hash no
+//! longer matches, so nothing is trusted that should not be.
 //!
 //! Hashes are 64-bit SipHash ([`std::hash::DefaultHasher`], fixed keys):
 //! deterministic for one build of anim, which is all a record must match
@@ -36,6 +40,10 @@ pub struct Inputs {
     options: u64,
     /// Each input file with the hash of its content, sorted by path.
     files: Vec<(PathBuf, u64)>,
+    /// For a video, a hash of what each segment's frames show
+    /// ([`crate::render::segment_hashes`]): derived from the rest, kept so
+    /// that a changed scene re-renders only the segments that look different.
+    segments: Vec<u64>,
 }
 
 /// Why an output must be rendered.
@@ -94,7 +102,24 @@ impl Inputs {
             binary: binary_hash(),
             options: hash_bytes(options.as_bytes()),
             files: files.0.clone(),
+            segments: Vec::new(),
         }
+    }
+
+    /// The same, for a video whose segments show what `segments` hash.
+    pub fn with_segments(self, segments: Vec<u64>) -> Inputs {
+        Inputs { segments, ..self }
+    }
+
+    /// The segment hashes recorded for `output` when it is still as anim
+    /// wrote it, by this build, with these options: its segments whose hash
+    /// is unchanged can be copied instead of rendered.
+    pub fn old_segments(&self, output: &Path) -> Option<Vec<u64>> {
+        let old = parse(&std::fs::read_to_string(record_path(output)).ok()?)?;
+        let same = old.output == hash_file(output)
+            && old.inputs.binary == self.binary
+            && old.inputs.options == self.options;
+        same.then_some(old.inputs.segments)
     }
 
     /// Whether `output` was written from exactly these inputs and is still as written.
@@ -136,6 +161,9 @@ impl Inputs {
             self.options,
             hash_file(output)
         );
+        for hash in &self.segments {
+            let _ = writeln!(text, "segment {hash:016x}");
+        }
         for (path, hash) in &self.files {
             let _ = writeln!(text, "file {hash:016x} {}", path.display());
         }
@@ -144,12 +172,6 @@ impl Inputs {
         std::fs::write(&guard.path, text)?;
         guard.commit(&path)
     }
-}
-
-/// Removes the record of `output`: called before an output is replaced, so
-/// a render that fails half-way never leaves a record that vouches for it.
-pub fn forget(output: &Path) {
-    let _ = std::fs::remove_file(record_path(output));
 }
 
 /// `renders/03-loop.mp4` → `renders/.03-loop.mp4.anim-cache`.
@@ -176,8 +198,12 @@ fn parse(text: &str) -> Option<Record> {
         u64::from_str_radix(line.strip_prefix(key)?.strip_prefix(' ')?, 16).ok()
     };
     let (binary, options, output) = (field("binary")?, field("options")?, field("output")?);
-    let mut files = Vec::new();
+    let (mut files, mut segments) = (Vec::new(), Vec::new());
     for line in lines {
+        if let Some(hash) = line.strip_prefix("segment ") {
+            segments.push(u64::from_str_radix(hash, 16).ok()?);
+            continue;
+        }
         let rest = line.strip_prefix("file ")?;
         let (hash, path) = rest.split_once(' ')?;
         files.push((PathBuf::from(path), u64::from_str_radix(hash, 16).ok()?));
@@ -187,6 +213,7 @@ fn parse(text: &str) -> Option<Record> {
             binary,
             options,
             files,
+            segments,
         },
         output,
     })
@@ -262,10 +289,17 @@ mod tests {
         inputs().record(&out).unwrap();
         std::fs::remove_file(&out).unwrap();
         assert_eq!(inputs().check(&out), Err(Stale::OutputChanged));
-        // A record is forgotten, and an unreadable input never matches.
+        // Segment hashes are kept for the next render of a changed video.
+        inputs().with_segments(vec![7, 9]).record(&out).unwrap();
+        assert_eq!(inputs().old_segments(&out), Some(vec![7, 9]));
+        assert_eq!(
+            with("other").old_segments(&out),
+            None,
+            "other options: nothing to keep"
+        );
+        // A record without its output, or in another format, keeps nothing; an unreadable input never matches.
         std::fs::write(&out, "pixels").unwrap();
-        inputs().record(&out).unwrap();
-        forget(&out);
+        std::fs::write(record_path(&out), "anim-cache 0\n").unwrap();
         assert_eq!(inputs().check(&out), Err(Stale::NoRecord));
         std::fs::remove_file(&data).unwrap();
         inputs().record(&out).unwrap();

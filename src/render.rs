@@ -23,7 +23,7 @@ use crate::output::{temp_path, TempGuard};
 use crate::scene::Scene;
 use crate::snapshot::Snapshot;
 use crate::tess::{tessellate, tessellate_cached, Antialias, TessCache, TessError};
-use crate::video::{EncoderThread, VideoError, VideoSettings};
+use crate::video::{EncodedPacket, EncoderThread, VideoError, VideoSettings};
 
 /// The signal that stopped a render, if any: 0 none, else its number.
 pub type StopFlag = Arc<AtomicUsize>;
@@ -95,16 +95,42 @@ pub struct FrameRange {
     pub start: u64,
     pub end: u64,
     pub fps: u32,
+    /// Frames per video segment, counted from frame 0: each segment is drawn
+    /// from a fresh start (no redraw, underlay or YUV state carried in) and
+    /// encoded on its own ([`crate::video::VideoEncoder::begin_segment`]), so
+    /// it comes out the same whether the frames before it were rendered or
+    /// copied from an earlier video. `u64::MAX`: one segment.
+    pub segment: u64,
 }
 
 impl FrameRange {
-    /// Frames `start..end` of `scene` at its own frame rate.
+    /// Frames `start..end` of `scene` at its own frame rate, as one segment.
     pub fn of(scene: &Scene, (start, end): (u64, u64)) -> FrameRange {
         FrameRange {
             start,
             end,
             fps: scene.fps,
+            segment: u64::MAX,
         }
+    }
+
+    /// The segments this range touches, each clipped to the range.
+    pub fn segments(&self) -> Vec<FrameRange> {
+        let mut out = Vec::new();
+        let mut a = self.start;
+        while a < self.end {
+            let b = (a / self.segment)
+                .saturating_add(1)
+                .saturating_mul(self.segment)
+                .min(self.end);
+            out.push(FrameRange {
+                start: a,
+                end: b,
+                ..*self
+            });
+            a = b;
+        }
+        out
     }
     pub fn len(&self) -> u64 {
         self.end - self.start
@@ -151,7 +177,13 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
             "frame range {start}..{end} is outside the scene's 0..{total} frames at {fps} fps"
         )));
     }
-    let frames = FrameRange { start, end, fps };
+    let segment = crate::video::keyframe_interval(fps) as u64;
+    let frames = FrameRange {
+        start,
+        end,
+        fps,
+        segment,
+    };
     let (png, video) = match &job.dest {
         Destination::File(path) => match path.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("png") => (Some(path.clone()), None),
@@ -267,6 +299,8 @@ pub struct Report {
     pub up_to_date: Vec<PathBuf>,
     /// Outputs rendered, each with why the cache could not keep it.
     pub stale: Vec<(PathBuf, crate::cache::Stale)>,
+    /// Of the video's segments, how many were copied from the earlier video, and how many there are.
+    pub segments: (usize, usize),
     pub frames: u64,
     /// Frames whose snapshot equalled the previous one and were not re-rendered.
     pub reused: u64,
@@ -556,6 +590,12 @@ pub fn render_frames(
         if sig != 0 {
             return Err(RenderError::Interrupted(sig));
         }
+        if i % frames.segment == 0 {
+            // A segment starts from scratch (see FrameRange::segment).
+            prev = None;
+            last_underlay = None;
+            renderer.forget_underlay();
+        }
         let (snap, keys) = evaluator.frame(i as f64 / frames.fps as f64);
         // Only what changed since the previous frame is redrawn, if this
         // renderer drew that frame and nothing since.
@@ -595,49 +635,155 @@ pub fn render_frames(
     Ok(reused)
 }
 
-/// Renders the video, frame by frame, to `path` via a temp file; returns
-/// the frames written and how many reused the previous frame's pixels.
+/// What [`render_video`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VideoDone {
+    /// Frames in the video.
+    pub frames: u64,
+    /// Frames whose pixels were the previous frame's (not redrawn).
+    pub reused: u64,
+    /// Segments copied from the earlier video, and all segments.
+    pub copied: usize,
+    pub segments: usize,
+}
+
+/// Renders the video, frame by frame, to `path` via a temp file. Segment
+/// `j` of the frames ([`FrameRange::segments`]) is copied from the video
+/// already at `path` where `keep[j]` (its frames look the same,
+/// [`segment_hashes`]) and that video holds it whole; the others are
+/// rendered. Either way each segment is encoded on its own, so the result
+/// decodes to the frames a render of every segment gives.
+#[allow(clippy::too_many_arguments)]
 pub fn render_video(
     ctx: &GpuContext,
     renderer: &mut Renderer,
     scene: &Scene,
     (job, plan): (&Job, &Plan),
     path: &Path,
+    keep: &[bool],
     stop: &StopFlag,
     progress: &mut dyn Progress,
-) -> Result<(u64, u64), RenderError> {
+) -> Result<VideoDone, RenderError> {
     let (w, h) = plan.size;
     let frames = plan.frames;
+    let segments = frames.segments();
+    let copies = kept_segments(path, &segments, keep);
     let guard = TempGuard::new(temp_path(path));
     let encoder = EncoderThread::spawn(guard.path.clone(), video_settings(job, plan.size, frames.fps))?;
     progress.start(&scene.name, frames.len());
-    let reused = render_frames(
-        ctx,
-        renderer,
-        scene,
-        (w, h),
-        frames,
-        stop,
-        gpu_yuv_enabled(ctx),
-        |i, frame| {
-            // RGBA frames go to the encoder thread as the rectangle that
-            // changed, converted to YUV there into the kept previous planes.
-            match frame {
-                Frame::Same => encoder.repeat()?,
-                Frame::Yuv420p(yuv) => encoder.send_yuv420p(yuv.data)?,
-                Frame::Rgba(img) => encoder.send_patch(PixelBox::whole(w, h), img.data)?,
-                Frame::Patch(b, img) => encoder.send_patch(b, img.data)?,
-            }
-            progress.frame(i - frames.start + 1);
-            Ok(())
-        },
-    )?;
-    let written = encoder.finish()?;
+    let mut done = VideoDone {
+        segments: segments.len(),
+        ..VideoDone::default()
+    };
+    let mut j = 0;
+    while j < segments.len() {
+        if let Some(packets) = copies[j].clone() {
+            encoder.copy_segment(packets, segments[j].len())?;
+            progress.frame(segments[j].end - frames.start);
+            done.copied += 1;
+            j += 1;
+            continue;
+        }
+        // A run of segments to render, up to the next one kept.
+        let run_end = (j..segments.len())
+            .find(|&k| copies[k].is_some())
+            .unwrap_or(segments.len());
+        let run = FrameRange {
+            start: segments[j].start,
+            end: segments[run_end - 1].end,
+            ..frames
+        };
+        done.reused += render_frames(
+            ctx,
+            renderer,
+            scene,
+            (w, h),
+            run,
+            stop,
+            gpu_yuv_enabled(ctx),
+            |i, frame| {
+                if i % frames.segment == 0 {
+                    encoder.begin_segment()?;
+                }
+                // RGBA frames go to the encoder thread as the rectangle that
+                // changed, converted to YUV there into the kept previous planes.
+                match frame {
+                    Frame::Same => encoder.repeat()?,
+                    Frame::Yuv420p(yuv) => encoder.send_yuv420p(yuv.data)?,
+                    Frame::Rgba(img) => encoder.send_patch(PixelBox::whole(w, h), img.data)?,
+                    Frame::Patch(b, img) => encoder.send_patch(b, img.data)?,
+                }
+                progress.frame(i - frames.start + 1);
+                Ok(())
+            },
+        )?;
+        j = run_end;
+    }
+    done.frames = encoder.finish()?;
     guard.commit(path).map_err(|source| RenderError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok((written, reused))
+    Ok(done)
+}
+
+/// For each segment to keep, its packets in the video at `path`: one per
+/// frame, the first a keyframe, in decode order. A segment the file does not
+/// hold whole (or a file that cannot be read) is rendered instead.
+fn kept_segments(path: &Path, segments: &[FrameRange], keep: &[bool]) -> Vec<Option<Vec<EncodedPacket>>> {
+    let mut out = vec![None; segments.len()];
+    if !keep.iter().any(|&k| k) {
+        return out;
+    }
+    let Some(fps) = segments.first().map(|s| s.fps) else {
+        return out;
+    };
+    let Ok(packets) = crate::video::read_packets(path, fps) else {
+        return out;
+    };
+    for (j, seg) in segments.iter().enumerate() {
+        if !keep.get(j).copied().unwrap_or(false) {
+            continue;
+        }
+        let mine: Vec<EncodedPacket> = packets
+            .iter()
+            .filter(|p| (seg.start as i64..seg.end as i64).contains(&p.pts))
+            .cloned()
+            .collect();
+        let mut pts: Vec<i64> = mine.iter().map(|p| p.pts).collect();
+        pts.sort_unstable();
+        let whole = pts.iter().copied().eq(seg.start as i64..seg.end as i64);
+        if whole && mine.first().is_some_and(|p| p.key) {
+            out[j] = Some(mine);
+        }
+    }
+    out
+}
+
+/// A hash of what each segment of `frames` shows ([`FrameRange::segments`]):
+/// every frame's background and item keys. Keys name paths, paints and
+/// images by content ([`crate::snapshot::DrawItem::key`]), so two runs of
+/// anim give the same hash for segments that look the same.
+pub fn segment_hashes(scene: &Scene, frames: FrameRange) -> Vec<u64> {
+    use std::hash::Hasher;
+    let mut evaluator = Evaluator::new(scene);
+    frames
+        .segments()
+        .iter()
+        .map(|seg| {
+            let mut h = std::hash::DefaultHasher::new();
+            for i in seg.start..seg.end {
+                let (snap, keys) = evaluator.frame(i as f64 / seg.fps as f64);
+                let bg = snap.background;
+                for c in [bg.r, bg.g, bg.b, bg.a] {
+                    h.write_u32(c.to_bits());
+                }
+                h.write_usize(keys.len());
+                keys.iter().for_each(|&k| h.write_u64(k));
+            }
+            h.finish()
+        })
+        .collect()
 }
 
 /// Renders what `job` asks for; [`plan`] checks it first, so a job that
@@ -673,15 +819,23 @@ pub fn render_scene(
             Err(why) => report.stale.push((path, why)),
         }
     }
-    for path in plan.video.iter().chain(&plan.png) {
-        crate::cache::forget(path);
-    }
     if let Some(path) = &plan.video {
-        let (frames, reused) = render_video(ctx, renderer, scene, (job, &plan), path, stop, progress)?;
-        record(&video_inputs, path)?;
+        // Segments that look as they did are copied from the earlier video.
+        let hashes = segment_hashes(scene, plan.frames);
+        let keep: Vec<bool> = match video_inputs.old_segments(path).filter(|_| !job.force) {
+            Some(old) => hashes
+                .iter()
+                .enumerate()
+                .map(|(j, h)| old.get(j) == Some(h))
+                .collect(),
+            None => vec![false; hashes.len()],
+        };
+        let done = render_video(ctx, renderer, scene, (job, &plan), path, &keep, stop, progress)?;
+        record(&video_inputs.with_segments(hashes), path)?;
         report.video = Some(path.clone());
-        report.frames = frames;
-        report.reused = reused;
+        report.frames = done.frames;
+        report.reused = done.reused;
+        report.segments = (done.copied, done.segments);
     }
     if let Some(path) = &plan.png {
         render_png(ctx, renderer, scene, job, &plan, path)?;
@@ -705,8 +859,15 @@ fn png_options(job: &Job, plan: &Plan, engine: &str) -> String {
 fn video_options(job: &Job, plan: &Plan, engine: &str) -> String {
     let f = plan.frames;
     format!(
-        "mp4 {}x{} frames={}..{}@{} crf={} preset={} {engine}",
-        plan.size.0, plan.size.1, f.start, f.end, f.fps, job.crf, job.preset
+        "mp4 {}x{} frames={}..{}@{} crf={} preset={} x264={} {engine}",
+        plan.size.0,
+        plan.size.1,
+        f.start,
+        f.end,
+        f.fps,
+        job.crf,
+        job.preset,
+        crate::video::x264_params(f.fps)
     )
 }
 
@@ -734,8 +895,12 @@ fn prepare_folder(path: &Path) -> Result<(), RenderError> {
 fn summary(r: &Report) -> String {
     let mut parts = Vec::new();
     if let Some(v) = &r.video {
+        let copied = match r.segments {
+            (0, _) => String::new(),
+            (c, n) => format!(", {c} of {n} segments unchanged and kept"),
+        };
         parts.push(format!(
-            "{} ({} frames, {} reused)",
+            "{} ({} frames, {} reused{copied})",
             display(v),
             r.frames,
             r.reused

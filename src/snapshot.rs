@@ -11,7 +11,21 @@ use crate::image::RgbaImage;
 /// A decoded image shared between frames. Equal when it is the same image
 /// (pointer equality), so comparing snapshots never compares pixels.
 #[derive(Clone, Debug)]
-pub struct ImageRef(pub Arc<RgbaImage>);
+pub struct ImageRef(pub Arc<RgbaImage>, u64);
+
+impl ImageRef {
+    /// Shares `image`, hashing its pixels once: [`DrawItem::key`] names an
+    /// image by its content, so keys mean the same picture from one run of
+    /// anim to the next (the video cache compares them across runs).
+    pub fn new(image: RgbaImage) -> ImageRef {
+        use std::hash::Hasher;
+        let mut h = std::hash::DefaultHasher::new();
+        h.write_u32(image.width);
+        h.write_u32(image.height);
+        h.write(&image.data);
+        ImageRef(Arc::new(image), h.finish())
+    }
+}
 
 impl PartialEq for ImageRef {
     fn eq(&self, other: &Self) -> bool {
@@ -90,9 +104,9 @@ impl DrawItem {
                 rgba(color).into_iter().for_each(&mut put);
             }
             Paint::Image { image, opacity } => {
-                // Which image, by its shared pixels' address: stable for as long as the scene is loaded.
-                let at = Arc::as_ptr(&image.0) as usize as u64;
-                [8, opacity.to_bits(), at as u32, (at >> 32) as u32]
+                // Which image, by a hash of its pixels (ImageRef::new).
+                let content = image.1;
+                [8, opacity.to_bits(), content as u32, (content >> 32) as u32]
                     .into_iter()
                     .for_each(&mut put)
             }

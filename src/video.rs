@@ -219,6 +219,14 @@ pub enum VideoError {
         /// FFmpeg's error.
         source: ffmpeg::Error,
     },
+    /// An earlier video could not be read back.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// FFmpeg's error.
+        source: ffmpeg::Error,
+    },
     /// Writing to the output file failed (disk full, permissions…).
     #[error("could not write video file {path}: {source}")]
     Write {
@@ -376,13 +384,149 @@ impl Scaler {
     }
 }
 
+/// Opens a libx264 encoder for `settings` (time base 1/fps: a frame's pts is its index).
+fn open_x264(
+    codec: ffmpeg::Codec,
+    settings: &VideoSettings,
+    global_header: bool,
+) -> Result<encoder::video::Encoder, VideoError> {
+    let fps = i32::try_from(settings.fps)
+        .map_err(|_| VideoError::InvalidSettings(format!("fps {} is too large", settings.fps)))?;
+    let mut ctx = codec::context::Context::new_with_codec(codec)
+        .encoder()
+        .video()
+        .map_err(VideoError::OpenEncoder)?;
+    ctx.set_width(settings.width);
+    ctx.set_height(settings.height);
+    ctx.set_format(Pixel::YUV420P);
+    ctx.set_time_base(Rational::new(1, fps));
+    ctx.set_frame_rate(Some(Rational::new(fps, 1)));
+    ctx.set_aspect_ratio(Rational::new(1, 1));
+    ctx.set_color_primaries(color::Primaries::BT709);
+    ctx.set_color_transfer_characteristic(color::TransferCharacteristic::BT709);
+    ctx.set_colorspace(color::Space::BT709);
+    ctx.set_color_range(color::Range::MPEG);
+    ctx.set_gop(keyframe_interval(settings.fps));
+    let mut flags = codec::Flags::CLOSED_GOP;
+    if global_header {
+        flags |= codec::Flags::GLOBAL_HEADER;
+    }
+    ctx.set_flags(flags);
+
+    let mut options = Dictionary::new();
+    options.set("profile", "high");
+    options.set("preset", &settings.preset);
+    options.set("crf", &settings.crf.to_string());
+    options.set("x264-params", &x264_params(settings.fps));
+    ctx.open_with(options).map_err(VideoError::OpenEncoder)
+}
+
+/// One encoded H.264 packet, its times in frames (time base 1/fps), as read
+/// back from an earlier video ([`read_packets`]) to be written again unchanged.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EncodedPacket {
+    pub data: Vec<u8>,
+    pub pts: i64,
+    pub dts: i64,
+    pub duration: i64,
+    pub key: bool,
+}
+
+/// The video packets of the MP4 at `path`, in file (decode) order, with times
+/// in frames at `fps`.
+pub fn read_packets(path: &Path, fps: u32) -> Result<Vec<EncodedPacket>, VideoError> {
+    init_ffmpeg()?;
+    let read_error = |source| VideoError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut input = format::input(&path).map_err(read_error)?;
+    let stream = input
+        .streams()
+        .best(ffmpeg::media::Type::Video)
+        .ok_or(ffmpeg::Error::StreamNotFound)
+        .map_err(read_error)?;
+    let (index, time_base) = (stream.index(), stream.time_base());
+    // MP4 stores NAL units behind big-endian lengths (their size is in the
+    // avcC box, the stream's extradata); the muxer is fed what libx264 gives,
+    // NAL units behind start codes, and converts them itself.
+    let extradata = {
+        // SAFETY: the stream's codec parameters live as long as `input`; extradata is
+        // null or `extradata_size` bytes.
+        unsafe {
+            let par = (*stream.as_ptr()).codecpar;
+            let (data, len) = ((*par).extradata, (*par).extradata_size);
+            if data.is_null() || len <= 0 {
+                Vec::new()
+            } else {
+                std::slice::from_raw_parts(data, len as usize).to_vec()
+            }
+        }
+    };
+    let length_size = match extradata.as_slice() {
+        [1, _, _, _, sizes, ..] => usize::from(sizes & 3) + 1,
+        _ => {
+            return Err(VideoError::Read {
+                path: path.to_path_buf(),
+                source: ffmpeg::Error::InvalidData,
+            })
+        }
+    };
+    let frames = Rational::new(1, i32::try_from(fps).unwrap_or(i32::MAX));
+    let mut packets = Vec::new();
+    for (stream, mut packet) in input.packets() {
+        if stream.index() != index {
+            continue;
+        }
+        packet.rescale_ts(time_base, frames);
+        let data = packet.data().unwrap_or_default();
+        let data = annex_b(data, length_size).ok_or_else(|| VideoError::Read {
+            path: path.to_path_buf(),
+            source: ffmpeg::Error::InvalidData,
+        })?;
+        packets.push(EncodedPacket {
+            data,
+            pts: packet.pts().unwrap_or(0),
+            dts: packet.dts().unwrap_or(0),
+            duration: packet.duration(),
+            key: packet.is_key(),
+        });
+    }
+    Ok(packets)
+}
+
+/// NAL units behind `length_size`-byte big-endian lengths (MP4) → behind
+/// 4-byte start codes (what libx264 gives); `None` when a length runs past the end.
+fn annex_b(mut data: &[u8], length_size: usize) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(data.len() + 16);
+    while !data.is_empty() {
+        let (len, rest) = data.split_at_checked(length_size)?;
+        let n = len.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b));
+        let (nal, rest) = rest.split_at_checked(n)?;
+        out.extend_from_slice(&[0, 0, 0, 1]);
+        out.extend_from_slice(nal);
+        data = rest;
+    }
+    Some(out)
+}
+
 /// Encodes frames into an H.264 (High profile, yuv420p, BT.709) MP4 file.
+///
+/// The video can be made of *segments* ([`VideoEncoder::begin_segment`]):
+/// each is encoded by a fresh libx264 encoder, so it starts with an IDR frame
+/// and depends on nothing before it, and its packets are the same whatever
+/// came before. A segment of an earlier video made with the same settings
+/// can then be written again as it is ([`VideoEncoder::copy_segment`])
+/// instead of being rendered and encoded, and the result decodes to exactly
+/// the frames a full encode gives.
 pub struct VideoEncoder {
     path: PathBuf,
     width: u32,
     height: u32,
     output: format::context::Output,
-    encoder: encoder::video::Encoder,
+    /// The current segment's libx264; `None` between segments, so that two are
+    /// never alive at once (each holds ~100–200 MB of frames at 1080p).
+    encoder: Option<encoder::video::Encoder>,
     encoder_time_base: Rational,
     stream_time_base: Rational,
     stream_index: usize,
@@ -391,6 +535,12 @@ pub struct VideoEncoder {
     rgba: frame::Video,
     yuv: frame::Video,
     frames: u64,
+    /// To open the next segment's encoder with.
+    codec: ffmpeg::Codec,
+    settings: VideoSettings,
+    global_header: bool,
+    /// Whether `encoder` has been given no frame yet.
+    fresh: bool,
 }
 
 impl VideoEncoder {
@@ -428,33 +578,7 @@ impl VideoEncoder {
         let encoder_time_base = Rational::new(1, fps);
         let global_header = output.format().flags().contains(format::Flags::GLOBAL_HEADER);
 
-        let mut ctx = codec::context::Context::new_with_codec(codec)
-            .encoder()
-            .video()
-            .map_err(VideoError::OpenEncoder)?;
-        ctx.set_width(width);
-        ctx.set_height(height);
-        ctx.set_format(Pixel::YUV420P);
-        ctx.set_time_base(encoder_time_base);
-        ctx.set_frame_rate(Some(Rational::new(fps, 1)));
-        ctx.set_aspect_ratio(Rational::new(1, 1));
-        ctx.set_color_primaries(color::Primaries::BT709);
-        ctx.set_color_transfer_characteristic(color::TransferCharacteristic::BT709);
-        ctx.set_colorspace(color::Space::BT709);
-        ctx.set_color_range(color::Range::MPEG);
-        ctx.set_gop(keyframe_interval(settings.fps));
-        let mut flags = codec::Flags::CLOSED_GOP;
-        if global_header {
-            flags |= codec::Flags::GLOBAL_HEADER;
-        }
-        ctx.set_flags(flags);
-
-        let mut options = Dictionary::new();
-        options.set("profile", "high");
-        options.set("preset", &settings.preset);
-        options.set("crf", &settings.crf.to_string());
-        options.set("x264-params", &x264_params(settings.fps));
-        let encoder = ctx.open_with(options).map_err(VideoError::OpenEncoder)?;
+        let encoder = open_x264(codec, settings, global_header)?;
 
         let stream_index = {
             let mut stream = output
@@ -497,7 +621,7 @@ impl VideoEncoder {
             width,
             height,
             output,
-            encoder,
+            encoder: Some(encoder),
             encoder_time_base,
             stream_time_base,
             stream_index,
@@ -505,7 +629,42 @@ impl VideoEncoder {
             rgba,
             yuv,
             frames: 0,
+            codec,
+            settings: settings.clone(),
+            global_header,
+            fresh: true,
         })
+    }
+
+    /// Ends the current segment: the next frame starts a new one, encoded by
+    /// a fresh libx264 encoder (an IDR frame, nothing referring back).
+    pub fn begin_segment(&mut self) -> Result<(), VideoError> {
+        if self.fresh || self.encoder.is_none() {
+            return Ok(());
+        }
+        self.flush()?;
+        // Freed before the next one is opened (by the next frame).
+        self.encoder = None;
+        Ok(())
+    }
+
+    /// Writes a segment of an earlier video made with the same settings as it
+    /// is: `packets` (times in frames, as [`read_packets`] gives them) are the
+    /// frames `frames_written()..frames_written() + frames`.
+    pub fn copy_segment(&mut self, packets: &[EncodedPacket], frames: u64) -> Result<(), VideoError> {
+        self.begin_segment()?;
+        for p in packets {
+            let mut packet = Packet::copy(&p.data);
+            packet.set_pts(Some(p.pts));
+            packet.set_dts(Some(p.dts));
+            packet.set_duration(p.duration.max(1));
+            if p.key {
+                packet.set_flags(ffmpeg::packet::Flags::KEY);
+            }
+            self.write(packet)?;
+        }
+        self.frames += frames;
+        Ok(())
     }
 
     /// Frame width in pixels.
@@ -565,15 +724,24 @@ impl VideoEncoder {
 
     /// Flushes the encoder and writes the MP4 index. The file is complete only after this returns `Ok`.
     pub fn finish(mut self) -> Result<(), VideoError> {
-        self.encoder.send_eof().map_err(|source| VideoError::Encode {
-            frame: self.frames,
-            source,
-        })?;
-        self.drain()?;
+        if !self.fresh {
+            self.flush()?;
+        }
         self.output.write_trailer().map_err(|source| VideoError::Write {
             path: self.path.clone(),
             source,
         })
+    }
+
+    /// Sends the end of the stream to the current encoder and writes what it still holds.
+    fn flush(&mut self) -> Result<(), VideoError> {
+        if let Some(encoder) = &mut self.encoder {
+            encoder.send_eof().map_err(|source| VideoError::Encode {
+                frame: self.frames,
+                source,
+            })?;
+        }
+        self.drain()
     }
 
     /// Sends `self.yuv` (already filled) with pts = frame index, then writes any ready packets.
@@ -581,13 +749,22 @@ impl VideoEncoder {
         let pts = i64::try_from(self.frames).unwrap_or(i64::MAX);
         self.yuv.set_pts(Some(pts));
         tag_frame(&mut self.yuv);
-        self.encoder
+        let encoder = match &mut self.encoder {
+            Some(e) => e,
+            None => {
+                self.fresh = true;
+                self.encoder
+                    .insert(open_x264(self.codec, &self.settings, self.global_header)?)
+            }
+        };
+        encoder
             .send_frame(&self.yuv)
             .map_err(|source| VideoError::Encode {
                 frame: self.frames,
                 source,
             })?;
         self.frames += 1;
+        self.fresh = false;
         self.drain()
     }
 
@@ -595,7 +772,10 @@ impl VideoEncoder {
     fn drain(&mut self) -> Result<(), VideoError> {
         let mut packet = Packet::empty();
         loop {
-            match self.encoder.receive_packet(&mut packet) {
+            let Some(encoder) = &mut self.encoder else {
+                return Ok(());
+            };
+            match encoder.receive_packet(&mut packet) {
                 Ok(()) => {}
                 Err(ffmpeg::Error::Other {
                     errno: ffmpeg::error::EAGAIN,
@@ -610,18 +790,23 @@ impl VideoEncoder {
                     })
                 }
             }
-            packet.set_stream(self.stream_index);
             if packet.duration() == 0 {
                 packet.set_duration(1);
             }
-            packet.rescale_ts(self.encoder_time_base, self.stream_time_base);
-            packet
-                .write_interleaved(&mut self.output)
-                .map_err(|source| VideoError::Write {
-                    path: self.path.clone(),
-                    source,
-                })?;
+            self.write(std::mem::replace(&mut packet, Packet::empty()))?;
         }
+    }
+
+    /// Writes a packet with times in frames to the file.
+    fn write(&mut self, mut packet: Packet) -> Result<(), VideoError> {
+        packet.set_stream(self.stream_index);
+        packet.rescale_ts(self.encoder_time_base, self.stream_time_base);
+        packet
+            .write_interleaved(&mut self.output)
+            .map_err(|source| VideoError::Write {
+                path: self.path.clone(),
+                source,
+            })
     }
 }
 
@@ -650,6 +835,10 @@ enum QueuedFrame {
     Patch(PixelBox, Vec<u8>),
     /// The previous frame again.
     Repeat,
+    /// The next frame starts a segment ([`VideoEncoder::begin_segment`]).
+    Segment,
+    /// A segment of an earlier video, written as it is ([`VideoEncoder::copy_segment`]).
+    Copy(Vec<EncodedPacket>, u64),
 }
 
 /// Bytes queued on an [`EncoderThread`] and not yet encoded, with the
@@ -660,7 +849,8 @@ impl QueuedFrame {
     fn bytes(&self) -> usize {
         match self {
             QueuedFrame::Rgba(data) | QueuedFrame::Yuv420p(data) | QueuedFrame::Patch(_, data) => data.len(),
-            QueuedFrame::Repeat => 0,
+            QueuedFrame::Repeat | QueuedFrame::Segment => 0,
+            QueuedFrame::Copy(packets, _) => packets.iter().map(|p| p.data.len()).sum(),
         }
     }
 }
@@ -784,6 +974,18 @@ impl EncoderThread {
         self.queue(QueuedFrame::Repeat)
     }
 
+    /// The next frame starts a segment ([`VideoEncoder::begin_segment`]);
+    /// it must be a whole frame.
+    pub fn begin_segment(&self) -> Result<(), VideoError> {
+        self.queue(QueuedFrame::Segment)
+    }
+
+    /// Queues a segment of an earlier video, `frames` long, to be written as
+    /// it is ([`VideoEncoder::copy_segment`]); the frame after it must be whole.
+    pub fn copy_segment(&self, packets: Vec<EncodedPacket>, frames: u64) -> Result<(), VideoError> {
+        self.queue(QueuedFrame::Copy(packets, frames))
+    }
+
     /// Waits until the frame fits the byte budget (a frame alone always
     /// fits), then queues it; waits again while the queue is full.
     fn queue(&self, frame: QueuedFrame) -> Result<(), VideoError> {
@@ -879,6 +1081,18 @@ fn run_encoder(
                 if current.is_none() {
                     return Err(VideoError::BadUpdate("a repeat before the first frame".into()));
                 }
+            }
+            QueuedFrame::Segment => {
+                encoder.begin_segment()?;
+                release(backlog, Some(bytes));
+                continue;
+            }
+            QueuedFrame::Copy(packets, frames) => {
+                encoder.copy_segment(&packets, frames)?;
+                // The next frame is whole: no patch may apply to what came before.
+                current = None;
+                release(backlog, Some(bytes));
+                continue;
             }
         }
         release(backlog, Some(bytes));

@@ -1060,3 +1060,92 @@ fn the_cache_renders_exactly_what_changed() {
     );
     assert!(stderr(&o).contains("anim itself changed"), "{}", stderr(&o));
 }
+
+/// Decoded frames of a video, as ffmpeg's framemd5 lines (one MD5 per frame).
+fn frame_md5s(path: &Path) -> Vec<String> {
+    let o = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "framemd5", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        o.stderr.is_empty(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+/// A scene edited at its start, middle or end re-renders only the 2 s
+/// segments that look different and copies the others from the earlier
+/// video; the result decodes to exactly the frames of a full render (and
+/// is the same file).
+#[test]
+fn an_edited_scene_renders_only_the_segments_that_changed() {
+    let ten = mini().replace("duration: 2.0", "duration: 10.0");
+    let p = Project::new("segments", &[("mini", &ten)]);
+    let scene = p.dir.join("scenes/mini.ron");
+    let o = p.run(&["render", "--scene", "mini", "--video-only", "-q"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let edits = [
+        (
+            "start",
+            "FadeIn(target: \"a\", dur: 0.3)",
+            "FadeIn(target: \"a\", dur: 0.35)",
+            3,
+        ),
+        (
+            "middle",
+            "ease: Linear),",
+            "ease: Linear),\n        FadeOut(target: \"b\", at: 5.0, dur: 0.5),",
+            2,
+        ),
+        (
+            "end",
+            "ease: Linear),",
+            "ease: Linear),\n        FadeOut(target: \"a\", at: 9.0, dur: 0.5),",
+            4,
+        ),
+    ];
+    for (at, from, to, kept) in edits {
+        let src = std::fs::read_to_string(&scene).unwrap();
+        assert!(src.contains(from), "{at}");
+        std::fs::write(&scene, src.replacen(from, to, 1)).unwrap();
+        let o = p.run(&["render", "--scene", "mini", "--video-only"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("{kept} of 5 segments unchanged and kept")),
+            "{at}: {}",
+            stderr(&o)
+        );
+        let o = p.run(&[
+            "render",
+            "--scene",
+            "mini",
+            "--video-only",
+            "-q",
+            "--force",
+            "--out",
+            "full",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let (spliced, full) = (p.renders().join("mini.mp4"), p.dir.join("full/mini.mp4"));
+        let md5s = frame_md5s(&spliced);
+        assert_eq!(md5s.len(), 300, "{at}");
+        assert_eq!(
+            md5s,
+            frame_md5s(&full),
+            "{at}: the spliced video decodes to other frames than a full render"
+        );
+        assert!(
+            std::fs::read(&spliced).unwrap() == std::fs::read(&full).unwrap(),
+            "{at}: not the same file"
+        );
+    }
+}

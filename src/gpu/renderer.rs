@@ -663,6 +663,13 @@ impl Renderer {
         }
     }
 
+    /// Drops the underlay: the frames after this draw as if the renderer
+    /// were new, which a video segment needs to come out the same however it
+    /// is reached (a new one costs one texture every segment).
+    pub fn forget_underlay(&mut self) {
+        self.underlay = None;
+    }
+
     /// Draws `mesh`, the first items of the frames to come (`keys`), over
     /// `background` into the underlay, which partial redraws then copy under
     /// their rectangles ([`Redraw::underlay`]). Only single-sampled

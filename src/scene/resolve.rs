@@ -620,7 +620,7 @@ fn add_element(
             el.bounds = rect;
             el.kind = Kind::Image {
                 rect,
-                image: crate::snapshot::ImageRef(Arc::new(img)),
+                image: crate::snapshot::ImageRef::new(img),
             };
         }
         ElementSpec::Group(s) => {
