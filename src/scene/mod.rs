@@ -415,6 +415,15 @@ mod tests {
         at(&steps, "\"rosa\"");
     }
 
+    #[test]
+    fn top_k_zero_is_refused() {
+        let e = error(&MINI.replace(
+            "Box(name: \"a\", at: (200, 150), size: (200, 80))",
+            "Distribution(name: \"d\", at: (400, 200), size: (300, 100), tokens: [\"a\", \"b\"], logits: [1, 2], top_k: 0)",
+        ));
+        assert!(e.message.contains("top_k must be at least 1"), "{e}");
+    }
+
     /// Follow travels once around a Box's or Circle's outline (documented
     /// in docs/scene-format.md): accepted, not an accident.
     #[test]

@@ -815,6 +815,13 @@ fn add_element(
                     return Err(ctx.field_err(index, "trained_logits", "trained_logits needs one logit per token"));
                 }
             }
+            if s.top_k == Some(0) {
+                return Err(ctx.field_err(
+                    index,
+                    "top_k",
+                    "top_k must be at least 1 (top_k: 1 keeps only the most likely token), got 0",
+                ));
+            }
             let temperature = s.temperature.unwrap_or(1.0);
             let dec = crate::prob::Decoding {
                 temperature,
