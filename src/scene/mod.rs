@@ -424,6 +424,13 @@ mod tests {
         assert!(e.message.contains("top_k must be at least 1"), "{e}");
     }
 
+    #[test]
+    fn target_and_targets_together_are_refused() {
+        let src = MINI.replace("    ],\n)", "    ],\n    timeline: [ FadeIn(target: \"a\", targets: [\"a\"]) ],\n)");
+        let e = error(&src);
+        assert!(e.message.contains("give either `target` or `targets`"), "{e}");
+    }
+
     /// Follow travels once around a Box's or Circle's outline (documented
     /// in docs/scene-format.md): accepted, not an accident.
     #[test]

@@ -1565,11 +1565,15 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
             None if f.with_previous => prev_start + delay,
             None => prev_end + delay,
         };
+        // One target, or a list; both at once is ambiguous (one step on
+        // the union? the list staggered after the single one?).
         let (targets, target_field): (Vec<String>, fn(usize) -> String) = match (&f.target, &f.targets) {
-            (Some(t), Some(ts)) => (
-                std::iter::once(t).chain(ts).cloned().collect(),
-                |k| if k == 0 { "target".into() } else { format!("targets.{}", k - 1) },
-            ),
+            (Some(_), Some(_)) => {
+                return Err(field_err(
+                    "targets",
+                    "give either `target` or `targets`, not both".into(),
+                ))
+            }
             (Some(t), None) => (vec![t.clone()], |_| "target".into()),
             (None, Some(ts)) => (ts.clone(), |k| format!("targets.{k}")),
             (None, None) => (Vec::new(), |_| String::new()),
