@@ -1317,7 +1317,8 @@ fn read_csv_text(path: &Path) -> Result<String, String> {
 }
 
 /// Reads two named columns of a CSV file with a header row. Errors name the
-/// file, the line and the column.
+/// file, the line and the column. Every row has as many cells as the
+/// header: a longer or shorter row is an error, not a guess.
 pub fn read_csv_columns(path: &Path, x: &str, y: &str) -> Result<Vec<(f64, f64)>, String> {
     let text = read_csv_text(path)?;
     let mut lines = text
@@ -1341,6 +1342,15 @@ pub fn read_csv_columns(path: &Path, x: &str, y: &str) -> Result<Vec<(f64, f64)>
     let mut out = Vec::new();
     for (n, line) in lines {
         let cells: Vec<&str> = line.split(',').map(|c| c.trim()).collect();
+        if cells.len() != cols.len() {
+            return Err(format!(
+                "{}:{}: the row has {} cells but the header has {} columns",
+                path.display(),
+                n + 1,
+                cells.len(),
+                cols.len()
+            ));
+        }
         let get = |i: usize, name: &str| -> Result<f64, String> {
             let cell = cells
                 .get(i)
@@ -1837,6 +1847,14 @@ mod tests {
         assert_eq!(csv("bom.csv", &format!("\u{feff}{plain}")).unwrap(), want);
         let crlf = format!("\u{feff}{}", plain.replace('\n', "\r\n"));
         assert_eq!(csv("crlf.csv", &crlf).unwrap(), want);
+    }
+
+    #[test]
+    fn a_csv_row_longer_or_shorter_than_the_header_is_refused() {
+        let e = csv("long.csv", "step,loss\n0,3.5\n1,2.5,9\n").unwrap_err();
+        assert!(e.ends_with("long.csv:3: the row has 3 cells but the header has 2 columns"), "{e}");
+        let e = csv("short.csv", "step,loss,x\n0,3.5\n").unwrap_err();
+        assert!(e.ends_with("short.csv:2: the row has 2 cells but the header has 3 columns"), "{e}");
     }
 
     #[test]
