@@ -431,6 +431,21 @@ mod tests {
         assert!(e.message.contains("give either `target` or `targets`"), "{e}");
     }
 
+    /// `"none"` paints nothing wherever a colour is optional, as the docs
+    /// say, not only on a Box.
+    #[test]
+    fn none_paints_nothing_on_paths_and_circles() {
+        let src = MINI.replace(
+            "Box(name: \"a\", at: (200, 150), size: (200, 80))",
+            "Path(d: \"M 0 0 L 9 9\", fill: \"none\", stroke: \"ink\"),\n        Circle(at: (9, 9), radius: 3, fill: \"ink\", stroke: \"none\")",
+        );
+        let scene = parse(&src).unwrap();
+        for el in &scene.elements {
+            let model::Kind::Shape { fill, stroke, .. } = &el.kind else { panic!() };
+            assert!(fill.is_some() != stroke.is_some());
+        }
+    }
+
     /// Follow travels once around a Box's or Circle's outline (documented
     /// in docs/scene-format.md): accepted, not an accident.
     #[test]

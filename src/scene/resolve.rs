@@ -102,9 +102,11 @@ impl Ctx<'_> {
         }
     }
 
-    /// A colour that is nothing unless written.
+    /// A colour that is nothing unless written; `"none"` is nothing too,
+    /// as for [`Ctx::paint`].
     fn opt_color(&self, id: usize, field: &str, spec: Option<&String>) -> Result<Option<Color>, SceneError> {
-        spec.map(|s| self.theme.color(s).map_err(|e| self.field_err(id, field, e)))
+        spec.filter(|s| s.as_str() != "none")
+            .map(|s| self.theme.color(s).map_err(|e| self.field_err(id, field, e)))
             .transpose()
     }
 
