@@ -184,6 +184,14 @@ fn generated_cases(dir: &Path) -> Vec<(PathBuf, String)> {
     let cases = [
         ("fifo-as-csv.ron", one_element_scene("it is a FIFO (named pipe)", "", &chart(&fifo))),
         (
+            "fifo-as-theme.ron",
+            one_element_scene(
+                "it is a FIFO (named pipe)",
+                &format!("\n    theme: \"{}\",", fifo.display()),
+                "Box(at: (200, 150), size: (200, 80))",
+            ),
+        ),
+        (
             "huge-declared-png.ron",
             one_element_scene(
                 "image 16384x16384 px: each side must be 1..=4096",
@@ -270,6 +278,7 @@ fn semantic_errors_carry_line_and_column() {
         // On the character the font lacks.
         ("missing-glyph.ron", ":7:54: font Sans has no glyph"),
         ("fps-float.ron", ":4:10: `fps` must be a whole number"),
+        ("csv-extra-cell.ron", ":7:79: "),
     ];
     for (file, want) in cases {
         let (code, err) = check(&root().join("tests/bad-scenes").join(file));
@@ -281,6 +290,17 @@ fn semantic_errors_carry_line_and_column() {
             "{file}: no snippet in\n{err}"
         );
     }
+}
+
+/// A theme's error names the theme file and the scene line that asked for it.
+#[test]
+fn a_theme_error_names_the_scene_too() {
+    let (_, err) = check(&root().join("tests/bad-scenes/theme-malformed.ron"));
+    assert!(
+        err.contains("tests/fixtures/themes/missing-comma.ron:12:9: Expected comma (the theme of ")
+            && err.contains("theme-malformed.ron:6:12)"),
+        "{err}"
+    );
 }
 
 #[test]

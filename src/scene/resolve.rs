@@ -283,10 +283,7 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
             format!("still must be a time within 0..={} s", file.duration),
         ));
     }
-    let theme_path = loader
-        .root()
-        .join(file.theme.as_deref().unwrap_or("assets/theme.ron"));
-    let theme = Arc::new(Theme::load(&theme_path)?);
+    let theme = Arc::new(load_theme(loader, path, src, file.theme.as_deref())?);
     let background = match &file.background {
         Some(b) => theme.color(b).map_err(|e| at_key("background", e))?,
         None => theme.named("background"),
@@ -354,6 +351,23 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
         steps,
         steps_of,
         by_name: ctx.by_name,
+    })
+}
+
+/// The scene's theme (default `assets/theme.ron`). Its errors name the
+/// theme file and, after the message, the scene and line that asked for it.
+fn load_theme(loader: &Loader, path: &Path, src: &str, theme: Option<&str>) -> Result<Theme, SceneError> {
+    let theme_path = loader.root().join(theme.unwrap_or("assets/theme.ron"));
+    Theme::load(&theme_path).map_err(|mut e| {
+        let asked = match nav::field(src, nav::root(src), "theme") {
+            Some(o) => {
+                let at = super::error::Location::of_offset(src, o);
+                format!("the theme of {}:{}:{}", path.display(), at.line, at.col)
+            }
+            None => format!("the default theme of {}", path.display()),
+        };
+        e.message = format!("{} ({asked})", e.message);
+        e
     })
 }
 
