@@ -274,7 +274,7 @@ fn bad_requests_exit_2_without_touching_renders() {
         ),
         (
             &["render", "--scene", "mini", "--scale", "100"],
-            "outside 1..=8192",
+            "outside 1..=4096",
         ),
     ];
     for (args, want) in cases {
