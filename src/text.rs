@@ -203,12 +203,13 @@ impl FontBook {
         let mut fonts = Vec::with_capacity(FONT_FILES.len());
         for name in FONT_FILES {
             let path = dir.join(name);
-            let bytes = crate::fsread::read_regular_file(&path, MAX_FONT_BYTES, "font files").map_err(|source| {
-                TextError::Io {
-                    path: path.clone(),
-                    source,
-                }
-            })?;
+            let bytes =
+                crate::fsread::read_regular_file(&path, MAX_FONT_BYTES, "font files").map_err(|source| {
+                    TextError::Io {
+                        path: path.clone(),
+                        source,
+                    }
+                })?;
             if rustybuzz::Face::from_slice(&bytes, 0).is_none() {
                 return Err(TextError::InvalidFont { path });
             }
@@ -609,7 +610,10 @@ mod tests {
         std::fs::remove_file(dir.join(FONT_FILES[2])).unwrap();
         std::os::unix::fs::symlink("/dev/zero", dir.join(FONT_FILES[2])).unwrap();
         let err = FontBook::load(&dir).unwrap_err().to_string();
-        assert!(err.contains("Inter-SemiBold.otf: it is a character device"), "{err}");
+        assert!(
+            err.contains("Inter-SemiBold.otf: it is a character device"),
+            "{err}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -85,7 +85,11 @@ fn check(path: &Path) -> (Option<i32>, String) {
 /// byte-order mark and any line ending, CR-only included, are skipped).
 fn expectation(f: &Path) -> String {
     let text = String::from_utf8_lossy(&std::fs::read(f).unwrap()).into_owned();
-    let head = text.trim_start_matches('\u{feff}').split(['\n', '\r']).next().unwrap_or("");
+    let head = text
+        .trim_start_matches('\u{feff}')
+        .split(['\n', '\r'])
+        .next()
+        .unwrap_or("");
     head.strip_prefix("// expect: ").unwrap_or("").trim().to_string()
 }
 
@@ -95,7 +99,9 @@ fn check_case(f: &Path, expect: &str, failures: &mut Vec<String>) {
     let name = f.file_name().unwrap().to_string_lossy().into_owned();
     let (code, err) = check(f);
     if code != Some(2) {
-        failures.push(format!("{name}: check ended with {code:?}, expected exit code 2\n{err}"));
+        failures.push(format!(
+            "{name}: check ended with {code:?}, expected exit code 2\n{err}"
+        ));
         return;
     }
     if err.contains("panicked") || err.contains("stack backtrace") || err.contains("RUST_BACKTRACE") {
@@ -106,7 +112,9 @@ fn check_case(f: &Path, expect: &str, failures: &mut Vec<String>) {
         failures.push(format!("{name}: the message does not name the file\n{err}"));
     }
     if expect != "(any error)" && !err.contains(expect) {
-        failures.push(format!("{name}: expected the message to contain {expect:?}\n{err}"));
+        failures.push(format!(
+            "{name}: expected the message to contain {expect:?}\n{err}"
+        ));
     }
     // `render` refuses it the same way and writes nothing.
     let out = std::env::temp_dir().join(format!("anim-bad-{}-{name}", std::process::id()));
@@ -182,7 +190,10 @@ fn generated_cases(dir: &Path) -> Vec<(PathBuf, String)> {
     };
     let points = vec!["(1, 1)"; 100_001].join(", ");
     let cases = [
-        ("fifo-as-csv.ron", one_element_scene("it is a FIFO (named pipe)", "", &chart(&fifo))),
+        (
+            "fifo-as-csv.ron",
+            one_element_scene("it is a FIFO (named pipe)", "", &chart(&fifo)),
+        ),
         (
             "fifo-as-theme.ron",
             one_element_scene(
@@ -254,7 +265,14 @@ fn every_broken_scene_is_a_clear_error_under_a_memory_ceiling() {
 fn a_normal_scene_renders_under_the_memory_ceiling() {
     let out = TempDir::new("ceiling-ok");
     let (code, err) = run(anim()
-        .args(["render", "--png-only", "--scene", "scenes/03-loop-treinamento.ron", "-q", "--out"])
+        .args([
+            "render",
+            "--png-only",
+            "--scene",
+            "scenes/03-loop-treinamento.ron",
+            "-q",
+            "--out",
+        ])
         .arg(&out.0));
     assert_eq!(code, Some(0), "{err}");
     assert!(out.0.join("03-loop-treinamento.png").exists());

@@ -29,7 +29,10 @@ impl Location {
     pub fn offset_in(&self, src: &str) -> usize {
         let line_start = match self.line {
             0 | 1 => 0,
-            n => src.match_indices('\n').nth(n - 2).map_or(src.len(), |(i, _)| i + 1),
+            n => src
+                .match_indices('\n')
+                .nth(n - 2)
+                .map_or(src.len(), |(i, _)| i + 1),
         };
         src[line_start..]
             .char_indices()
@@ -107,7 +110,9 @@ fn window(line: &str, col: usize) -> (String, usize) {
     if chars.len() <= SNIPPET_CHARS {
         return (line.to_string(), col);
     }
-    let start = col.saturating_sub(SNIPPET_CHARS / 2).min(chars.len() - SNIPPET_CHARS);
+    let start = col
+        .saturating_sub(SNIPPET_CHARS / 2)
+        .min(chars.len() - SNIPPET_CHARS);
     let end = start + SNIPPET_CHARS;
     let mut shown = String::new();
     if start > 0 {
@@ -169,6 +174,9 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         let (shown, caret) = (lines[2], lines[3]);
         assert!(shown.contains('X') && shown.ends_with('…'), "{shown}");
-        assert_eq!(shown.chars().position(|c| c == 'X'), caret.chars().position(|c| c == '^'));
+        assert_eq!(
+            shown.chars().position(|c| c == 'X'),
+            caret.chars().position(|c| c == '^')
+        );
     }
 }

@@ -63,7 +63,7 @@ pub mod limits {
     /// Most points in one chart series or polyline.
     pub const MAX_POINTS: usize = 100_000;
     /// Largest coordinate, in scene units, of any element or movement (the
-    /// frame itself is at most 8192).
+    /// frame itself is at most [`MAX_SIDE`]).
     pub const MAX_COORD: f32 = 100_000.0;
     /// Thickest stroke and largest text, in scene units.
     pub const MAX_WIDTH: f32 = 1000.0;
@@ -102,7 +102,10 @@ pub(crate) fn ron_error(path: &Path, src: &str, e: &ron::error::SpannedError) ->
             limits::MAX_DEPTH
         ),
         ron::Error::NoSuchStructField { .. } => {
-            format!("{} (check the spelling; docs/scene-format.md lists every field)", e.code)
+            format!(
+                "{} (check the spelling; docs/scene-format.md lists every field)",
+                e.code
+            )
         }
         code => code.to_string(),
     };
@@ -118,7 +121,11 @@ fn float_for_integer(src: &str, off: usize) -> Option<(usize, String)> {
     let fraction = rest.starts_with('.') || rest.starts_with(['e', 'E']);
     let before = &src[..off];
     let start = before.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    let start = if before[..start].ends_with('-') { start - 1 } else { start };
+    let start = if before[..start].ends_with('-') {
+        start - 1
+    } else {
+        start
+    };
     let standalone = !before[..start].ends_with(|c: char| c.is_alphanumeric() || matches!(c, '_' | '.'));
     if !fraction || start == off || !standalone {
         return None;
@@ -191,11 +198,14 @@ pub(crate) fn strip_bom(s: &str) -> &str {
 /// more lone CRs than LFs means CR-only endings (a stray CR is harmless).
 pub(crate) fn line_ending_problem(s: &str) -> Option<&'static str> {
     let lf = s.bytes().filter(|&c| c == b'\n').count();
-    let lone_cr = s.as_bytes().windows(2).filter(|w| w[0] == b'\r' && w[1] != b'\n').count()
+    let lone_cr = s
+        .as_bytes()
+        .windows(2)
+        .filter(|w| w[0] == b'\r' && w[1] != b'\n')
+        .count()
         + usize::from(s.ends_with('\r'));
-    (lone_cr > lf).then_some(
-        "the file uses CR-only (classic Mac) line endings; save it with LF or CRLF line endings",
-    )
+    (lone_cr > lf)
+        .then_some("the file uses CR-only (classic Mac) line endings; save it with LF or CRLF line endings")
 }
 
 /// UTF-8 text from the bytes of a file; the error points at the first
@@ -341,7 +351,10 @@ mod tests {
 
     #[test]
     fn sixteen_nested_groups_load_and_seventeen_are_refused_in_anims_words() {
-        assert_eq!(parse(&nested_groups(limits::MAX_DEPTH)).unwrap().elements.len(), 16);
+        assert_eq!(
+            parse(&nested_groups(limits::MAX_DEPTH)).unwrap().elements.len(),
+            16
+        );
         let e = error(&nested_groups(limits::MAX_DEPTH + 1));
         assert!(e.message.contains("groups are nested deeper than 16"), "{e}");
         // Deeper than ron reads: still anim's words, with a position.
@@ -376,9 +389,21 @@ mod tests {
     #[test]
     fn a_float_for_an_integer_names_the_field() {
         let cases = [
-            ("fps: 30,", "fps: 59.94,", "`fps` must be a whole number, got 59.94"),
-            ("size: (800, 450)", "size: (800, 450.5)", "`size` takes whole numbers, got 450.5"),
-            ("size: (800, 450)", "size: (8e2, 450)", "`size` takes whole numbers, got 8e2"),
+            (
+                "fps: 30,",
+                "fps: 59.94,",
+                "`fps` must be a whole number, got 59.94",
+            ),
+            (
+                "size: (800, 450)",
+                "size: (800, 450.5)",
+                "`size` takes whole numbers, got 450.5",
+            ),
+            (
+                "size: (800, 450)",
+                "size: (8e2, 450)",
+                "`size` takes whole numbers, got 8e2",
+            ),
         ];
         let src = MINI.replace("duration: 4.0,", "duration: 4.0,\n    fps: 30,");
         for (from, to, want) in cases {
@@ -402,13 +427,26 @@ mod tests {
             let loc = e.location.unwrap();
             let line = src.lines().nth(loc.line - 1).unwrap();
             let col = line.char_indices().nth(loc.col - 1).unwrap().0;
-            assert!(line[col..].starts_with(what), "{e}: the caret is on {:?}", &line[col..]);
+            assert!(
+                line[col..].starts_with(what),
+                "{e}: the caret is on {:?}",
+                &line[col..]
+            );
         };
         let el = |e: &str| MINI.replace("Box(name: \"a\", at: (200, 150), size: (200, 80))", e);
-        at(&el("Path(name: \"p\", d: \"M 0 0 L 9 9\", stroke: \"rosa\")"), "\"rosa\"");
-        at(&el("Box(name: \"b\", at: (200, 150), size: (200, 80), fill: \"ink\", label_color: \"#12\")"), "\"#12\"");
+        at(
+            &el("Path(name: \"p\", d: \"M 0 0 L 9 9\", stroke: \"rosa\")"),
+            "\"rosa\"",
+        );
+        at(
+            &el("Box(name: \"b\", at: (200, 150), size: (200, 80), fill: \"ink\", label_color: \"#12\")"),
+            "\"#12\"",
+        );
         at(&el("Text(name: \"t\", at: (100, 100), text: \"emoji 😀\")"), "😀");
-        at(&el("Group(children: [Text(at: (100, 100), text: \"só 😀\")])"), "😀");
+        at(
+            &el("Group(children: [Text(at: (100, 100), text: \"só 😀\")])"),
+            "😀",
+        );
         at(
             &el("Tokens(name: \"k\", at: (400, 100), tokens: [\"a\", \"b😀\"])"),
             "😀",
@@ -417,7 +455,10 @@ mod tests {
             &el("LineChart(at: (400, 200), size: (300, 100), series: [(points: [(0, 1), (1, 2)]), (points: [(0, 1), (1, 2)], color: \"nope\")])"),
             "\"nope\"",
         );
-        let steps = MINI.replace("    ],\n)", "    ],\n    timeline: [ FadeIn(target: \"a\"), Color(target: \"a\", to: \"rosa\") ],\n)");
+        let steps = MINI.replace(
+            "    ],\n)",
+            "    ],\n    timeline: [ FadeIn(target: \"a\"), Color(target: \"a\", to: \"rosa\") ],\n)",
+        );
         at(&steps, "\"rosa\"");
     }
 
@@ -432,7 +473,10 @@ mod tests {
 
     #[test]
     fn target_and_targets_together_are_refused() {
-        let src = MINI.replace("    ],\n)", "    ],\n    timeline: [ FadeIn(target: \"a\", targets: [\"a\"]) ],\n)");
+        let src = MINI.replace(
+            "    ],\n)",
+            "    ],\n    timeline: [ FadeIn(target: \"a\", targets: [\"a\"]) ],\n)",
+        );
         let e = error(&src);
         assert!(e.message.contains("give either `target` or `targets`"), "{e}");
     }
@@ -447,7 +491,9 @@ mod tests {
         );
         let scene = parse(&src).unwrap();
         for el in &scene.elements {
-            let model::Kind::Shape { fill, stroke, .. } = &el.kind else { panic!() };
+            let model::Kind::Shape { fill, stroke, .. } = &el.kind else {
+                panic!()
+            };
             assert!(fill.is_some() != stroke.is_some());
         }
     }
@@ -471,6 +517,9 @@ mod tests {
             &format!("Line(points: [{points}])"),
         );
         let e = error(&src);
-        assert!(e.message.contains("a line needs 2..=100000 points, got 100001"), "{e}");
+        assert!(
+            e.message.contains("a line needs 2..=100000 points, got 100001"),
+            "{e}"
+        );
     }
 }

@@ -200,7 +200,9 @@ fn quoted_end(b: &[u8], i: usize) -> usize {
 /// One past the end of the raw string `r#"…"#` at `i`.
 fn raw_string_end(b: &[u8], i: usize) -> usize {
     let hashes = b[i + 1..].iter().take_while(|&&c| c == b'#').count();
-    let closing: Vec<u8> = std::iter::once(b'"').chain(std::iter::repeat_n(b'#', hashes)).collect();
+    let closing: Vec<u8> = std::iter::once(b'"')
+        .chain(std::iter::repeat_n(b'#', hashes))
+        .collect();
     let body = (i + 2 + hashes).min(b.len());
     b[body..]
         .windows(closing.len())
@@ -275,7 +277,16 @@ mod tests {
 
     #[test]
     fn never_panics_on_broken_source() {
-        for src in ["", "(", "(a: ", "(a: [\"", "(a: r#\"", "(a: /*", "(é: 'ü", "(elements: [Box(x: é ], ) ]"] {
+        for src in [
+            "",
+            "(",
+            "(a: ",
+            "(a: [\"",
+            "(a: r#\"",
+            "(a: /*",
+            "(é: 'ü",
+            "(elements: [Box(x: é ], ) ]",
+        ] {
             let _ = element_starts(src);
             let _ = step_starts(src);
             for i in 0..=src.len() {

@@ -83,7 +83,13 @@ impl Ctx<'_> {
     }
 
     /// The colour written at `field` of element `id`, or `default`.
-    fn color(&self, id: usize, field: &str, spec: Option<&String>, default: &str) -> Result<Color, SceneError> {
+    fn color(
+        &self,
+        id: usize,
+        field: &str,
+        spec: Option<&String>,
+        default: &str,
+    ) -> Result<Color, SceneError> {
         let s = spec.map(|s| s.as_str()).unwrap_or(default);
         self.theme.color(s).map_err(|e| self.field_err(id, field, e))
     }
@@ -478,13 +484,25 @@ fn add_element(
                     } else {
                         rect.center().y
                     };
-                    let mut block =
-                        ctx.text(index, "label", text, style, Vec2::new(rect.center().x, y), label_color)?;
+                    let mut block = ctx.text(
+                        index,
+                        "label",
+                        text,
+                        style,
+                        Vec2::new(rect.center().x, y),
+                        label_color,
+                    )?;
                     if let Some(c) = &s.caption {
                         let cs = ctx.style(theme.small_size, Weight::Regular, Family::Sans, Align::Center);
                         let cy = rect.center().y + size * 0.65;
-                        let cap =
-                            ctx.text(index, "caption", c, cs, Vec2::new(rect.center().x, cy), theme.named("muted"))?;
+                        let cap = ctx.text(
+                            index,
+                            "caption",
+                            c,
+                            cs,
+                            Vec2::new(rect.center().x, cy),
+                            theme.named("muted"),
+                        )?;
                         block.bounds = block.bounds.union(&cap.bounds);
                         block.chars += cap.chars;
                         block.glyphs.extend(cap.glyphs.into_iter().map(|mut g| {
@@ -573,7 +591,11 @@ fn add_element(
                     // Inside the string when it has no escapes to shift offsets.
                     let value = ctx.field_offset(index, "d");
                     let inside = value
-                        .filter(|&o| ctx.src[o..].strip_prefix('"').is_some_and(|r| r.starts_with(&s.d)))
+                        .filter(|&o| {
+                            ctx.src[o..]
+                                .strip_prefix('"')
+                                .is_some_and(|r| r.starts_with(&s.d))
+                        })
                         .map(|o| o + 1 + e.offset);
                     ctx.err_at(inside.or(value), e.message)
                 })?
@@ -787,9 +809,16 @@ fn add_element(
             let labels = bar_labels(ctx, index, "labels", &s.labels, rect)?;
             let hl = match s.highlight {
                 Some(i) if i >= s.values.len() => {
-                    return Err(ctx.field_err(index, "highlight", format!("highlight {i} is past the last bar")))
+                    return Err(ctx.field_err(
+                        index,
+                        "highlight",
+                        format!("highlight {i} is past the last bar"),
+                    ))
                 }
-                Some(i) => Some((i, ctx.color(index, "highlight_color", s.highlight_color.as_ref(), "good")?)),
+                Some(i) => Some((
+                    i,
+                    ctx.color(index, "highlight_color", s.highlight_color.as_ref(), "good")?,
+                )),
                 None => None,
             };
             let title = widget_title(ctx, index, s.title.as_deref(), rect)?;
@@ -828,7 +857,11 @@ fn add_element(
             }
             if let Some(tl) = &s.trained_logits {
                 if tl.len() != n {
-                    return Err(ctx.field_err(index, "trained_logits", "trained_logits needs one logit per token"));
+                    return Err(ctx.field_err(
+                        index,
+                        "trained_logits",
+                        "trained_logits needs one logit per token",
+                    ));
                 }
             }
             if s.top_k == Some(0) {
@@ -844,7 +877,10 @@ fn add_element(
                 top_k: s.top_k,
                 top_p: s.top_p,
             };
-            for (field, logits) in [("logits", Some(&s.logits)), ("trained_logits", s.trained_logits.as_ref())] {
+            for (field, logits) in [
+                ("logits", Some(&s.logits)),
+                ("trained_logits", s.trained_logits.as_ref()),
+            ] {
                 let Some(logits) = logits else { continue };
                 crate::prob::decode_distribution(logits, &dec).map_err(|e| {
                     let at = match e {
@@ -1145,7 +1181,8 @@ fn resolve_chart(
                         ))
                     }
                 };
-                read_csv_columns(&ctx.loader.root().join(csv), x, y).map_err(|e| ctx.field_err(index, &data, e))?
+                read_csv_columns(&ctx.loader.root().join(csv), x, y)
+                    .map_err(|e| ctx.field_err(index, &data, e))?
             }
             _ => {
                 return Err(ctx.field_err(
@@ -1413,11 +1450,7 @@ fn resolve_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
             2 => return Ok(()),
             1 => {
                 chain.push(name.unwrap_or("?").to_string());
-                return Err(ctx.field_err(
-                    id,
-                    "name",
-                    format!("arrows form a cycle: {}", chain.join(" → ")),
-                ));
+                return Err(ctx.field_err(id, "name", format!("arrows form a cycle: {}", chain.join(" → "))));
             }
             _ => {}
         }
@@ -1868,9 +1901,15 @@ mod tests {
     #[test]
     fn a_csv_row_longer_or_shorter_than_the_header_is_refused() {
         let e = csv("long.csv", "step,loss\n0,3.5\n1,2.5,9\n").unwrap_err();
-        assert!(e.ends_with("long.csv:3: the row has 3 cells but the header has 2 columns"), "{e}");
+        assert!(
+            e.ends_with("long.csv:3: the row has 3 cells but the header has 2 columns"),
+            "{e}"
+        );
         let e = csv("short.csv", "step,loss,x\n0,3.5\n").unwrap_err();
-        assert!(e.ends_with("short.csv:2: the row has 2 cells but the header has 3 columns"), "{e}");
+        assert!(
+            e.ends_with("short.csv:2: the row has 2 cells but the header has 3 columns"),
+            "{e}"
+        );
     }
 
     #[test]

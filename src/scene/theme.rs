@@ -159,6 +159,9 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/theme.ron");
         let src = std::fs::read_to_string(&path).unwrap();
         let with_bom = format!("\u{feff}{}", src.replace('\n', "\r\n"));
-        assert_eq!(Theme::parse(&path, &with_bom).unwrap(), Theme::parse(&path, &src).unwrap());
+        assert_eq!(
+            Theme::parse(&path, &with_bom).unwrap(),
+            Theme::parse(&path, &src).unwrap()
+        );
     }
 }
