@@ -164,8 +164,9 @@ fn field_before(src: &str, off: usize) -> Option<(&str, bool)> {
             b':' if depth == 0 => {
                 let head = src[..i].trim_end();
                 let name_start = head
-                    .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .map_or(0, |n| n + 1);
+                    .char_indices()
+                    .rfind(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+                    .map_or(0, |(n, c)| n + c.len_utf8());
                 let name = &head[name_start..];
                 return (!name.is_empty()).then_some((name, direct));
             }
@@ -414,6 +415,12 @@ mod tests {
             let col = e.snippet.as_deref().unwrap().find(number).unwrap() + 1;
             assert_eq!(e.location.unwrap().col, col, "{e}");
         }
+        // No panic whatever precedes the field name (here a multi-byte space).
+        let e = error(&src.replace("    fps: 30,", "\u{2028}fps: 1.5,"));
+        assert!(
+            e.message.contains("`fps` must be a whole number") || e.location.is_some(),
+            "{e}"
+        );
         // A float where a float belongs is not an error.
         assert!(parse(&src.replace("duration: 4.0", "duration: 4.5")).is_ok());
     }
