@@ -34,6 +34,20 @@ pub enum ImageError {
     /// A PNG whose pixel format anim does not read (only 8-bit RGB and RGBA).
     #[error("unsupported PNG format {0}: anim reads 8-bit RGB and RGBA")]
     Unsupported(String),
+    /// The PNG file could not be read (see [`crate::fsread`]).
+    #[error(transparent)]
+    Read(#[from] crate::fsread::ReadError),
+    /// The PNG header declares a size outside the limit: refused before
+    /// any pixel is allocated.
+    #[error("image {width}x{height} px: each side must be 1..={max}")]
+    BadSize {
+        /// Declared width.
+        width: u32,
+        /// Declared height.
+        height: u32,
+        /// The largest side allowed.
+        max: u32,
+    },
 }
 
 impl RgbaImage {
@@ -139,11 +153,37 @@ impl RgbaImage {
         Ok(())
     }
 
-    /// Reads an 8-bit RGB or RGBA PNG.
+    /// Reads an 8-bit RGB or RGBA PNG of at most [`MAX_SIDE`] pixels a
+    /// side (the largest render anim writes).
+    ///
+    /// [`MAX_SIDE`]: crate::scene::limits::MAX_SIDE
     pub fn load_png(path: &Path) -> Result<RgbaImage, ImageError> {
-        let file = std::io::BufReader::new(std::fs::File::open(path)?);
-        let dec = png::Decoder::new(file);
-        let mut reader = dec.read_info().map_err(|e| ImageError::Png(e.to_string()))?;
+        use crate::scene::limits;
+        Self::load_png_within(path, limits::MAX_SIDE, limits::MAX_PNG_BYTES)
+    }
+
+    /// Reads an 8-bit RGB or RGBA PNG from a regular file of at most
+    /// `max_bytes`, whose sides are at most `max_side` pixels. The size is
+    /// checked from the header, before the pixels are allocated: a small
+    /// file can declare a huge image (16384² is 1 GiB of RGBA).
+    pub fn load_png_within(path: &Path, max_side: u32, max_bytes: u64) -> Result<RgbaImage, ImageError> {
+        let bytes = crate::fsread::read_regular_file(path, max_bytes, "PNG files")?;
+        let png_err = |e: png::DecodingError| ImageError::Png(e.to_string());
+        let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
+        let header = dec.read_header_info().map_err(png_err)?;
+        let (width, height) = (header.width, header.height);
+        if width == 0 || height == 0 || width > max_side || height > max_side {
+            return Err(ImageError::BadSize {
+                width,
+                height,
+                max: max_side,
+            });
+        }
+        match (header.color_type, header.bit_depth) {
+            (png::ColorType::Rgba | png::ColorType::Rgb, png::BitDepth::Eight) => {}
+            (c, d) => return Err(ImageError::Unsupported(format!("{c:?} {d:?}"))),
+        }
+        let mut reader = dec.read_info().map_err(png_err)?;
         let size = reader
             .output_buffer_size()
             .ok_or_else(|| ImageError::Png("image too large".into()))?;

@@ -123,8 +123,8 @@ pub enum TextError {
     Io {
         /// The file that failed.
         path: PathBuf,
-        /// The underlying I/O error.
-        source: std::io::Error,
+        /// Why: the OS error, not a regular file, or over [`MAX_FONT_BYTES`].
+        source: crate::fsread::ReadError,
     },
     /// A font file was read but is not a font ttf-parser/rustybuzz can parse.
     #[error("cannot parse font {}", path.display())]
@@ -184,6 +184,10 @@ pub fn font_files(dir: &Path) -> Vec<PathBuf> {
     FONT_FILES.iter().map(|name| dir.join(name)).collect()
 }
 
+/// Largest font file read, in bytes (the shipped ones are under 1 MiB; a
+/// font with CJK coverage is about 20 MiB).
+pub const MAX_FONT_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Index into [`FONT_FILES`] / `FontBook::fonts`.
 type FontId = usize;
 
@@ -204,10 +208,13 @@ impl FontBook {
         let mut fonts = Vec::with_capacity(FONT_FILES.len());
         for name in FONT_FILES {
             let path = dir.join(name);
-            let bytes = std::fs::read(&path).map_err(|source| TextError::Io {
-                path: path.clone(),
-                source,
-            })?;
+            let bytes =
+                crate::fsread::read_regular_file(&path, MAX_FONT_BYTES, "font files").map_err(|source| {
+                    TextError::Io {
+                        path: path.clone(),
+                        source,
+                    }
+                })?;
             if rustybuzz::Face::from_slice(&bytes, 0).is_none() {
                 return Err(TextError::InvalidFont { path });
             }
@@ -592,6 +599,27 @@ mod tests {
             book().layout("a", &sans(0.0)),
             Err(TextError::InvalidStyle(_))
         ));
+    }
+
+    /// A font path that is a special file is refused, not read forever.
+    #[cfg(unix)]
+    #[test]
+    fn a_font_that_is_a_device_is_refused() {
+        let dir = std::env::temp_dir().join(format!("anim-fonts-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts");
+        for name in FONT_FILES {
+            let _ = std::fs::remove_file(dir.join(name));
+            std::os::unix::fs::symlink(shipped.join(name), dir.join(name)).unwrap();
+        }
+        std::fs::remove_file(dir.join(FONT_FILES[2])).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", dir.join(FONT_FILES[2])).unwrap();
+        let err = FontBook::load(&dir).unwrap_err().to_string();
+        assert!(
+            err.contains("Inter-SemiBold.otf: it is a character device"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -283,7 +283,7 @@ fn bad_requests_exit_2_without_touching_renders() {
         ),
         (
             &["render", "--scene", "mini", "--scale", "100"],
-            "outside 1..=",
+            "outside 1..=4096",
         ),
         (
             &["render", "--scene", "mini", "--frames", "0..99999999"],

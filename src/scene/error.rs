@@ -14,10 +14,30 @@ pub struct Location {
 impl Location {
     /// The location of byte `offset` in `src`.
     pub fn of_offset(src: &str, offset: usize) -> Location {
-        let before = &src[..offset.min(src.len())];
+        let mut end = offset.min(src.len());
+        while !src.is_char_boundary(end) {
+            end -= 1;
+        }
+        let before = &src[..end];
         let line = before.matches('\n').count() + 1;
         let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
         Location { line, col }
+    }
+
+    /// The byte offset of this location in `src` (its end when past it);
+    /// the inverse of [`Location::of_offset`].
+    pub fn offset_in(&self, src: &str) -> usize {
+        let line_start = match self.line {
+            0 | 1 => 0,
+            n => src
+                .match_indices('\n')
+                .nth(n - 2)
+                .map_or(src.len(), |(i, _)| i + 1),
+        };
+        src[line_start..]
+            .char_indices()
+            .nth(self.col.saturating_sub(1))
+            .map_or(src.len(), |(i, _)| line_start + i)
     }
 }
 
@@ -66,10 +86,10 @@ impl fmt::Display for SceneError {
                 write!(f, "{}:{line}:{col}: {}", self.file.display(), self.message)?;
                 if let Some(s) = &self.snippet {
                     let gutter = line.to_string().len();
-                    let shown: String = s.chars().take(160).collect();
+                    let (shown, caret) = window(s, col);
                     write!(
                         f,
-                        "\n{:gutter$} |\n{line} | {shown}\n{:gutter$} | {:>col$}",
+                        "\n{:gutter$} |\n{line} | {shown}\n{:gutter$} | {:>caret$}",
                         "", "", "^"
                     )?;
                 }
@@ -82,118 +102,31 @@ impl fmt::Display for SceneError {
 
 impl std::error::Error for SceneError {}
 
-/// Byte offsets of the items of the list stored under `key` in a RON
-/// document, at any depth, in order of appearance: `list_items(src,
-/// "timeline")` gives where each timeline step starts, so a problem found
-/// after parsing (an unknown target, say) can still point at its line.
-///
-/// The scan understands strings, raw strings are not used by anim's format,
-/// and `//` and `/* */` comments.
-pub fn list_items(src: &str, key: &str) -> Vec<usize> {
-    let b = src.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    // Stack of (bracket, collecting?) — collecting is true inside `key: [`.
-    let mut stack: Vec<(u8, bool)> = Vec::new();
-    let mut expect_item = false;
-    let mut last_ident: Option<(usize, usize)> = None;
-    while i < b.len() {
-        let c = b[i];
-        if c == b'/' && b.get(i + 1) == Some(&b'/') {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        if c == b'/' && b.get(i + 1) == Some(&b'*') {
-            i += 2;
-            while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
-                i += 1;
-            }
-            i += 2;
-            continue;
-        }
-        if c.is_ascii_whitespace() {
-            i += 1;
-            continue;
-        }
-        let collecting = matches!(stack.last(), Some((b'[', true)));
-        if collecting && expect_item && c != b']' {
-            out.push(i);
-            expect_item = false;
-        }
-        match c {
-            b'"' => {
-                i += 1;
-                while i < b.len() && b[i] != b'"' {
-                    if b[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-            }
-            b'[' => {
-                let is_key = last_ident.is_some_and(|(s, e)| &src[s..e] == key);
-                stack.push((b'[', is_key));
-                expect_item = is_key;
-                last_ident = None;
-            }
-            b'(' | b'{' => {
-                stack.push((c, false));
-                last_ident = None;
-            }
-            b']' | b')' | b'}' => {
-                stack.pop();
-                last_ident = None;
-            }
-            b',' => {
-                if collecting {
-                    expect_item = true;
-                }
-                last_ident = None;
-            }
-            b':' => {}
-            _ if c.is_ascii_alphanumeric() || c == b'_' => {
-                let s = i;
-                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                    i += 1;
-                }
-                // An identifier directly followed by ':' is a field name.
-                let mut j = i;
-                while j < b.len() && b[j].is_ascii_whitespace() {
-                    j += 1;
-                }
-                last_ident = if b.get(j) == Some(&b':') {
-                    Some((s, i))
-                } else {
-                    None
-                };
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
+/// At most [`SNIPPET_CHARS`] chars of `line` that include column `col`
+/// (1-based), and the caret's column in them: a long line (a minified
+/// scene, deep nesting) is shown around the error, marked with `…`.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= SNIPPET_CHARS {
+        return (line.to_string(), col);
     }
-    out
+    let start = col
+        .saturating_sub(SNIPPET_CHARS / 2)
+        .min(chars.len() - SNIPPET_CHARS);
+    let end = start + SNIPPET_CHARS;
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, col - start + usize::from(start > 0))
 }
 
-/// Byte offsets of `name: "value"` declarations (any spacing), in order.
-pub fn find_name_decls(src: &str, value: &str) -> Vec<usize> {
-    let needle = format!("\"{value}\"");
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = src.get(from..).and_then(|s| s.find(&needle)) {
-        let at = from + i;
-        let before = src[..at].trim_end();
-        if let Some(b) = before.strip_suffix(':') {
-            if b.trim_end().ends_with("name") {
-                out.push(at);
-            }
-        }
-        from = at + needle.len();
-    }
-    out
-}
+/// The longest part of a source line quoted under a message.
+const SNIPPET_CHARS: usize = 160;
 
 /// Byte offset of the first occurrence of the quoted string `"value"` after `from`.
 pub fn find_quoted(src: &str, value: &str, from: usize) -> Option<usize> {
@@ -211,18 +144,11 @@ mod tests {
         assert_eq!(Location::of_offset(src, 0), Location { line: 1, col: 1 });
         assert_eq!(Location::of_offset(src, 4), Location { line: 2, col: 2 });
         assert_eq!(Location::of_offset(src, src.len()), Location { line: 3, col: 2 });
-    }
-
-    #[test]
-    fn finds_list_items_with_comments_and_strings() {
-        let src = "(\n elements: [\n  Box(name: \"a, [b]\"), // x, y\n  /* ( */ Circle(),\n ],\n timeline: [ FadeIn(target: \"a\"), FadeOut(target: \"a\") ],\n)";
-        let els = list_items(src, "elements");
-        assert_eq!(els.len(), 2);
-        assert!(src[els[0]..].starts_with("Box("));
-        assert!(src[els[1]..].starts_with("Circle("));
-        let steps = list_items(src, "timeline");
-        assert_eq!(steps.len(), 2);
-        assert!(src[steps[1]..].starts_with("FadeOut"));
+        for off in [0, 4, 5, 8, 9] {
+            assert_eq!(Location::of_offset(src, off).offset_in(src), off);
+        }
+        // Inside a multi-byte char: the char's location, no panic.
+        assert_eq!(Location::of_offset(src, 6), Location::of_offset(src, 5));
     }
 
     #[test]
@@ -238,5 +164,19 @@ mod tests {
         assert!(text.starts_with("s.ron:2:15: expected a number"), "{text}");
         assert!(text.contains("2 |   size: (10, x),"));
         assert!(text.ends_with("|               ^"), "{text:?}");
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_caret() {
+        let long = format!("{}X{}", "a".repeat(300), "b".repeat(300));
+        let e = SceneError::at(Path::new("s.ron"), &long, Location { line: 1, col: 301 }, "here");
+        let text = e.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        let (shown, caret) = (lines[2], lines[3]);
+        assert!(shown.contains('X') && shown.ends_with('…'), "{shown}");
+        assert_eq!(
+            shown.chars().position(|c| c == 'X'),
+            caret.chars().position(|c| c == '^')
+        );
     }
 }

@@ -8,15 +8,18 @@ use std::sync::Arc;
 
 use glam::Vec2;
 
-use super::error::{find_name_decls, list_items, SceneError};
+use super::error::SceneError;
 use super::format::*;
 use super::limits;
 use super::model::*;
+use super::nav;
 use super::theme::Theme;
 use super::Loader;
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
-use crate::text::{Align, Family, TextStyle, Weight};
+use crate::image::{ImageError, RgbaImage};
+use crate::prob::ProbError;
+use crate::text::{Align, Family, TextError, TextStyle, Weight};
 
 /// Padding kept between a box's edge and its label.
 pub const LABEL_PADDING: f32 = 12.0;
@@ -26,13 +29,14 @@ struct Ctx<'a> {
     path: &'a Path,
     src: &'a str,
     theme: Arc<Theme>,
+    /// Where each element starts in `src`, by element index.
     element_offsets: Vec<usize>,
+    /// Where each timeline step starts in `src`.
     step_offsets: Vec<usize>,
     elements: Vec<Element>,
     by_name: HashMap<String, usize>,
     /// Arrows are resolved after every other element: (element index, spec).
     arrows: Vec<(usize, ArrowSpec)>,
-    top_level: usize,
     /// Files read for this scene besides the scene file and the theme (data,
     /// images); a cell, as the readers only borrow the context.
     inputs: std::cell::RefCell<Vec<PathBuf>>,
@@ -43,84 +47,126 @@ fn v(p: P) -> Vec2 {
 }
 
 impl Ctx<'_> {
-    /// An error about the element called `name` (or the `index`th top-level one).
-    fn element_err(&self, name: Option<&str>, message: impl Into<String>) -> SceneError {
-        let off = name
-            .and_then(|n| {
-                // The declaration of this element: the last one seen so far
-                // (for a duplicate, the second).
-                let decls = find_name_decls(self.src, n);
-                let seen = self
-                    .elements
-                    .iter()
-                    .filter(|e| e.name.as_deref() == Some(n))
-                    .count();
-                decls.get(seen.saturating_sub(1)).or(decls.last()).copied()
-            })
-            .or_else(|| self.element_offsets.get(self.top_level).copied());
-        match off {
+    /// An error at `offset`, or about the whole file when it is unknown.
+    fn err_at(&self, offset: Option<usize>, message: impl Into<String>) -> SceneError {
+        match offset {
             Some(o) => SceneError::at_offset(self.path, self.src, o, message),
             None => SceneError::whole_file(self.path, message),
         }
     }
 
-    fn step_err(&self, index: usize, message: impl Into<String>) -> SceneError {
-        match self.step_offsets.get(index) {
-            Some(&o) => SceneError::at_offset(self.path, self.src, o, message),
-            None => SceneError::whole_file(self.path, message),
-        }
+    /// An error about element `id` as a whole: the caret is on its kind.
+    fn element_err(&self, id: usize, message: impl Into<String>) -> SceneError {
+        self.err_at(self.element_offsets.get(id).copied(), message)
     }
 
-    fn color(&self, name: Option<&str>, spec: Option<&String>, default: &str) -> Result<Color, SceneError> {
+    /// Where the value at `field` (a path such as `"stroke"` or
+    /// `"series.1.color"`) of element `id` is written, if it is.
+    fn field_offset(&self, id: usize, field: &str) -> Option<usize> {
+        let start = *self.element_offsets.get(id)?;
+        nav::path(self.src, start, field)
+    }
+
+    /// An error about the value at `field` of element `id`: the caret is on
+    /// the value, or on the element when the field is not written (a default).
+    fn field_err(&self, id: usize, field: &str, message: impl Into<String>) -> SceneError {
+        let off = self.field_offset(id, field);
+        self.err_at(off.or(self.element_offsets.get(id).copied()), message)
+    }
+
+    fn step_err(&self, index: usize, message: impl Into<String>) -> SceneError {
+        self.err_at(self.step_offsets.get(index).copied(), message)
+    }
+
+    /// An error about the value at `field` of step `index`.
+    fn step_field_err(&self, index: usize, field: &str, message: impl Into<String>) -> SceneError {
+        let start = self.step_offsets.get(index).copied();
+        let off = start.and_then(|s| nav::path(self.src, s, field));
+        self.err_at(off.or(start), message)
+    }
+
+    /// The colour written at `field` of element `id`, or `default`.
+    fn color(
+        &self,
+        id: usize,
+        field: &str,
+        spec: Option<&String>,
+        default: &str,
+    ) -> Result<Color, SceneError> {
         let s = spec.map(|s| s.as_str()).unwrap_or(default);
-        self.theme.color(s).map_err(|e| self.element_err(name, e))
+        self.theme.color(s).map_err(|e| self.field_err(id, field, e))
     }
 
     /// A fill or stroke colour with a default; `"none"` paints nothing.
     fn paint(
         &self,
-        name: Option<&str>,
+        id: usize,
+        field: &str,
         spec: Option<&String>,
         default: &str,
     ) -> Result<Option<Color>, SceneError> {
         match spec.map(|s| s.as_str()) {
             Some("none") => Ok(None),
-            _ => self.color(name, spec, default).map(Some),
+            _ => self.color(id, field, spec, default).map(Some),
         }
     }
 
-    fn opt_color(&self, name: Option<&str>, spec: Option<&String>) -> Result<Option<Color>, SceneError> {
-        spec.map(|s| self.theme.color(s).map_err(|e| self.element_err(name, e)))
+    /// A colour that is nothing unless written; `"none"` is nothing too,
+    /// as for [`Ctx::paint`].
+    fn opt_color(&self, id: usize, field: &str, spec: Option<&String>) -> Result<Option<Color>, SceneError> {
+        spec.filter(|s| s.as_str() != "none")
+            .map(|s| self.theme.color(s).map_err(|e| self.field_err(id, field, e)))
             .transpose()
     }
 
-    fn finite(&self, name: Option<&str>, what: &str, vals: &[f32]) -> Result<(), SceneError> {
+    fn finite(&self, id: usize, field: &str, vals: &[f32]) -> Result<(), SceneError> {
         if vals.iter().all(|x| x.is_finite()) {
             Ok(())
         } else {
-            Err(self.element_err(name, format!("{what} must be a finite number (not NaN or inf)")))
+            Err(self.field_err(
+                id,
+                field,
+                format!("{field} must be a finite number (not NaN or inf)"),
+            ))
         }
     }
 
-    fn positive(&self, name: Option<&str>, what: &str, x: f32) -> Result<f32, SceneError> {
+    /// `x`, written at `field` and called `what` in the message, if it is positive.
+    fn positive(&self, id: usize, field: &str, what: &str, x: f32) -> Result<f32, SceneError> {
         if x.is_finite() && x > 0.0 {
             Ok(x)
         } else {
-            Err(self.element_err(name, format!("{what} must be a positive number, got {x}")))
+            Err(self.field_err(id, field, format!("{what} must be a positive number, got {x}")))
         }
     }
 
-    /// Lays out `text` with its block placed at `at` according to `align`
-    /// (vertically centred on `at.y`).
+    /// Lays out `text`, written at `field` of element `id`, with its block
+    /// placed at `at` according to `align` (vertically centred on `at.y`).
+    /// A glyph missing from the font is pointed at in the source when the
+    /// character is written literally.
     fn text(
         &self,
-        name: Option<&str>,
+        id: usize,
+        field: &str,
         text: &str,
         style: TextStyle,
         at: Vec2,
         color: Color,
     ) -> Result<TextBlock, SceneError> {
-        layout_block(self.loader, text, &style, at, color).map_err(|e| self.element_err(name, e))
+        place_layout(self.loader.fonts(), text, &style, at, color).map_err(|e| {
+            let value = self.field_offset(id, field);
+            let glyph = match (&e, value) {
+                (LayoutError::Font(TextError::MissingGlyph { ch, .. }), Some(v)) => {
+                    let end = nav::value_end(self.src, v);
+                    self.src[v..end].find(*ch).map(|i| v + i)
+                }
+                _ => None,
+            };
+            self.err_at(
+                glyph.or(value).or(self.element_offsets.get(id).copied()),
+                e.to_string(),
+            )
+        })
     }
 
     fn style(&self, size: f32, weight: Weight, family: Family, align: Align) -> TextStyle {
@@ -134,40 +180,40 @@ impl Ctx<'_> {
     }
 }
 
-/// Lays out text and places it: `at` is the centre (Center), left middle
-/// (Left) or right middle (Right) of the block.
-pub fn layout_block(
-    loader: &Loader,
-    text: &str,
-    style: &TextStyle,
-    at: Vec2,
-    color: Color,
-) -> Result<TextBlock, String> {
-    place_layout(loader.fonts(), text, style, at, color)
+/// Why text could not be laid out.
+#[derive(Debug, thiserror::Error)]
+pub enum LayoutError {
+    /// The fonts could not set it (a missing glyph, say).
+    #[error(transparent)]
+    Font(#[from] TextError),
+    /// The text or its size is over a limit.
+    #[error("{0}")]
+    Limit(String),
 }
 
-/// [`layout_block`] with a font book.
+/// Lays out text and places it: `at` is the centre (Center), left middle
+/// (Left) or right middle (Right) of the block.
 pub fn place_layout(
     fonts: &crate::text::FontBook,
     text: &str,
     style: &TextStyle,
     at: Vec2,
     color: Color,
-) -> Result<TextBlock, String> {
+) -> Result<TextBlock, LayoutError> {
     if !style.size.is_finite() || style.size <= 0.0 || style.size > limits::MAX_WIDTH {
-        return Err(format!(
+        return Err(LayoutError::Limit(format!(
             "text size must be within (0, {}], got {}",
             limits::MAX_WIDTH,
             style.size
-        ));
+        )));
     }
     if text.chars().count() > limits::MAX_TEXT_CHARS {
-        return Err(format!(
+        return Err(LayoutError::Limit(format!(
             "text is longer than {} characters",
             limits::MAX_TEXT_CHARS
-        ));
+        )));
     }
-    let layout = fonts.layout(text, style).map_err(|e| e.to_string())?;
+    let layout = fonts.layout(text, style)?;
     let size = layout.size;
     let x = match style.align {
         Align::Left => at.x,
@@ -208,7 +254,8 @@ fn weight(w: Option<WeightSpec>, default: Weight) -> Weight {
 
 pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) -> Result<Scene, SceneError> {
     let whole = |m: String| SceneError::whole_file(path, m);
-    let at_key = |key: &str, m: String| match src.find(&format!("{key}:")) {
+    let key_offset = |key: &str| nav::field(src, nav::root(src), key);
+    let at_key = |key: &str, m: String| match key_offset(key) {
         Some(o) => SceneError::at_offset(path, src, o, m),
         None => whole(m),
     };
@@ -248,7 +295,7 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
     let theme_path = loader
         .root()
         .join(file.theme.as_deref().unwrap_or("assets/theme.ron"));
-    let theme = Arc::new(Theme::load(&theme_path)?);
+    let theme = Arc::new(load_theme(path, src, &theme_path)?);
     let background = match &file.background {
         Some(b) => theme.color(b).map_err(|e| at_key("background", e))?,
         None => theme.named("background"),
@@ -259,16 +306,14 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
         path,
         src,
         theme: theme.clone(),
-        element_offsets: list_items(src, "elements"),
-        step_offsets: list_items(src, "timeline"),
+        element_offsets: nav::element_starts(src),
+        step_offsets: nav::step_starts(src),
         elements: Vec::new(),
         by_name: HashMap::new(),
         arrows: Vec::new(),
-        top_level: 0,
         inputs: Default::default(),
     };
-    for (i, spec) in file.elements.iter().enumerate() {
-        ctx.top_level = i;
+    for spec in &file.elements {
         add_element(&mut ctx, spec, None, Vec2::ZERO, 0)?;
     }
     resolve_arrows(&mut ctx)?;
@@ -327,6 +372,22 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
     })
 }
 
+/// The scene's theme (default `assets/theme.ron`). Its errors name the
+/// theme file and, after the message, the scene and line that asked for it.
+fn load_theme(path: &Path, src: &str, theme_path: &Path) -> Result<Theme, SceneError> {
+    Theme::load(theme_path).map_err(|mut e| {
+        let asked = match nav::field(src, nav::root(src), "theme") {
+            Some(o) => {
+                let at = super::error::Location::of_offset(src, o);
+                format!("the theme of {}:{}:{}", path.display(), at.line, at.col)
+            }
+            None => format!("the default theme of {}", path.display()),
+        };
+        e.message = format!("{} ({asked})", e.message);
+        e
+    })
+}
+
 fn common_of(spec: &ElementSpec) -> Common {
     match spec {
         ElementSpec::Box(s) => s.common(),
@@ -353,36 +414,42 @@ fn add_element(
     depth: usize,
 ) -> Result<usize, SceneError> {
     let common = common_of(spec);
-    let name = common.name.as_deref();
-    if depth > limits::MAX_DEPTH {
+    // Elements are numbered depth first, as `nav::element_starts` finds them.
+    let index = ctx.elements.len();
+    // `depth` groups hold this element; a group here would be one more.
+    if matches!(spec, ElementSpec::Group(_)) && depth >= limits::MAX_DEPTH {
         return Err(ctx.element_err(
-            name,
+            index,
             format!("groups are nested deeper than {}", limits::MAX_DEPTH),
         ));
     }
-    if ctx.elements.len() >= limits::MAX_ELEMENTS {
-        return Err(ctx.element_err(name, format!("more than {} elements", limits::MAX_ELEMENTS)));
+    if index >= limits::MAX_ELEMENTS {
+        return Err(ctx.element_err(index, format!("more than {} elements", limits::MAX_ELEMENTS)));
     }
-    if let Some(n) = name {
+    if let Some(n) = common.name.as_deref() {
         if n.is_empty() || n.contains('.') || n.contains(char::is_whitespace) {
-            return Err(ctx.element_err(
-                name,
+            return Err(ctx.field_err(
+                index,
+                "name",
                 format!("invalid name \"{n}\": use letters, digits, - and _"),
             ));
         }
         if ctx.by_name.contains_key(n) {
-            let msg = format!("duplicate name \"{n}\": each element needs its own name");
-            return Err(match find_name_decls(ctx.src, n).get(1) {
-                Some(&o) => SceneError::at_offset(ctx.path, ctx.src, o, msg),
-                None => ctx.element_err(name, msg),
-            });
+            return Err(ctx.field_err(
+                index,
+                "name",
+                format!("duplicate name \"{n}\": each element needs its own name"),
+            ));
         }
     }
     let opacity = common.opacity.unwrap_or(1.0);
     if !(0.0..=1.0).contains(&opacity) {
-        return Err(ctx.element_err(name, format!("opacity must be within 0..=1, got {opacity}")));
+        return Err(ctx.field_err(
+            index,
+            "opacity",
+            format!("opacity must be within 0..=1, got {opacity}"),
+        ));
     }
-    let index = ctx.elements.len();
     let mut el = Element {
         name: common.name.clone(),
         parent,
@@ -403,16 +470,16 @@ fn add_element(
     let theme = ctx.theme.clone();
     match spec {
         ElementSpec::Box(s) => {
-            ctx.finite(name, "at/size", &[s.at.0, s.at.1, s.size.0, s.size.1])?;
+            ctx.finite(index, "at", &[s.at.0, s.at.1])?;
             let size = Vec2::new(
-                ctx.positive(name, "width", s.size.0)?,
-                ctx.positive(name, "height", s.size.1)?,
+                ctx.positive(index, "size.0", "width", s.size.0)?,
+                ctx.positive(index, "size.1", "height", s.size.1)?,
             );
             let rect = Rect::from_center(offset + v(s.at), size);
             let radius = s.radius.unwrap_or(theme.radius);
-            let fill = ctx.paint(name, s.fill.as_ref(), "surface")?;
-            let stroke = ctx.paint(name, s.stroke.as_ref(), "ink")?;
-            let label_color = ctx.color(name, s.label_color.as_ref(), "ink")?;
+            let fill = ctx.paint(index, "fill", s.fill.as_ref(), "surface")?;
+            let stroke = ctx.paint(index, "stroke", s.stroke.as_ref(), "ink")?;
+            let label_color = ctx.color(index, "label_color", s.label_color.as_ref(), "ink")?;
             let label = match &s.label {
                 Some(text) => {
                     let size = s.label_size.unwrap_or(theme.label_size);
@@ -428,13 +495,25 @@ fn add_element(
                     } else {
                         rect.center().y
                     };
-                    let mut block =
-                        ctx.text(name, text, style, Vec2::new(rect.center().x, y), label_color)?;
+                    let mut block = ctx.text(
+                        index,
+                        "label",
+                        text,
+                        style,
+                        Vec2::new(rect.center().x, y),
+                        label_color,
+                    )?;
                     if let Some(c) = &s.caption {
                         let cs = ctx.style(theme.small_size, Weight::Regular, Family::Sans, Align::Center);
                         let cy = rect.center().y + size * 0.65;
-                        let cap =
-                            ctx.text(name, c, cs, Vec2::new(rect.center().x, cy), theme.named("muted"))?;
+                        let cap = ctx.text(
+                            index,
+                            "caption",
+                            c,
+                            cs,
+                            Vec2::new(rect.center().x, cy),
+                            theme.named("muted"),
+                        )?;
                         block.bounds = block.bounds.union(&cap.bounds);
                         block.chars += cap.chars;
                         block.glyphs.extend(cap.glyphs.into_iter().map(|mut g| {
@@ -442,7 +521,7 @@ fn add_element(
                             g
                         }));
                     }
-                    check_fits(ctx, name, &block, rect)?;
+                    check_fits(ctx, index, &block, rect)?;
                     Some(block)
                 }
                 None => None,
@@ -459,8 +538,8 @@ fn add_element(
             };
         }
         ElementSpec::Circle(s) => {
-            ctx.finite(name, "at", &[s.at.0, s.at.1])?;
-            let r = ctx.positive(name, "radius", s.radius)?;
+            ctx.finite(index, "at", &[s.at.0, s.at.1])?;
+            let r = ctx.positive(index, "radius", "radius", s.radius)?;
             let c = offset + v(s.at);
             let rect = Rect::from_center(c, Vec2::splat(2.0 * r));
             let label = match &s.label {
@@ -471,8 +550,8 @@ fn add_element(
                         Family::Sans,
                         Align::Center,
                     );
-                    let color = ctx.color(name, s.label_color.as_ref(), "ink")?;
-                    Some(ctx.text(name, text, style, c, color)?)
+                    let color = ctx.color(index, "label_color", s.label_color.as_ref(), "ink")?;
+                    Some(ctx.text(index, "label", text, style, c, color)?)
                 }
                 None => None,
             };
@@ -480,8 +559,8 @@ fn add_element(
             el.bounds = rect;
             el.kind = Kind::Shape {
                 path: PathData::ellipse(c, Vec2::splat(r)),
-                fill: ctx.opt_color(name, s.fill.as_ref())?,
-                stroke: ctx.opt_color(name, s.stroke.as_ref())?,
+                fill: ctx.opt_color(index, "fill", s.fill.as_ref())?,
+                stroke: ctx.opt_color(index, "stroke", s.stroke.as_ref())?,
                 stroke_width: s.stroke_width.unwrap_or(theme.stroke_width),
                 dashed: false,
                 label,
@@ -489,11 +568,19 @@ fn add_element(
         }
         ElementSpec::Line(s) => {
             if s.points.len() < 2 || s.points.len() > limits::MAX_POINTS {
-                return Err(ctx.element_err(name, "a line needs at least 2 points"));
+                return Err(ctx.field_err(
+                    index,
+                    "points",
+                    format!(
+                        "a line needs 2..={} points, got {}",
+                        limits::MAX_POINTS,
+                        s.points.len()
+                    ),
+                ));
             }
             let pts: Vec<Vec2> = s.points.iter().map(|p| offset + v(*p)).collect();
             ctx.finite(
-                name,
+                index,
                 "points",
                 &pts.iter().flat_map(|p| [p.x, p.y]).collect::<Vec<_>>(),
             )?;
@@ -503,7 +590,7 @@ fn add_element(
             el.kind = Kind::Shape {
                 path,
                 fill: None,
-                stroke: Some(ctx.color(name, s.color.as_ref(), "ink")?),
+                stroke: Some(ctx.color(index, "color", s.color.as_ref(), "ink")?),
                 stroke_width: s.width.unwrap_or(theme.stroke_width),
                 dashed: s.dashed,
                 label: None,
@@ -512,19 +599,27 @@ fn add_element(
         ElementSpec::Path(s) => {
             let path = PathData::parse_svg(&s.d)
                 .map_err(|e| {
-                    let off = ctx.src.find(&s.d).map(|o| o + e.offset).unwrap_or(0);
-                    SceneError::at_offset(ctx.path, ctx.src, off, e.message)
+                    // Inside the string when it has no escapes to shift offsets.
+                    let value = ctx.field_offset(index, "d");
+                    let inside = value
+                        .filter(|&o| {
+                            ctx.src[o..]
+                                .strip_prefix('"')
+                                .is_some_and(|r| r.starts_with(&s.d))
+                        })
+                        .map(|o| o + 1 + e.offset);
+                    ctx.err_at(inside.or(value), e.message)
                 })?
                 .transformed(&glam::Affine2::from_translation(offset));
             if s.fill.is_none() && s.stroke.is_none() {
-                return Err(ctx.element_err(name, "a path needs a fill, a stroke or both"));
+                return Err(ctx.element_err(index, "a path needs a fill, a stroke or both"));
             }
             el.bounds = path.bounds().unwrap_or_default();
             el.origin = el.bounds.center();
             el.kind = Kind::Shape {
                 path,
-                fill: ctx.opt_color(name, s.fill.as_ref())?,
-                stroke: ctx.opt_color(name, s.stroke.as_ref())?,
+                fill: ctx.opt_color(index, "fill", s.fill.as_ref())?,
+                stroke: ctx.opt_color(index, "stroke", s.stroke.as_ref())?,
                 stroke_width: s.stroke_width.unwrap_or(theme.stroke_width),
                 dashed: false,
                 label: None,
@@ -542,7 +637,7 @@ fn add_element(
             ctx.arrows.push((index, s2));
         }
         ElementSpec::Text(s) => {
-            ctx.finite(name, "at", &[s.at.0, s.at.1])?;
+            ctx.finite(index, "at", &[s.at.0, s.at.1])?;
             let style = TextStyle {
                 family: if s.font == Some(FontSpec::Mono) {
                     Family::Mono
@@ -550,7 +645,7 @@ fn add_element(
                     Family::Sans
                 },
                 weight: weight(s.weight, Weight::Regular),
-                size: ctx.positive(name, "size", s.size.unwrap_or(theme.text_size))?,
+                size: ctx.positive(index, "size", "size", s.size.unwrap_or(theme.text_size))?,
                 align: match s.align {
                     Some(AlignSpec::Left) => Align::Left,
                     Some(AlignSpec::Right) => Align::Right,
@@ -558,14 +653,15 @@ fn add_element(
                 },
                 ..TextStyle::default()
             };
-            let color = ctx.color(name, s.color.as_ref(), "ink")?;
+            let color = ctx.color(index, "color", s.color.as_ref(), "ink")?;
             let at = offset + v(s.at);
             let dynamic = s.text.contains('{') || s.bind.is_some() || s.value.is_some();
             if dynamic {
                 let bind = match &s.bind {
                     Some(b) => Some(*ctx.by_name.get(b).ok_or_else(|| {
-                        ctx.element_err(
-                            name,
+                        ctx.field_err(
+                            index,
+                            "bind",
                             format!("bind: unknown element \"{b}\" (declare the widget before the text)"),
                         )
                     })?),
@@ -581,39 +677,38 @@ fn add_element(
                 };
                 // Check the template now, so evaluation cannot fail later.
                 let sample = crate::eval::fill_template(&t, &ctx.elements, None, t.value)
-                    .map_err(|e| ctx.element_err(name, e))?;
-                let block = ctx.text(name, &sample, t.style, at, color)?;
+                    .map_err(|e| ctx.field_err(index, "text", e))?;
+                let block = ctx.text(index, "text", &sample, t.style, at, color)?;
                 el.bounds = block.bounds;
                 el.kind = Kind::DynamicText(t);
             } else {
-                let block = ctx.text(name, &s.text, style, at, color)?;
+                let block = ctx.text(index, "text", &s.text, style, at, color)?;
                 el.bounds = block.bounds;
                 el.kind = Kind::Text(block);
             }
             el.origin = at;
         }
         ElementSpec::Image(s) => {
-            ctx.finite(name, "at", &[s.at.0, s.at.1])?;
+            ctx.finite(index, "at", &[s.at.0, s.at.1])?;
             let file = ctx.loader.root().join(&s.path);
             ctx.inputs.borrow_mut().push(file.clone());
-            let img = crate::image::RgbaImage::load_png(&file)
-                .map_err(|e| ctx.element_err(name, format!("cannot read image {}: {e}", file.display())))?;
-            let max = limits::MAX_IMAGE_SIDE;
-            if img.width == 0 || img.height == 0 || img.width > max || img.height > max {
-                return Err(ctx.element_err(
-                    name,
-                    format!(
-                        "image {}x{} px: each side must be 1..={max}",
-                        img.width, img.height
-                    ),
-                ));
-            }
+            let img = RgbaImage::load_png_within(&file, limits::MAX_IMAGE_SIDE, limits::MAX_PNG_BYTES)
+                .map_err(|e| {
+                    let msg = match e {
+                        ImageError::BadSize { .. } => format!("{}: {e}", file.display()),
+                        _ => format!("cannot read image {}: {e}", file.display()),
+                    };
+                    ctx.field_err(index, "path", msg)
+                })?;
             let (iw, ih) = (img.width as f32, img.height as f32);
             let size = match s.size {
                 None => Vec2::new(iw, ih),
                 Some((w, h)) if w > 0.0 && h == 0.0 => Vec2::new(w, w * ih / iw),
                 Some((w, h)) if w == 0.0 && h > 0.0 => Vec2::new(h * iw / ih, h),
-                Some((w, h)) => Vec2::new(ctx.positive(name, "width", w)?, ctx.positive(name, "height", h)?),
+                Some((w, h)) => Vec2::new(
+                    ctx.positive(index, "size.0", "width", w)?,
+                    ctx.positive(index, "size.1", "height", h)?,
+                ),
             };
             let rect = Rect::from_center(offset + v(s.at), size);
             el.origin = rect.center();
@@ -638,12 +733,13 @@ fn add_element(
         }
         ElementSpec::Tokens(s) => {
             if s.tokens.is_empty() {
-                return Err(ctx.element_err(name, "a token strip needs at least one token"));
+                return Err(ctx.field_err(index, "tokens", "a token strip needs at least one token"));
             }
             if let Some(ids) = &s.ids {
                 if ids.len() != s.tokens.len() {
-                    return Err(ctx.element_err(
-                        name,
+                    return Err(ctx.field_err(
+                        index,
+                        "ids",
                         format!(
                             "{} ids for {} tokens: give one id per token",
                             ids.len(),
@@ -658,8 +754,8 @@ fn add_element(
             let style = ctx.style(size, Weight::Medium, Family::Mono, Align::Center);
             let ink = theme.named("ink");
             let mut widths = Vec::new();
-            for t in &s.tokens {
-                let b = ctx.text(name, t, style, Vec2::ZERO, ink)?;
+            for (i, t) in s.tokens.iter().enumerate() {
+                let b = ctx.text(index, &format!("tokens.{i}"), t, style, Vec2::ZERO, ink)?;
                 widths.push(b.bounds.size().x.max(h * 0.5) + h * 0.6);
             }
             let total: f32 = widths.iter().sum::<f32>() + gap * (widths.len() - 1) as f32;
@@ -671,10 +767,11 @@ fn add_element(
                     min: Vec2::new(x, center.y - h * 0.5),
                     max: Vec2::new(x + widths[i], center.y + h * 0.5),
                 };
-                let text = ctx.text(name, t, style, rect.center(), ink)?;
+                let text = ctx.text(index, &format!("tokens.{i}"), t, style, rect.center(), ink)?;
                 let id = match &s.ids {
                     Some(ids) => Some(ctx.text(
-                        name,
+                        index,
+                        &format!("ids.{i}"),
                         &ids[i].to_string(),
                         ctx.style(theme.small_size, Weight::Regular, Family::Mono, Align::Center),
                         Vec2::new(rect.center().x, rect.max.y + theme.small_size),
@@ -690,14 +787,15 @@ fn add_element(
             el.kind = Kind::Tokens {
                 progress: 1.0,
                 chips,
-                fill: ctx.color(name, s.fill.as_ref(), "primary_soft")?,
-                stroke: ctx.color(name, s.stroke.as_ref(), "primary")?,
+                fill: ctx.color(index, "fill", s.fill.as_ref(), "primary_soft")?,
+                stroke: ctx.color(index, "stroke", s.stroke.as_ref(), "primary")?,
             };
         }
         ElementSpec::Bars(s) => {
             if s.values.is_empty() || s.values.len() != s.labels.len() {
-                return Err(ctx.element_err(
-                    name,
+                return Err(ctx.field_err(
+                    index,
+                    "values",
                     format!(
                         "{} values for {} labels: give one value per label",
                         s.values.len(),
@@ -706,11 +804,12 @@ fn add_element(
                 ));
             }
             if s.values.iter().any(|v| !v.is_finite() || *v < 0.0) {
-                return Err(ctx.element_err(name, "bar values must be finite and not negative"));
+                return Err(ctx.field_err(index, "values", "bar values must be finite and not negative"));
             }
             if s.decimals.is_some_and(|d| d > crate::eval::MAX_DECIMALS) {
-                return Err(ctx.element_err(
-                    name,
+                return Err(ctx.field_err(
+                    index,
+                    "decimals",
                     format!("decimals must be at most {}", crate::eval::MAX_DECIMALS),
                 ));
             }
@@ -719,15 +818,22 @@ fn add_element(
                 .max
                 .unwrap_or_else(|| s.values.iter().cloned().fold(0.0, f64::max))
                 .max(1e-9);
-            let labels = bar_labels(ctx, name, &s.labels, rect)?;
+            let labels = bar_labels(ctx, index, "labels", &s.labels, rect)?;
             let hl = match s.highlight {
                 Some(i) if i >= s.values.len() => {
-                    return Err(ctx.element_err(name, format!("highlight {i} is past the last bar")))
+                    return Err(ctx.field_err(
+                        index,
+                        "highlight",
+                        format!("highlight {i} is past the last bar"),
+                    ))
                 }
-                Some(i) => Some((i, ctx.color(name, s.highlight_color.as_ref(), "good")?)),
+                Some(i) => Some((
+                    i,
+                    ctx.color(index, "highlight_color", s.highlight_color.as_ref(), "good")?,
+                )),
                 None => None,
             };
-            let title = widget_title(ctx, name, s.title.as_deref(), rect)?;
+            let title = widget_title(ctx, index, s.title.as_deref(), rect)?;
             el.origin = rect.center();
             el.bounds = rect;
             el.kind = Kind::Bars(Bars {
@@ -735,7 +841,7 @@ fn add_element(
                 labels,
                 values: s.values.clone(),
                 max,
-                color: ctx.color(name, s.color.as_ref(), "primary")?,
+                color: ctx.color(index, "color", s.color.as_ref(), "primary")?,
                 highlight: hl,
                 decimals: s.decimals,
                 percent: s.percent,
@@ -743,7 +849,7 @@ fn add_element(
             });
         }
         ElementSpec::LineChart(s) => {
-            let chart = resolve_chart(ctx, name, s, offset)?;
+            let chart = resolve_chart(ctx, index, s, offset)?;
             el.origin = chart.rect.center();
             el.bounds = chart.rect;
             el.kind = Kind::LineChart(chart);
@@ -751,8 +857,9 @@ fn add_element(
         ElementSpec::Distribution(s) => {
             let n = s.tokens.len();
             if n == 0 || s.logits.len() != n {
-                return Err(ctx.element_err(
-                    name,
+                return Err(ctx.field_err(
+                    index,
+                    "logits",
                     format!(
                         "{} logits for {} tokens: give one logit per token",
                         s.logits.len(),
@@ -762,8 +869,19 @@ fn add_element(
             }
             if let Some(tl) = &s.trained_logits {
                 if tl.len() != n {
-                    return Err(ctx.element_err(name, "trained_logits needs one logit per token"));
+                    return Err(ctx.field_err(
+                        index,
+                        "trained_logits",
+                        "trained_logits needs one logit per token",
+                    ));
                 }
+            }
+            if s.top_k == Some(0) {
+                return Err(ctx.field_err(
+                    index,
+                    "top_k",
+                    "top_k must be at least 1 (top_k: 1 keeps only the most likely token), got 0",
+                ));
             }
             let temperature = s.temperature.unwrap_or(1.0);
             let dec = crate::prob::Decoding {
@@ -771,20 +889,29 @@ fn add_element(
                 top_k: s.top_k,
                 top_p: s.top_p,
             };
-            crate::prob::decode_distribution(&s.logits, &dec)
-                .map_err(|e| ctx.element_err(name, e.to_string()))?;
-            if let Some(tl) = &s.trained_logits {
-                crate::prob::decode_distribution(tl, &dec)
-                    .map_err(|e| ctx.element_err(name, e.to_string()))?;
+            for (field, logits) in [
+                ("logits", Some(&s.logits)),
+                ("trained_logits", s.trained_logits.as_ref()),
+            ] {
+                let Some(logits) = logits else { continue };
+                crate::prob::decode_distribution(logits, &dec).map_err(|e| {
+                    let at = match e {
+                        ProbError::InvalidTemperature(_) => "temperature".to_string(),
+                        ProbError::InvalidTopP(_) => "top_p".to_string(),
+                        ProbError::NonFiniteLogit { index, .. } => format!("{field}.{index}"),
+                        _ => field.to_string(),
+                    };
+                    ctx.field_err(index, &at, e.to_string())
+                })?;
             }
             if let Some(t) = s.target {
                 if t >= n {
-                    return Err(ctx.element_err(name, format!("target {t} is past the last token")));
+                    return Err(ctx.field_err(index, "target", format!("target {t} is past the last token")));
                 }
             }
             let rect = Rect::from_center(offset + v(s.at), v(s.size));
-            let labels = bar_labels(ctx, name, &s.tokens, rect)?;
-            let title = widget_title(ctx, name, s.title.as_deref(), rect)?;
+            let labels = bar_labels(ctx, index, "tokens", &s.tokens, rect)?;
+            let title = widget_title(ctx, index, s.title.as_deref(), rect)?;
             el.origin = rect.center();
             el.bounds = rect;
             el.kind = Kind::Distribution(Distribution {
@@ -800,14 +927,15 @@ fn add_element(
                 highlight_argmax: s.highlight_argmax,
                 cumulative: s.cumulative,
                 filter: s.filter.unwrap_or(1.0).clamp(0.0, 1.0),
-                color: ctx.color(name, s.color.as_ref(), "primary")?,
+                color: ctx.color(index, "color", s.color.as_ref(), "primary")?,
                 title,
             });
         }
         ElementSpec::LossCurve(s) => {
             let bind = *ctx.by_name.get(&s.bind).ok_or_else(|| {
-                ctx.element_err(
-                    name,
+                ctx.field_err(
+                    index,
+                    "bind",
                     format!(
                         "bind: unknown element \"{}\" (declare the distribution first)",
                         s.bind
@@ -818,7 +946,7 @@ fn add_element(
                 ctx.elements[bind].kind,
                 Kind::Distribution(Distribution { target: Some(_), .. })
             ) {
-                return Err(ctx.element_err(name, "bind must name a Distribution with a target"));
+                return Err(ctx.field_err(index, "bind", "bind must name a Distribution with a target"));
             }
             let rect = Rect::from_center(offset + v(s.at), v(s.size));
             let y_max = s.y_max.unwrap_or(5.0);
@@ -826,28 +954,32 @@ fn add_element(
             let muted = theme.named("muted");
             let ticks = vec![
                 ctx.text(
-                    name,
+                    index,
+                    "",
                     "0",
                     tick_style,
                     Vec2::new(rect.min.x, rect.max.y + 22.0),
                     muted,
                 )?,
                 ctx.text(
-                    name,
+                    index,
+                    "",
                     "p(correto)",
                     tick_style,
                     Vec2::new(rect.center().x, rect.max.y + 22.0),
                     muted,
                 )?,
                 ctx.text(
-                    name,
+                    index,
+                    "",
                     "1",
                     tick_style,
                     Vec2::new(rect.max.x, rect.max.y + 22.0),
                     muted,
                 )?,
                 ctx.text(
-                    name,
+                    index,
+                    "",
                     "−log p",
                     tick_style,
                     Vec2::new(rect.min.x + 50.0, rect.min.y - 18.0),
@@ -860,12 +992,12 @@ fn add_element(
                 rect,
                 bind,
                 y_max,
-                color: ctx.color(name, s.color.as_ref(), "accent")?,
+                color: ctx.color(index, "color", s.color.as_ref(), "accent")?,
                 ticks,
             });
         }
     }
-    check_geometry(ctx, name, &el)?;
+    check_geometry(ctx, index, &el)?;
     let (o, b, k) = (el.origin, el.bounds, el.kind);
     let slot = &mut ctx.elements[index];
     slot.origin = o;
@@ -897,7 +1029,7 @@ impl ArrowSpec {
 
 /// Coordinates, stroke widths and text sizes within the documented limits:
 /// huge or non-finite geometry would stall tessellation or dashing later.
-fn check_geometry(ctx: &Ctx<'_>, name: Option<&str>, el: &Element) -> Result<(), SceneError> {
+fn check_geometry(ctx: &Ctx<'_>, index: usize, el: &Element) -> Result<(), SceneError> {
     let b = el.bounds;
     let within = |v: f32| v.is_finite() && v.abs() <= limits::MAX_COORD;
     if ![b.min.x, b.min.y, b.max.x, b.max.y, el.origin.x, el.origin.y]
@@ -905,7 +1037,7 @@ fn check_geometry(ctx: &Ctx<'_>, name: Option<&str>, el: &Element) -> Result<(),
         .all(within)
     {
         return Err(ctx.element_err(
-            name,
+            index,
             format!(
                 "coordinates must be finite and within ±{} (the frame is at most {} px)",
                 limits::MAX_COORD,
@@ -920,8 +1052,14 @@ fn check_geometry(ctx: &Ctx<'_>, name: Option<&str>, el: &Element) -> Result<(),
     };
     if let Some(w) = width {
         if !w.is_finite() || !(0.0..=limits::MAX_WIDTH).contains(&w) {
-            return Err(ctx.element_err(
-                name,
+            let field = if ctx.field_offset(index, "stroke_width").is_some() {
+                "stroke_width"
+            } else {
+                "width"
+            };
+            return Err(ctx.field_err(
+                index,
+                field,
                 format!("stroke width must be within 0..={}, got {w}", limits::MAX_WIDTH),
             ));
         }
@@ -932,12 +1070,12 @@ fn check_geometry(ctx: &Ctx<'_>, name: Option<&str>, el: &Element) -> Result<(),
 /// Text that would be cut off by the frame's edge is an error: the figure
 /// must stand alone, every label legible.
 fn check_inside_canvas(ctx: &Ctx<'_>, w: f32, h: f32) -> Result<(), SceneError> {
-    for el in &ctx.elements {
+    for (index, el) in ctx.elements.iter().enumerate() {
         for b in el.kind.text_blocks() {
             let r = b.bounds;
             if r.min.x < -0.5 || r.min.y < -0.5 || r.max.x > w + 0.5 || r.max.y > h + 0.5 {
                 return Err(ctx.element_err(
-                    el.name.as_deref(),
+                    index,
                     format!(
                         "a text of this element spans x {:.0}..{:.0}, y {:.0}..{:.0}: outside the {w}x{h} frame",
                         r.min.x, r.max.x, r.min.y, r.max.y
@@ -949,12 +1087,13 @@ fn check_inside_canvas(ctx: &Ctx<'_>, w: f32, h: f32) -> Result<(), SceneError> 
     Ok(())
 }
 
-fn check_fits(ctx: &Ctx<'_>, name: Option<&str>, block: &TextBlock, rect: Rect) -> Result<(), SceneError> {
+fn check_fits(ctx: &Ctx<'_>, index: usize, block: &TextBlock, rect: Rect) -> Result<(), SceneError> {
     let (bw, rw) = (block.bounds.size().x, rect.size().x - 2.0 * LABEL_PADDING);
     let (bh, rh) = (block.bounds.size().y, rect.size().y);
     if bw > rw || bh > rh + 1.0 {
-        return Err(ctx.element_err(
-            name,
+        return Err(ctx.field_err(
+            index,
+            "label",
             format!(
                 "the label ({bw:.0}x{bh:.0} px) does not fit its box ({:.0}x{:.0} px with {LABEL_PADDING} px padding): \
                  widen the box, shorten the label or lower label_size",
@@ -966,9 +1105,11 @@ fn check_fits(ctx: &Ctx<'_>, name: Option<&str>, block: &TextBlock, rect: Rect) 
     Ok(())
 }
 
+/// The labels under the bars of a Bars or Distribution, written at `field`.
 fn bar_labels(
     ctx: &Ctx<'_>,
-    name: Option<&str>,
+    index: usize,
+    field: &str,
     labels: &[String],
     rect: Rect,
 ) -> Result<Vec<TextBlock>, SceneError> {
@@ -981,15 +1122,17 @@ fn bar_labels(
         .enumerate()
         .map(|(i, l)| {
             let b = ctx.text(
-                name,
+                index,
+                &format!("{field}.{i}"),
                 l,
                 style,
                 Vec2::new(rect.min.x + slot * (i as f32 + 0.5), rect.max.y + 24.0),
                 ink,
             )?;
             if b.bounds.size().x > slot * 1.02 {
-                return Err(ctx.element_err(
-                    name,
+                return Err(ctx.field_err(
+                    index,
+                    &format!("{field}.{i}"),
                     format!(
                         "label \"{l}\" is wider ({:.0} px) than its bar slot ({slot:.0} px)",
                         b.bounds.size().x
@@ -1003,7 +1146,7 @@ fn bar_labels(
 
 fn widget_title(
     ctx: &Ctx<'_>,
-    name: Option<&str>,
+    index: usize,
     title: Option<&str>,
     rect: Rect,
 ) -> Result<Option<TextBlock>, SceneError> {
@@ -1016,7 +1159,8 @@ fn widget_title(
                 Align::Center,
             );
             ctx.text(
-                name,
+                index,
+                "title",
                 t,
                 style,
                 Vec2::new(rect.center().x, rect.min.y - 62.0),
@@ -1028,44 +1172,62 @@ fn widget_title(
 
 fn resolve_chart(
     ctx: &Ctx<'_>,
-    name: Option<&str>,
+    index: usize,
     s: &LineChartSpec,
     offset: Vec2,
 ) -> Result<LineChart, SceneError> {
     let rect = Rect::from_center(offset + v(s.at), v(s.size));
     let mut series = Vec::new();
     for (i, sp) in s.series.iter().enumerate() {
+        let data = format!("series.{i}.{}", if sp.csv.is_some() { "csv" } else { "points" });
         let points = match (&sp.points, &sp.csv) {
             (Some(p), None) => p.clone(),
             (None, Some(csv)) => {
                 let (x, y) = match (&sp.x, &sp.y) {
                     (Some(x), Some(y)) => (x.as_str(), y.as_str()),
                     _ => {
-                        return Err(ctx.element_err(
-                            name,
+                        return Err(ctx.field_err(
+                            index,
+                            &format!("series.{i}"),
                             format!("series {i}: a csv series needs `x` and `y` column names"),
                         ))
                     }
                 };
                 let file = ctx.loader.root().join(csv);
                 ctx.inputs.borrow_mut().push(file.clone());
-                read_csv_columns(&file, x, y).map_err(|e| ctx.element_err(name, e))?
+                read_csv_columns(&file, x, y).map_err(|e| ctx.field_err(index, &data, e))?
             }
-            _ => return Err(ctx.element_err(name, format!("series {i}: give either `points` or `csv`"))),
+            _ => {
+                return Err(ctx.field_err(
+                    index,
+                    &format!("series.{i}"),
+                    format!("series {i}: give either `points` or `csv`"),
+                ))
+            }
         };
         if points.len() < 2 || points.len() > limits::MAX_POINTS {
-            return Err(ctx.element_err(
-                name,
-                format!("series {i}: needs 2..={} points", limits::MAX_POINTS),
+            return Err(ctx.field_err(
+                index,
+                &data,
+                format!(
+                    "series {i}: needs 2..={} points, got {}",
+                    limits::MAX_POINTS,
+                    points.len()
+                ),
             ));
         }
         if points.iter().any(|(x, y)| !x.is_finite() || !y.is_finite()) {
-            return Err(ctx.element_err(name, format!("series {i}: points must be finite")));
+            return Err(ctx.field_err(index, &data, format!("series {i}: points must be finite")));
         }
         if points.windows(2).any(|w| w[1].0 < w[0].0) {
-            return Err(ctx.element_err(name, format!("series {i}: x values must not decrease")));
+            return Err(ctx.field_err(index, &data, format!("series {i}: x values must not decrease")));
         }
-        let color = ctx.color(name, sp.color.as_ref(), if i == 0 { "primary" } else { "accent" })?;
+        let color = ctx.color(
+            index,
+            &format!("series.{i}.color"),
+            sp.color.as_ref(),
+            if i == 0 { "primary" } else { "accent" },
+        )?;
         series.push(Series {
             points,
             color,
@@ -1074,7 +1236,7 @@ fn resolve_chart(
         });
     }
     if series.is_empty() {
-        return Err(ctx.element_err(name, "a chart needs at least one series"));
+        return Err(ctx.field_err(index, "series", "a chart needs at least one series"));
     }
     let fold = |f: fn(&(f64, f64)) -> f64| {
         let it = series.iter().flat_map(|s| s.points.iter().map(f));
@@ -1091,7 +1253,8 @@ fn resolve_chart(
     });
     let increasing = |r: (f64, f64)| r.0.is_finite() && r.1.is_finite() && r.1 > r.0;
     if !increasing(x_range) || !increasing(y_range) {
-        return Err(ctx.element_err(name, "x_range and y_range must be increasing"));
+        let field = if increasing(x_range) { "y_range" } else { "x_range" };
+        return Err(ctx.field_err(index, field, "x_range and y_range must be increasing"));
     }
     let theme = &ctx.theme;
     let tick_style = ctx.style(theme.small_size, Weight::Regular, Family::Sans, Align::Center);
@@ -1102,18 +1265,20 @@ fn resolve_chart(
     let map_x = |x: f64| rect.min.x + ((x - x_range.0) / (x_range.1 - x_range.0)) as f32 * rect.size().x;
     let map_y = |y: f64| rect.max.y - ((y - y_range.0) / (y_range.1 - y_range.0)) as f32 * rect.size().y;
     let mut ticks = Vec::new();
-    for &x in &x_ticks {
+    for (i, &x) in x_ticks.iter().enumerate() {
         ticks.push(ctx.text(
-            name,
+            index,
+            &format!("x_ticks.{i}"),
             &format_tick(x),
             tick_style,
             Vec2::new(map_x(x), rect.max.y + 20.0),
             muted,
         )?);
     }
-    for &y in &y_ticks {
+    for (i, &y) in y_ticks.iter().enumerate() {
         ticks.push(ctx.text(
-            name,
+            index,
+            &format!("y_ticks.{i}"),
             &format_tick(y),
             right_style,
             Vec2::new(rect.min.x - 10.0, map_y(y)),
@@ -1123,7 +1288,8 @@ fn resolve_chart(
     let mut axis_labels = Vec::new();
     if let Some(l) = &s.x_label {
         axis_labels.push(ctx.text(
-            name,
+            index,
+            "x_label",
             l,
             ctx.style(theme.small_size, Weight::Medium, Family::Sans, Align::Center),
             Vec2::new(rect.center().x, rect.max.y + 52.0),
@@ -1132,19 +1298,21 @@ fn resolve_chart(
     }
     if let Some(l) = &s.y_label {
         axis_labels.push(ctx.text(
-            name,
+            index,
+            "y_label",
             l,
             ctx.style(theme.small_size, Weight::Medium, Family::Sans, Align::Left),
             Vec2::new(rect.min.x, rect.min.y - 44.0),
             theme.named("ink"),
         )?);
     }
-    for (sp, se) in s.series.iter().zip(series.iter_mut()) {
+    for (i, (sp, se)) in s.series.iter().zip(series.iter_mut()).enumerate() {
         if let Some(l) = &sp.label {
             let last = se.points.last().copied().unwrap_or((0.0, 0.0));
             let style = ctx.style(theme.small_size, Weight::SemiBold, Family::Sans, Align::Left);
             se.label = Some(ctx.text(
-                name,
+                index,
+                &format!("series.{i}.label"),
                 l,
                 style,
                 Vec2::new(map_x(last.0) + 12.0, map_y(last.1)),
@@ -1152,14 +1320,15 @@ fn resolve_chart(
             )?);
         }
     }
-    let marker_color = ctx.color(name, s.marker_color.as_ref(), "good")?;
+    let marker_color = ctx.color(index, "marker_color", s.marker_color.as_ref(), "good")?;
     let mut markers = Vec::new();
-    for (x, l) in s.markers.clone().unwrap_or_default() {
+    for (i, (x, l)) in s.markers.clone().unwrap_or_default().into_iter().enumerate() {
         let style = ctx.style(theme.small_size, Weight::Medium, Family::Mono, Align::Center);
         markers.push((
             x,
             ctx.text(
-                name,
+                index,
+                &format!("markers.{i}.1"),
                 &l,
                 style,
                 Vec2::new(map_x(x), rect.min.y - 12.0),
@@ -1193,10 +1362,31 @@ pub fn format_tick(v: f64) -> String {
     }
 }
 
+/// The text of a CSV file: a regular file of at most
+/// [`limits::MAX_CSV_BYTES`], UTF-8, without a byte-order mark (spreadsheets
+/// write one), with LF or CRLF line endings.
+fn read_csv_text(path: &Path) -> Result<String, String> {
+    let bytes = crate::fsread::read_regular_file(path, limits::MAX_CSV_BYTES, "CSV files")
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&c| c == b'\n')
+            .count();
+        format!("{}:{}: the file is not valid UTF-8", path.display(), line + 1)
+    })?;
+    let text = super::strip_bom(&text);
+    if let Some(problem) = super::line_ending_problem(text) {
+        return Err(format!("{}: {problem}", path.display()));
+    }
+    Ok(text.to_string())
+}
+
 /// Reads two named columns of a CSV file with a header row. Errors name the
-/// file, the line and the column.
+/// file, the line and the column. Every row has as many cells as the
+/// header: a longer or shorter row is an error, not a guess.
 pub fn read_csv_columns(path: &Path, x: &str, y: &str) -> Result<Vec<(f64, f64)>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = read_csv_text(path)?;
     let mut lines = text
         .lines()
         .enumerate()
@@ -1218,6 +1408,15 @@ pub fn read_csv_columns(path: &Path, x: &str, y: &str) -> Result<Vec<(f64, f64)>
     let mut out = Vec::new();
     for (n, line) in lines {
         let cells: Vec<&str> = line.split(',').map(|c| c.trim()).collect();
+        if cells.len() != cols.len() {
+            return Err(format!(
+                "{}:{}: the row has {} cells but the header has {} columns",
+                path.display(),
+                n + 1,
+                cells.len(),
+                cols.len()
+            ));
+        }
         let get = |i: usize, name: &str| -> Result<f64, String> {
             let cell = cells
                 .get(i)
@@ -1259,26 +1458,33 @@ fn resolve_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
         chain: &mut Vec<String>,
     ) -> Result<(), SceneError> {
         let (index, spec) = &arrows[i];
-        let name = spec.name.as_deref();
+        let (id, name) = (*index, spec.name.as_deref());
         match state[i] {
             2 => return Ok(()),
             1 => {
                 chain.push(name.unwrap_or("?").to_string());
-                return Err(ctx.element_err(name, format!("arrows form a cycle: {}", chain.join(" → "))));
+                return Err(ctx.field_err(id, "name", format!("arrows form a cycle: {}", chain.join(" → "))));
             }
             _ => {}
+        }
+        if spec.via.as_ref().is_some_and(|v| v.len() > limits::MAX_POINTS) {
+            return Err(ctx.field_err(
+                id,
+                "via",
+                format!("an arrow has at most {} `via` points", limits::MAX_POINTS),
+            ));
         }
         state[i] = 1;
         chain.push(name.unwrap_or("?").to_string());
         let mut ends = [Vec2::ZERO; 2];
         let mut anchored = [false; 2];
-        for (k, end) in [&spec.from, &spec.to].into_iter().enumerate() {
+        for (k, (field, end)) in [("from", &spec.from), ("to", &spec.to)].into_iter().enumerate() {
             ends[k] = match end {
                 EndSpec::Point(p) => v(*p),
                 EndSpec::Anchor(a) => {
                     let (el, anchor) = a.split_once('.').unwrap_or((a.as_str(), "center"));
                     let target = *ctx.by_name.get(el).ok_or_else(|| {
-                        ctx.element_err(name, format!("arrow end \"{a}\": no element named \"{el}\""))
+                        ctx.field_err(id, field, format!("arrow end \"{a}\": no element named \"{el}\""))
                     })?;
                     if let Some(&j) = arrow_indices.get(&target) {
                         visit(ctx, arrows, arrow_indices, state, j, chain)?;
@@ -1286,8 +1492,9 @@ fn resolve_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
                     let b = ctx.elements[target].bounds;
                     anchored[k] = true;
                     b.anchor(anchor).ok_or_else(|| {
-                        ctx.element_err(
-                            name,
+                        ctx.field_err(
+                            id,
+                            field,
                             format!("unknown anchor \"{anchor}\": use center, left, right, top, bottom, top_left, top_right, bottom_left or bottom_right"),
                         )
                     })?
@@ -1316,7 +1523,7 @@ fn resolve_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
             b += (last_dir - b).normalize_or_zero() * gap;
         }
         if a.distance(b) < 1.0 {
-            return Err(ctx.element_err(name, "the arrow's ends coincide"));
+            return Err(ctx.element_err(id, "the arrow's ends coincide"));
         }
         let shaft = match (&spec.via, spec.bend) {
             (Some(via), _) => {
@@ -1335,7 +1542,7 @@ fn resolve_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
             _ => PathData::polyline(&[a, b], false),
         };
         let theme = ctx.theme.clone();
-        let color = ctx.color(name, spec.color.as_ref(), "muted")?;
+        let color = ctx.color(id, "color", spec.color.as_ref(), "muted")?;
         let label = match &spec.label {
             Some(text) => {
                 let (mid, _) = shaft.point_at(0.5).unwrap_or((a, Vec2::X));
@@ -1346,7 +1553,7 @@ fn resolve_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
                     Family::Sans,
                     Align::Center,
                 );
-                Some(ctx.text(name, text, style, mid + off, color)?)
+                Some(ctx.text(id, "label", text, style, mid + off, color)?)
             }
             None => None,
         };
@@ -1376,6 +1583,7 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
     for (i, spec) in specs.iter().enumerate() {
         let (kind_name, f) = step_parts(spec);
         let err = |m: String| ctx.step_err(i, format!("{kind_name}: {m}"));
+        let field_err = |field: &str, m: String| ctx.step_field_err(i, field, format!("{kind_name}: {m}"));
         let allowed: &[&str] = match spec {
             StepSpec::FadeIn(_)
             | StepSpec::FadeOut(_)
@@ -1399,7 +1607,7 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
             ("into", f.into.is_some()),
         ] {
             if present && !allowed.contains(&field) {
-                return Err(err(format!("does not take `{field}`")));
+                return Err(field_err(field, format!("does not take `{field}`")));
             }
         }
         let dur = f.dur.unwrap_or(if matches!(spec, StepSpec::Pulse(_)) {
@@ -1408,16 +1616,18 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
             0.6
         });
         if !dur.is_finite() || dur < 0.0 {
-            return Err(err(format!(
-                "dur must be a finite number of seconds ≥ 0, got {dur}"
-            )));
+            return Err(field_err(
+                "dur",
+                format!("dur must be a finite number of seconds ≥ 0, got {dur}"),
+            ));
         }
         for (what, x) in [("at", f.at), ("delay", f.delay), ("stagger", f.stagger)] {
             if let Some(x) = x {
                 if !x.is_finite() || x < 0.0 {
-                    return Err(err(format!(
-                        "{what} must be a finite number of seconds ≥ 0, got {x}"
-                    )));
+                    return Err(field_err(
+                        what,
+                        format!("{what} must be a finite number of seconds ≥ 0, got {x}"),
+                    ));
                 }
             }
         }
@@ -1427,10 +1637,19 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
             None if f.with_previous => prev_start + delay,
             None => prev_end + delay,
         };
-        let mut targets: Vec<String> = f.targets.clone().unwrap_or_default();
-        if let Some(t) = &f.target {
-            targets.insert(0, t.clone());
-        }
+        // One target, or a list; both at once is ambiguous (one step on
+        // the union? the list staggered after the single one?).
+        let (targets, target_field): (Vec<String>, fn(usize) -> String) = match (&f.target, &f.targets) {
+            (Some(_), Some(_)) => {
+                return Err(field_err(
+                    "targets",
+                    "give either `target` or `targets`, not both".into(),
+                ))
+            }
+            (Some(t), None) => (vec![t.clone()], |_| "target".into()),
+            (None, Some(ts)) => (ts.clone(), |k| format!("targets.{k}")),
+            (None, None) => (Vec::new(), |_| String::new()),
+        };
         if matches!(spec, StepSpec::Wait(_)) {
             if !targets.is_empty() {
                 return Err(err("does not take a target".into()));
@@ -1448,13 +1667,16 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
             let target = *ctx.by_name.get(tname).ok_or_else(|| {
                 let mut known: Vec<&str> = ctx.by_name.keys().map(|s| s.as_str()).collect();
                 known.sort();
-                err(format!(
-                    "unknown element \"{tname}\" (known: {})",
-                    known.join(", ")
-                ))
+                field_err(
+                    &target_field(k),
+                    format!("unknown element \"{tname}\" (known: {})", known.join(", ")),
+                )
             })?;
             let s = start + stagger * k as f64;
-            let kind = step_kind(ctx, spec, f, target).map_err(&err)?;
+            let kind = step_kind(ctx, spec, f, target).map_err(|m| match kind_field(spec, f) {
+                "target" => field_err(&target_field(k), m),
+                field => field_err(field, m),
+            })?;
             if s + dur > duration + 1e-9 {
                 return Err(err(format!(
                     "runs until {:.2} s, past the end of the scene ({duration} s): lengthen `duration` or move the step",
@@ -1486,6 +1708,24 @@ fn resolve_steps(ctx: &mut Ctx<'_>, specs: &[StepSpec], duration: f64) -> Result
     }
     steps.sort_by(|a, b| a.start.total_cmp(&b.start));
     Ok(steps)
+}
+
+/// The field that [`step_kind`]'s errors for this step are about.
+fn kind_field(spec: &StepSpec, f: &StepFields) -> &'static str {
+    match spec {
+        StepSpec::Move(_) if f.by.is_some() => "by",
+        StepSpec::Set(_) if f.param.as_deref().and_then(Param::parse).is_none() => "param",
+        StepSpec::Morph(_) => "into",
+        StepSpec::Follow(_) => "path",
+        StepSpec::Move(_)
+        | StepSpec::Scale(_)
+        | StepSpec::Rotate(_)
+        | StepSpec::Color(_)
+        | StepSpec::Set(_)
+        | StepSpec::Count(_)
+        | StepSpec::Reveal(_) => "to",
+        _ => "target",
+    }
 }
 
 fn step_parts(spec: &StepSpec) -> (&'static str, &StepFields) {
@@ -1577,7 +1817,7 @@ fn step_kind(ctx: &Ctx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -> R
             let p = f
                 .path
                 .as_ref()
-                .ok_or("needs `path`: an Arrow, Line or Path to travel along")?;
+                .ok_or("needs `path`: an Arrow, Line, Path, Box or Circle to travel along")?;
             let other = *ctx
                 .by_name
                 .get(p)
@@ -1586,8 +1826,9 @@ fn step_kind(ctx: &Ctx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -> R
                 return Err("an element cannot follow itself".into());
             }
             match &ctx.elements[other].kind {
+                // A Box or Circle is followed around its outline (documented).
                 Kind::Arrow { .. } | Kind::Shape { .. } => StepKind::Follow(other),
-                _ => return Err(format!("\"{p}\" is not an Arrow, Line or Path")),
+                _ => return Err(format!("\"{p}\" is not an Arrow, Line, Path, Box or Circle")),
             }
         }
         StepSpec::Set(_) => {
@@ -1643,4 +1884,50 @@ fn check_param(el: &Element, param: Param, to: f64) -> Result<(), String> {
         return Err(format!("value {to} is out of range for {param:?}"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn csv(name: &str, text: &str) -> Result<Vec<(f64, f64)>, String> {
+        let dir = std::env::temp_dir().join(format!("anim-csv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = read_csv_columns(&path, "step", "loss");
+        std::fs::remove_file(&path).unwrap();
+        out
+    }
+
+    #[test]
+    fn a_csv_with_a_byte_order_mark_reads_like_one_without() {
+        let plain = "step,loss\n0,3.5\n1,2.5\n";
+        let want = vec![(0.0, 3.5), (1.0, 2.5)];
+        assert_eq!(csv("plain.csv", plain).unwrap(), want);
+        assert_eq!(csv("bom.csv", &format!("\u{feff}{plain}")).unwrap(), want);
+        let crlf = format!("\u{feff}{}", plain.replace('\n', "\r\n"));
+        assert_eq!(csv("crlf.csv", &crlf).unwrap(), want);
+    }
+
+    #[test]
+    fn a_csv_row_longer_or_shorter_than_the_header_is_refused() {
+        let e = csv("long.csv", "step,loss\n0,3.5\n1,2.5,9\n").unwrap_err();
+        assert!(
+            e.ends_with("long.csv:3: the row has 3 cells but the header has 2 columns"),
+            "{e}"
+        );
+        let e = csv("short.csv", "step,loss,x\n0,3.5\n").unwrap_err();
+        assert!(
+            e.ends_with("short.csv:2: the row has 2 cells but the header has 3 columns"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_csv_with_cr_only_line_endings_is_named() {
+        let e = csv("mac.csv", "step,loss\r0,3.5\r1,2.5\r").unwrap_err();
+        assert!(e.contains("mac.csv: the file uses CR-only"), "{e}");
+    }
 }

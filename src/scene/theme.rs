@@ -49,15 +49,17 @@ pub const REQUIRED_COLORS: &[&str] = &[
 ];
 
 impl Theme {
-    /// Loads and checks a theme file.
+    /// Loads and checks a theme file (a regular file of at most
+    /// [`limits::MAX_THEME_BYTES`](super::limits::MAX_THEME_BYTES)).
     pub fn load(path: &Path) -> Result<Theme, SceneError> {
-        let src = std::fs::read_to_string(path)
-            .map_err(|e| SceneError::whole_file(path, format!("cannot read theme: {e}")))?;
+        let src = super::read_source(path, super::limits::MAX_THEME_BYTES, "theme files")?;
         Self::parse(path, &src)
     }
 
-    /// Parses theme source; `path` is only used in messages.
+    /// Parses theme source; `path` is only used in messages. A leading
+    /// byte-order mark is skipped.
     pub fn parse(path: &Path, src: &str) -> Result<Theme, SceneError> {
+        let src = super::clean_source(path, src)?;
         let file: ThemeFile = super::ron_options()
             .from_str(src)
             .map_err(|e| super::ron_error(path, src, &e))?;
@@ -151,5 +153,16 @@ mod tests {
         let e = Theme::parse(Path::new("t.ron"), src).unwrap_err();
         assert!(e.message.contains("colour \"ink\""), "{e}");
         assert_eq!(e.location.unwrap().line, 1);
+    }
+
+    #[test]
+    fn a_theme_with_a_byte_order_mark_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/theme.ron");
+        let src = std::fs::read_to_string(&path).unwrap();
+        let with_bom = format!("\u{feff}{}", src.replace('\n', "\r\n"));
+        assert_eq!(
+            Theme::parse(&path, &with_bom).unwrap(),
+            Theme::parse(&path, &src).unwrap()
+        );
     }
 }
