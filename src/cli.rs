@@ -197,7 +197,7 @@ pub struct RenderArgs {
     #[arg(long, value_parser = X264_PRESETS)]
     pub preset: Option<String>,
     /// Resolution written into the PNG (pHYs), in dots per inch: at 300 a 1920 px figure prints 16.3 cm wide.
-    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=10000))]
+    #[arg(long, default_value_t = crate::image::DEFAULT_DPI, value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub dpi: u32,
     /// Anti-aliasing: coverage (computed per pixel in the shader; fast everywhere),
     /// msaa (4× multisampling; several times slower on a software adapter) or off.

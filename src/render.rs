@@ -66,29 +66,6 @@ pub struct Job {
     pub force: bool,
 }
 
-impl Job {
-    /// A job that writes the scene's PNG and MP4 into `folder` with the
-    /// scene's own settings (the book's figures).
-    pub fn new(folder: impl Into<PathBuf>) -> Job {
-        Job {
-            dest: Destination::Folder(folder.into()),
-            png: true,
-            video: true,
-            size: None,
-            height: None,
-            scale: 1.0,
-            still: None,
-            frames: None,
-            fps: None,
-            crf: crate::cli::DEFAULT_CRF,
-            preset: crate::cli::DEFAULT_PRESET.to_string(),
-            transparent: false,
-            dpi: crate::image::DEFAULT_DPI,
-            force: false,
-        }
-    }
-}
-
 /// Frames `start..end` of a video at `fps`: frame `i` shows the scene at `i / fps` s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FrameRange {
@@ -667,7 +644,7 @@ pub fn render_video(
     let (w, h) = plan.size;
     let frames = plan.frames;
     let segments = frames.segments();
-    let copies = kept_segments(path, &segments, keep);
+    let mut copies = kept_segments(path, &segments, keep);
     let guard = TempGuard::new(temp_path(path));
     let encoder = EncoderThread::spawn(guard.path.clone(), video_settings(job, plan.size, frames.fps))?;
     progress.start(&scene.name, frames.len());
@@ -677,7 +654,7 @@ pub fn render_video(
     };
     let mut j = 0;
     while j < segments.len() {
-        if let Some(packets) = copies[j].clone() {
+        if let Some(packets) = copies[j].take() {
             encoder.copy_segment(packets, segments[j].len())?;
             progress.frame(segments[j].end - frames.start);
             done.copied += 1;
@@ -738,18 +715,25 @@ fn kept_segments(path: &Path, segments: &[FrameRange], keep: &[bool]) -> Vec<Opt
     let Some(fps) = segments.first().map(|s| s.fps) else {
         return out;
     };
-    let Ok(packets) = crate::video::read_packets(path, fps) else {
+    let kept = |j: usize| keep.get(j).copied().unwrap_or(false);
+    let segment_of = |pts: i64| {
+        segments
+            .iter()
+            .position(|s| (s.start as i64..s.end as i64).contains(&pts))
+    };
+    let Ok(packets) = crate::video::read_packets(path, fps, |pts| segment_of(pts).is_some_and(kept)) else {
         return out;
     };
-    for (j, seg) in segments.iter().enumerate() {
-        if !keep.get(j).copied().unwrap_or(false) {
+    let mut by_segment: Vec<Vec<EncodedPacket>> = vec![Vec::new(); segments.len()];
+    for p in packets {
+        if let Some(j) = segment_of(p.pts) {
+            by_segment[j].push(p);
+        }
+    }
+    for (j, (seg, mine)) in segments.iter().zip(by_segment).enumerate() {
+        if !kept(j) {
             continue;
         }
-        let mine: Vec<EncodedPacket> = packets
-            .iter()
-            .filter(|p| (seg.start as i64..seg.end as i64).contains(&p.pts))
-            .cloned()
-            .collect();
         let mut pts: Vec<i64> = mine.iter().map(|p| p.pts).collect();
         pts.sort_unstable();
         let whole = pts.iter().copied().eq(seg.start as i64..seg.end as i64);

@@ -93,8 +93,10 @@ pub fn keyframe_interval(fps: u32) -> u32 {
 ///   last keyframe starts a new one (an IDR) early; closer cuts get a plain
 ///   I frame. Keyframes are never more than 2 s apart, so a seek decodes at
 ///   most 2 s of video. The cost is the extra IDR frames, 37–54 KB each at
-///   1080p: the chapter's five videos grew by 23–63 %, 35 % together
-///   (README.md).
+///   1080p: the chapter's five videos grew by 18–47 %, 26 % together, as
+///   2 s segments (README.md). anim also starts a fresh encoder at every
+///   segment ([`VideoEncoder::begin_segment`]), which makes each 2 s an IDR
+///   whatever x264 would decide.
 ///
 /// Memory, each without changing a decoded pixel (benches/README.md; checked
 /// by decoding the loop and decoding-strategies videos both ways):
@@ -432,9 +434,14 @@ pub struct EncodedPacket {
     pub key: bool,
 }
 
-/// The video packets of the MP4 at `path`, in file (decode) order, with times
-/// in frames at `fps`.
-pub fn read_packets(path: &Path, fps: u32) -> Result<Vec<EncodedPacket>, VideoError> {
+/// The video packets of the MP4 at `path` whose frame (pts) `wanted` picks, in
+/// file (decode) order, with times in frames at `fps`. Only those are kept in
+/// memory: at most the file's size.
+pub fn read_packets(
+    path: &Path,
+    fps: u32,
+    wanted: impl Fn(i64) -> bool,
+) -> Result<Vec<EncodedPacket>, VideoError> {
     init_ffmpeg()?;
     let read_error = |source| VideoError::Read {
         path: path.to_path_buf(),
@@ -479,6 +486,9 @@ pub fn read_packets(path: &Path, fps: u32) -> Result<Vec<EncodedPacket>, VideoEr
             continue;
         }
         packet.rescale_ts(time_base, frames);
+        if !wanted(packet.pts().unwrap_or(-1)) {
+            continue;
+        }
         let data = packet.data().unwrap_or_default();
         let data = annex_b(data, length_size).ok_or_else(|| VideoError::Read {
             path: path.to_path_buf(),
