@@ -1149,3 +1149,24 @@ fn an_edited_scene_renders_only_the_segments_that_changed() {
         );
     }
 }
+
+/// A display that cannot be reached is an environment error in anim's
+/// words: no path into winit's sources.
+#[test]
+fn an_unreachable_display_is_a_plain_error() {
+    let p = Project::new("display", &[("mini", &mini())]);
+    let o = p
+        .anim()
+        .args(["preview", "--scene", "mini"])
+        .env("DISPLAY", ":77")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot connect to the X display \":77\"") && err.contains("xvfb-run"),
+        "{err}"
+    );
+    assert!(!err.contains(".cargo") && !err.contains(".rs:"), "{err}");
+}
