@@ -50,7 +50,29 @@ pub enum Command {
         /// Scene files or names.
         files: Vec<String>,
     },
+    /// Join the chunks of one video (`render --chunk i/N`), given in order, into one MP4.
+    #[command(after_help = SPLICE_HELP)]
+    Splice {
+        /// The chunk files, first to last (`NAME-chunk*of4.mp4` lists them in order).
+        #[arg(required = true)]
+        chunks: Vec<PathBuf>,
+        /// The video to write.
+        #[arg(short = 'o', long, value_name = "FILE")]
+        output: PathBuf,
+    },
 }
+
+const SPLICE_HELP: &str = "\
+A video is a run of 2 s segments, each encoded on its own, so it can be
+rendered as N chunks on N machines and joined exactly: the result is the
+file a single render writes.
+
+  anim render --scene loop --chunk 1/4      renders/03-loop-treinamento-chunk1of4.mp4
+  …                                         (chunks 2/4, 3/4, 4/4 anywhere)
+  anim splice renders/03-loop-treinamento-chunk*of4.mp4 -o renders/03-loop-treinamento.mp4
+
+docs/chunks.md shows how to drive it from GNU parallel, a CI matrix or a
+Kubernetes indexed Job.";
 
 /// x264's presets, fastest first.
 pub const X264_PRESETS: [&str; 10] = [
@@ -128,6 +150,7 @@ Outputs:
     --fps 30, -qm          NAME-30fps.mp4
     --frame 6.5            NAME-t6.5.png
     --frames 0..120        NAME-f0-120.mp4
+    --chunk 2/4            NAME-chunk2of4.mp4 (join the chunks with anim splice)
     --transparent          NAME-transparent.png
   (suffixes combine: -qm gives NAME-1280x720-30fps.mp4). -o FILE writes one
   scene to exactly FILE instead, its kind (png, mp4) taken from the extension.
@@ -170,6 +193,9 @@ pub struct RenderArgs {
     /// Only frames A..B (end exclusive) of the video, for a quick look.
     #[arg(long, value_name = "A..B")]
     pub frames: Option<String>,
+    /// Only chunk I of N of the video (whole 2 s segments), to join with `anim splice`.
+    #[arg(long, value_name = "I/N", conflicts_with_all = ["frames", "all", "png_only"])]
+    pub chunk: Option<String>,
     /// Output folder (the file names are the scenes' own; see "Outputs" below).
     #[arg(long, default_value = "renders", value_name = "DIR")]
     pub out: PathBuf,
@@ -294,6 +320,20 @@ pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
     Ok((n(w)?, n(h)?))
 }
 
+/// Parses `I/N`.
+pub fn parse_chunk(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("--chunk {s:?}: expected I/N with 1 <= I <= N, e.g. 2/4");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u32, u32) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if i == 0 || i > n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
 /// Parses `A..B` (end exclusive).
 pub fn parse_range(s: &str) -> Result<(u64, u64), String> {
     let (a, b) = s
@@ -322,6 +362,8 @@ mod tests {
         assert!(parse_size("ax720").is_err());
         assert_eq!(parse_range("0..60"), Ok((0, 60)));
         assert!(parse_range("60..0").is_err());
+        assert_eq!(parse_chunk("2/4"), Ok((2, 4)));
+        assert!(parse_chunk("0/4").is_err() && parse_chunk("5/4").is_err() && parse_chunk("2").is_err());
     }
 
     #[test]

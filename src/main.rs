@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use anim::cli::{parse_range, parse_size, Cli, Command, RenderArgs, DEFAULT_CRF, DEFAULT_PRESET};
+use anim::cli::{
+    parse_chunk, parse_range, parse_size, Cli, Command, RenderArgs, DEFAULT_CRF, DEFAULT_PRESET,
+};
 use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
 use anim::render::{plan, render_scene, Destination, Job, Progress, RenderError, StopFlag};
 use anim::scene::{Loader, Scene, SceneError};
@@ -104,6 +106,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Check { files } => check(&root, files),
         Command::Render(args) => render(&cli, &root, args),
         Command::Preview(args) => preview(&cli, &root, args),
+        Command::Splice { chunks, output } => splice(chunks, output),
     }
 }
 
@@ -425,6 +428,44 @@ fn preview(cli: &Cli, root: &Path, args: &anim::cli::PreviewArgs) -> Result<(), 
     })
 }
 
+/// `anim splice CHUNK... -o FILE`: through a temporary file, like every output.
+fn splice(chunks: &[PathBuf], output: &Path) -> Result<(), Failure> {
+    for c in chunks {
+        if !c.is_file() {
+            let what = not_a_scene_file(c)
+                .unwrap_or_default()
+                .replace("not a scene file", "not a video");
+            return Err(Failure::input(format!("{} {what}", c.display())));
+        }
+        if c == output {
+            return Err(Failure::input(format!(
+                "-o {}: is one of the chunks; write the joined video elsewhere",
+                output.display()
+            )));
+        }
+    }
+    if let Some(dir) = output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::env(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let guard = anim::output::TempGuard::new(anim::output::temp_path(output));
+    let frames = anim::video::splice(chunks, &guard.path).map_err(|e| match e {
+        e @ (anim::video::VideoError::Read { .. } | anim::video::VideoError::InvalidSettings(_)) => {
+            Failure::input(e)
+        }
+        e => Failure::env(e),
+    })?;
+    guard
+        .commit(output)
+        .map_err(|e| Failure::env(format!("cannot write {}: {e}", output.display())))?;
+    note(&format!(
+        "wrote {} ({frames} frames from {} chunks)",
+        output.display(),
+        chunks.len()
+    ));
+    Ok(())
+}
+
 fn install_signal_handlers() -> Result<StopFlag, Failure> {
     let flag: StopFlag = Arc::new(AtomicUsize::new(0));
     for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -481,6 +522,7 @@ fn job(root: &Path, args: &RenderArgs) -> Result<Job, Failure> {
     let quality = args.quality.map(|q| q.settings());
     let (png, video) = match &args.output {
         Some(_) => (true, true), // the plan keeps the one the extension names
+        None if args.chunk.is_some() => (false, true),
         None => (!args.video_only, !args.png_only),
     };
     if let Some(t) = args.frame {
@@ -505,6 +547,12 @@ fn job(root: &Path, args: &RenderArgs) -> Result<Job, Failure> {
             .frames
             .as_deref()
             .map(parse_range)
+            .transpose()
+            .map_err(Failure::input)?,
+        chunk: args
+            .chunk
+            .as_deref()
+            .map(parse_chunk)
             .transpose()
             .map_err(Failure::input)?,
         fps: args.fps.or(quality.map(|q| q.fps)),

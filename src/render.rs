@@ -54,6 +54,10 @@ pub struct Job {
     pub still: Option<f64>,
     /// Frame range of the video, `[start, end)`, in frames at the video's frame rate.
     pub frames: Option<(u64, u64)>,
+    /// Only chunk `i` of `n` (1-based) of the video: the scene's segments cut
+    /// into `n` runs as even as possible, to render on separate machines and
+    /// join with `anim splice` ([`crate::video::splice`]).
+    pub chunk: Option<(u32, u32)>,
     /// Frame rate of the video (default: the scene's).
     pub fps: Option<u32>,
     pub crf: u8,
@@ -148,13 +152,16 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
         )));
     }
     let total = scene.frame_count_at(fps);
-    let (start, end) = job.frames.unwrap_or((0, total));
+    let segment = crate::video::keyframe_interval(fps) as u64;
+    let (start, end) = match job.chunk {
+        Some(chunk) => chunk_frames(total, segment, chunk)?,
+        None => job.frames.unwrap_or((0, total)),
+    };
     if start >= end || end > total {
         return Err(RenderError::Invalid(format!(
             "frame range {start}..{end} is outside the scene's 0..{total} frames at {fps} fps"
         )));
     }
-    let segment = crate::video::keyframe_interval(fps) as u64;
     let frames = FrameRange {
         start,
         end,
@@ -187,6 +194,20 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
         png,
         video,
     })
+}
+
+/// The frames of chunk `i` of `n` of a `total`-frame video cut into
+/// `segment`-frame segments: whole segments, as even a share as possible, so
+/// the chunks' segments are exactly those of a single render.
+fn chunk_frames(total: u64, segment: u64, (i, n): (u32, u32)) -> Result<(u64, u64), RenderError> {
+    let segments = total.div_ceil(segment);
+    if i == 0 || i > n || u64::from(n) > segments {
+        return Err(RenderError::Invalid(format!(
+            "--chunk {i}/{n}: give 1..={n} of at most {segments} chunks (the video has {segments} segments of {segment} frames)"
+        )));
+    }
+    let first = |k: u64| k * segments / u64::from(n) * segment;
+    Ok((first(u64::from(i) - 1), first(u64::from(i)).min(total)))
 }
 
 /// The encoder settings of a job's video at `size` and `fps`.
@@ -226,8 +247,15 @@ pub fn output_name(scene: &Scene, job: &Job, size: (u32, u32), frames: FrameRang
         if frames.fps != scene.fps {
             name += &format!("-{}fps", frames.fps);
         }
-        if (frames.start, frames.end) != (0, scene.frame_count_at(frames.fps)) {
-            name += &format!("-f{}-{}", frames.start, frames.end);
+        match job.chunk {
+            Some((i, n)) => {
+                let width = n.to_string().len();
+                name += &format!("-chunk{i:0width$}of{n}");
+            }
+            None if (frames.start, frames.end) != (0, scene.frame_count_at(frames.fps)) => {
+                name += &format!("-f{}-{}", frames.start, frames.end);
+            }
+            None => {}
         }
     }
     format!("{name}.{ext}")
