@@ -9,12 +9,16 @@ use crate::tess::Antialias;
 
 const AFTER_HELP: &str = "\
 Examples:
-  anim list                                  the scenes, with duration and size
+  anim list                                  the scenes, their short names, duration and size
   anim render --scene loop                   renders/03-loop-treinamento.png and .mp4
-  anim render --scene loop --png-only --frame 4.5
+  anim render --all                          every scene; outputs already up to date are kept
+  anim render --scene loop -ql               a quick 480p15 draft, beside the figure
+  anim render --scene loop --png-only --frame 4.5    renders/03-loop-treinamento-t4.5.png
+  anim render --scene loop -o /tmp/loop.mp4  exactly that file
   anim render --all --scale 2 --png-only     print-resolution stills (…@2x.png)
   anim check scenes/*.ron                    validate scene files without rendering
   anim preview --scene loop                  a live window that reloads on save
+  anim render --help                         how outputs are named, quality presets
 
 Scenes are found by file name (03-loop-treinamento) or short name (loop).
 Exit codes: 0 ok, 1 render or environment failure, 2 bad input (scene file,
