@@ -192,10 +192,10 @@ pub struct RenderArgs {
     #[arg(long)]
     pub video_only: bool,
     /// Time of the still PNG in seconds (default: the scene's final frame).
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", conflicts_with = "video_only")]
     pub frame: Option<f64>,
     /// Only frames A..B (end exclusive) of the video, for a quick look.
-    #[arg(long, value_name = "A..B")]
+    #[arg(long, value_name = "A..B", conflicts_with = "png_only")]
     pub frames: Option<String>,
     /// Only chunk I of N of the video (whole 2 s segments), to join with `anim splice`.
     #[arg(long, value_name = "I/N", conflicts_with_all = ["frames", "all", "png_only"])]
@@ -217,7 +217,7 @@ pub struct RenderArgs {
     #[arg(long, default_value_t = 1.0)]
     pub scale: f32,
     /// Video frame rate (default: the scene's, or the quality preset's).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=120))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=120), conflicts_with = "png_only")]
     pub fps: Option<u32>,
     /// x264 quality: 1 best … 51 worst; 18 (the default) is visually lossless for flat graphics.
     /// (0, lossless, is not allowed: the High profile that every player decodes has no lossless mode.)
@@ -234,7 +234,7 @@ pub struct RenderArgs {
     #[arg(long, default_value = "coverage", value_parser = parse_antialias)]
     pub aa: Antialias,
     /// PNG with a transparent background instead of the scene's (videos keep it).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["video_only", "chunk"])]
     pub transparent: bool,
     /// Render this many scenes at once with --all (each on its own thread, one shared GPU device).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]

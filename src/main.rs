@@ -525,6 +525,37 @@ fn job(root: &Path, args: &RenderArgs) -> Result<Job, Failure> {
         None if args.chunk.is_some() => (false, true),
         None => (!args.video_only, !args.png_only),
     };
+    // Flags that shape the other output than the one -o names would be ignored: say so.
+    if let Some(file) = &args.output {
+        let ext = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let (kind, others): (&str, &[(&str, bool)]) = match ext.as_deref() {
+            Some("png") => (
+                "the still",
+                &[
+                    ("--frames", args.frames.is_some()),
+                    ("--fps", args.fps.is_some()),
+                    ("--chunk", args.chunk.is_some()),
+                ],
+            ),
+            Some("mp4") => (
+                "the video",
+                &[
+                    ("--frame", args.frame.is_some()),
+                    ("--transparent", args.transparent),
+                ],
+            ),
+            _ => ("", &[]),
+        };
+        if let Some((flag, _)) = others.iter().find(|(_, given)| *given) {
+            return Err(Failure::input(format!(
+                "{flag} does not apply to {kind}, which is what -o {} writes",
+                file.display()
+            )));
+        }
+    }
     if let Some(t) = args.frame {
         if !t.is_finite() || t < 0.0 {
             return Err(Failure::input(format!("--frame {t}: give a time in seconds ≥ 0")));

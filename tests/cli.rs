@@ -298,6 +298,11 @@ fn bad_requests_exit_2_without_touching_renders() {
         (&["render", "--all", "-o", "x.png"], "cannot be used with"),
         (&["render", "--scene", "mini", "--out", "x.mp4"], "to write exactly one file, use -o x.mp4"),
         (&["render", "--scene", "mini", "--quality", "z"], "invalid value 'z'"),
+        (&["render", "--scene", "mini", "--png-only", "--frames", "0..9"], "cannot be used with"),
+        (&["render", "--scene", "mini", "--video-only", "--frame", "1"], "cannot be used with"),
+        (&["render", "--scene", "mini", "--video-only", "--transparent"], "cannot be used with"),
+        (&["render", "--scene", "mini", "-o", "x.png", "--frames", "0..9"], "--frames does not apply to the still"),
+        (&["render", "--scene", "mini", "-o", "x.mp4", "--frame", "1"], "--frame does not apply to the video"),
     ];
     for (args, want) in cases {
         let o = p.run(args);
