@@ -136,8 +136,12 @@ fn find_root(given: Option<&Path>) -> Result<PathBuf, Failure> {
 
 /// Every scene file, sorted by name.
 fn scene_files(root: &Path) -> Result<Vec<PathBuf>, Failure> {
-    let dir = root.join("scenes");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+    ron_files_in(&root.join("scenes"))
+}
+
+/// The `.ron` files in `dir`, sorted by name.
+fn ron_files_in(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Failure::input(format!("cannot read {}: {e}", dir.display())))?
         .flatten()
         .map(|e| e.path())
@@ -328,10 +332,22 @@ fn check(root: &Path, files: &[String]) -> Result<(), Failure> {
     let paths: Vec<PathBuf> = if files.is_empty() {
         scene_files(root)?
     } else {
-        files
-            .iter()
-            .map(|f| find_scene(root, f))
-            .collect::<Result<_, _>>()?
+        // A folder (`anim check scenes/`) stands for the scene files in it.
+        let mut paths = Vec::new();
+        for f in files {
+            if Path::new(f).is_dir() {
+                let found = ron_files_in(Path::new(f))?;
+                if found.is_empty() {
+                    return Err(Failure::input(format!(
+                        "{f} is a folder with no scene files (.ron) in it"
+                    )));
+                }
+                paths.extend(found);
+            } else {
+                paths.push(find_scene(root, f)?);
+            }
+        }
+        paths
     };
     load_each(&loader, &paths, |p, s| {
         format!(

@@ -809,13 +809,25 @@ fn names_get_a_did_you_mean_and_paths_say_what_they_are() {
         .success());
     let cases = [
         ("scenes/nope.ron", "scenes/nope.ron does not exist"),
-        ("folder.ron", "is a folder, not a scene file"),
+        ("folder.ron", "folder.ron is a folder"),
         ("./loop-a.ron", "is a loop of symbolic links"),
         ("./dangling.ron", "is a symbolic link to nothing"),
         ("./fifo.ron", "is a FIFO (named pipe), not a scene file"),
         ("/dev/null", "is a device, not a scene file"),
-        ("scenes", "scenes is a folder, not a scene file"),
     ];
+    let o = p.run(&["render", "--scene", "scenes"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("scenes is a folder, not a scene file"),
+        "{}",
+        stderr(&o)
+    );
+    // check takes a folder for the scene files in it.
+    let o = p.run(&["check", "scenes/"]);
+    assert_eq!(o.status.code(), Some(2), "02-colour has an error");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("ok   scenes/01-mini-demo.ron"), "{out}");
+    assert!(stderr(&o).contains("02-colour.ron"), "{}", stderr(&o));
     for (path, want) in cases {
         for cmd in [&["check", path][..], &["render", "--scene", path]] {
             let o = p.run(cmd);
