@@ -345,6 +345,49 @@ fn edits_reload_and_errors_keep_the_window() {
     let _ = std::fs::remove_file(&shot);
 }
 
+/// Issue 22: playing redraws only what changed, frame after frame, over a
+/// frame kept offscreen; after playing through to the end (no loop: it
+/// stops there) the window must still show exactly the last frame that
+/// `anim render` writes, with the first test's tolerance.
+#[test]
+fn playing_to_the_end_ends_on_what_render_writes() {
+    let project = Project::new("play");
+    // The scene lasts 2 s; the last frame's time is clamped to it.
+    let expected = project.render_png(2.0);
+    let x = Xvfb::start(3);
+    let mut preview = Preview::start(
+        &project,
+        &x,
+        &["--scene", "mini", "--window", "320x180", "--no-overlay"],
+    );
+    preview.wait_for("preview: ready", 1, Duration::from_secs(20));
+    let shot_path = output_dir().join("preview-play.actual.png");
+    let mut last = None;
+    let matched = poll(Duration::from_secs(15), || {
+        let shot = x.screenshot(320, 180, &shot_path);
+        let (d, diff) = compare(&expected, &shot, 2).expect("same size");
+        let ok = d.fraction_over <= 0.001;
+        last = Some((d, diff));
+        ok.then_some(())
+    });
+    if matched.is_none() {
+        let (d, diff) = last.unwrap();
+        expected
+            .save_png(&output_dir().join("preview-play.expected.png"))
+            .unwrap();
+        diff.save_png(&output_dir().join("preview-play.diff.png"))
+            .unwrap();
+        panic!(
+            "after playing, the window differs from the last frame on {:.2}% of pixels (max {}); see tests/output/preview-play.*.png\n{}",
+            d.fraction_over * 100.0,
+            d.max,
+            preview.stderr()
+        );
+    }
+    let _ = std::fs::remove_file(&shot_path);
+    assert!(preview.alive());
+}
+
 /// Runs `xdotool` on the test's display (Debian package xdotool).
 fn xdotool(x: &Xvfb, args: &[&str]) {
     let status = Command::new("xdotool")
