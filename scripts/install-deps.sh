@@ -12,6 +12,8 @@ PACKAGES=(
   libvulkan1 mesa-vulkan-drivers
   # tests and tooling: ffprobe/ffmpeg, an X server for the preview, screenshots
   ffmpeg xvfb imagemagick x11-utils
+  # tests/preview.rs clicks the preview's timeline bar
+  xdotool
   # tests/browser.rs plays and seeks the chapter's videos in headless
   # Chromium (it plays H.264); the test fails without it
   chromium

@@ -284,7 +284,9 @@ Keys:
   L            loop on / off
   [ / ]        half / double speed
   R            reload now
-  H            show / hide the overlay (time, frame, scene, fps)
+  H            show / hide the overlay (time, frame, scene, fps) and the
+               timeline bar
+  mouse        click or drag on the timeline bar (bottom edge) to seek
   Esc / Q      quit
 
 The scene file, the theme, assets and shaders are watched: a change reloads

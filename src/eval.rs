@@ -187,6 +187,12 @@ pub struct Evaluator<'a> {
     memo: Memo,
 }
 
+/// What an [`Evaluator`] remembers between frames, apart from its scene.
+/// It only holds for the scene it was recorded on (it is indexed by
+/// element): start from `EvalMemo::default()` when the scene changes.
+#[derive(Default)]
+pub struct EvalMemo(Memo);
+
 /// What each element drew last, and the keys of the snapshot being built.
 #[derive(Default)]
 struct Memo {
@@ -209,6 +215,18 @@ impl<'a> Evaluator<'a> {
             scene,
             memo: Memo::default(),
         }
+    }
+
+    /// Picks up from what an evaluator of the same `scene` remembered
+    /// ([`Evaluator::into_memo`]), for a caller that owns the scene and so
+    /// cannot keep an evaluator borrowing it (the preview window).
+    pub fn resume(scene: &'a Scene, memo: EvalMemo) -> Evaluator<'a> {
+        Evaluator { scene, memo: memo.0 }
+    }
+
+    /// What this evaluator remembers, to [`Evaluator::resume`] with later.
+    pub fn into_memo(self) -> EvalMemo {
+        EvalMemo(self.memo)
     }
 
     /// The scene at `t` and the key of each of its items.

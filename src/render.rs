@@ -503,6 +503,33 @@ pub fn draw_frame(
     Ok(Frame::Patch(drawn, img))
 }
 
+/// [`draw_frame`] for a window: draws `snap` into the renderer's offscreen
+/// target (only `partial`'s rectangles when given and possible) and leaves
+/// it there, reading nothing back; the preview copies the target into its
+/// surface ([`Renderer::copy_target`]).
+pub(crate) fn draw_kept(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    cache: &mut TessCache,
+    snap: &Snapshot,
+    (width, height): (u32, u32),
+    partial: Option<Partial>,
+) -> Result<(), RenderError> {
+    let bg = snap.background;
+    let redraw = partial
+        .as_ref()
+        .filter(|_| renderer.can_redraw(width, height, bg))
+        .map(|p| Redraw {
+            boxes: &p.boxes,
+            underlay: p.underlay,
+        });
+    let items = redraw.map_or(0, |r| r.underlay)..snap.items.len();
+    let clips = redraw.map(|r| r.boxes);
+    let (mesh, viewport) = cached_mesh_for(snap, width, renderer.antialias(), cache, items, clips)?;
+    renderer.draw_kept(ctx, &mesh, viewport, bg, width, height, redraw)?;
+    Ok(())
+}
+
 /// A partial redraw for [`draw_frame`].
 pub struct Partial {
     /// What changed since the renderer's last frame ([`crate::damage`]).
@@ -524,7 +551,7 @@ const UNDERLAY_EVERY: u64 = 30;
 /// `w`×`h`, after (re)building it from the items unchanged since the previous
 /// frame when that prefix is long enough, at least twice what the underlay
 /// holds, and the last build (`last`) was [`UNDERLAY_EVERY`] frames ago.
-fn refresh_underlay(
+pub(crate) fn refresh_underlay(
     ctx: &GpuContext,
     renderer: &mut Renderer,
     cache: &mut TessCache,

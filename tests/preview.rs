@@ -2,8 +2,8 @@
 //! server, screenshots with ImageMagick's `import`, hot reload through the
 //! file system, and the error without a display.
 //!
-//! Needs the Debian packages `xvfb`, `x11-utils` (xdpyinfo) and
-//! `imagemagick`, plus Mesa's lavapipe like the other GPU tests. Xvfb has no
+//! Needs the Debian packages `xvfb`, `x11-utils` (xdpyinfo),
+//! `imagemagick` and `xdotool` (synthetic clicks), plus Mesa's lavapipe like the other GPU tests. Xvfb has no
 //! window manager, so the window sits undecorated at (0, 0) of the root
 //! window and a crop of the root window is the window's content.
 //!
@@ -343,6 +343,118 @@ fn edits_reload_and_errors_keep_the_window() {
     assert!(pixel_becomes([0xdc, 0xe8, 0xf5, 255]), "{}", preview.stderr());
     assert!(!preview.stderr().contains("panicked"), "{}", preview.stderr());
     let _ = std::fs::remove_file(&shot);
+}
+
+/// Issue 22: playing redraws only what changed, frame after frame, over a
+/// frame kept offscreen; after playing through to the end (no loop: it
+/// stops there) the window must still show exactly the last frame that
+/// `anim render` writes, with the first test's tolerance.
+#[test]
+fn playing_to_the_end_ends_on_what_render_writes() {
+    let project = Project::new("play");
+    // The scene lasts 2 s; the last frame's time is clamped to it.
+    let expected = project.render_png(2.0);
+    let x = Xvfb::start(3);
+    let mut preview = Preview::start(
+        &project,
+        &x,
+        &["--scene", "mini", "--window", "320x180", "--no-overlay"],
+    );
+    preview.wait_for("preview: ready", 1, Duration::from_secs(20));
+    let shot_path = output_dir().join("preview-play.actual.png");
+    let mut last = None;
+    let matched = poll(Duration::from_secs(15), || {
+        let shot = x.screenshot(320, 180, &shot_path);
+        let (d, diff) = compare(&expected, &shot, 2).expect("same size");
+        let ok = d.fraction_over <= 0.001;
+        last = Some((d, diff));
+        ok.then_some(())
+    });
+    if matched.is_none() {
+        let (d, diff) = last.unwrap();
+        expected
+            .save_png(&output_dir().join("preview-play.expected.png"))
+            .unwrap();
+        diff.save_png(&output_dir().join("preview-play.diff.png"))
+            .unwrap();
+        panic!(
+            "after playing, the window differs from the last frame on {:.2}% of pixels (max {}); see tests/output/preview-play.*.png\n{}",
+            d.fraction_over * 100.0,
+            d.max,
+            preview.stderr()
+        );
+    }
+    let _ = std::fs::remove_file(&shot_path);
+    assert!(preview.alive());
+}
+
+/// Runs `xdotool` on the test's display (Debian package xdotool).
+fn xdotool(x: &Xvfb, args: &[&str]) {
+    let status = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", &x.display)
+        .status()
+        .expect("xdotool is installed (Debian package xdotool)");
+    assert!(status.success(), "xdotool {args:?} failed");
+}
+
+/// Issue 22: a click on the timeline bar seeks to the time under it, and
+/// once the overlay and the bar are hidden (H) the window shows what
+/// `anim render --frame` writes at that time: the frame before (t = 0) was
+/// kept offscreen and only the rectangles that changed were redrawn.
+#[test]
+fn clicking_the_timeline_bar_seeks() {
+    let project = Project::new("scrub");
+    let x = Xvfb::start(2);
+    let mut preview = Preview::start(
+        &project,
+        &x,
+        &[
+            "-v", "--scene", "mini", "--start", "0", "--paused", "--window", "320x180",
+        ],
+    );
+    preview.wait_for("preview: ready", 1, Duration::from_secs(20));
+    // The bar is the bottom 24 px of the 320×180 window; its track runs from
+    // x = 10 to 310 over the scene's 2 s, so x = 160 is t = 1 s.
+    xdotool(&x, &["mousemove", "160", "168", "click", "1"]);
+    let line = preview.wait_for("preview: seek", 1, Duration::from_secs(5));
+    let t: f64 = line
+        .strip_prefix("preview: seek ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!((t - 1.0).abs() < 0.01, "{line}");
+    // Xvfb has no window manager to give the window the keyboard: focus it.
+    xdotool(&x, &["search", "--name", "anim preview", "windowfocus", "--sync"]);
+    xdotool(&x, &["key", "h"]);
+
+    // The same tolerance and reasons as the_window_shows_what_render_writes.
+    let expected = project.render_png(t);
+    let shot_path = output_dir().join("preview-scrub.actual.png");
+    let mut last = None;
+    let matched = poll(Duration::from_secs(10), || {
+        let shot = x.screenshot(320, 180, &shot_path);
+        let (d, diff) = compare(&expected, &shot, 2).expect("same size");
+        let ok = d.fraction_over <= 0.001;
+        last = Some((d, diff));
+        ok.then_some(())
+    });
+    if matched.is_none() {
+        let (d, diff) = last.unwrap();
+        expected
+            .save_png(&output_dir().join("preview-scrub.expected.png"))
+            .unwrap();
+        diff.save_png(&output_dir().join("preview-scrub.diff.png"))
+            .unwrap();
+        panic!(
+            "after the seek the window differs from the PNG at {t} s on {:.2}% of pixels (max {}); see tests/output/preview-scrub.*.png\n{}",
+            d.fraction_over * 100.0,
+            d.max,
+            preview.stderr()
+        );
+    }
+    let _ = std::fs::remove_file(&shot_path);
+    assert!(preview.alive());
 }
 
 #[test]

@@ -515,6 +515,71 @@ impl Renderer {
         Ok(())
     }
 
+    /// Records the draw of `mesh` over what the window's surface texture
+    /// `surface` (`size` pixels) already holds, the scene (`viewport` scene
+    /// units) mapped onto `rect`: panels drawn on a frame copied there
+    /// ([`Renderer::copy_target`]). With `clear`, the surface is first
+    /// cleared to it. Single-sampled renderers only (those that
+    /// [`Renderer::can_redraw`]); a multisampled one draws nothing and says so.
+    #[allow(clippy::too_many_arguments)]
+    pub fn encode_window_over(
+        &mut self,
+        ctx: &GpuContext,
+        encoder: &mut wgpu::CommandEncoder,
+        mesh: &Mesh,
+        viewport: [f32; 2],
+        rect: PixelRect,
+        surface: &wgpu::TextureView,
+        size: (u32, u32),
+    ) -> bool {
+        if self.options.samples() > 1 {
+            return false;
+        }
+        let whole = [PixelBox::whole(size.0, size.1)];
+        let target = Target {
+            view: surface,
+            resolve: None,
+            redraw: Some(&whole),
+            backdrop: false,
+        };
+        self.pass(
+            ctx,
+            encoder,
+            mesh,
+            viewport,
+            Color::TRANSPARENT,
+            Some(rect),
+            target,
+        );
+        true
+    }
+
+    /// Records a clear of `view` to `color`.
+    pub fn encode_clear(encoder: &mut wgpu::CommandEncoder, view: &wgpu::TextureView, color: Color) {
+        let [r, g, b, a] = color.to_linear_premultiplied();
+        encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("clear"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(wgpu::Color {
+                        r: r as f64,
+                        g: g as f64,
+                        b: b as f64,
+                        a: a as f64,
+                    }),
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+    }
+
     /// One render pass: clear to `clear`, draw `mesh` mapped onto `rect` (the whole target when `None`).
     #[allow(clippy::too_many_arguments)]
     fn pass(
@@ -912,6 +977,63 @@ impl Renderer {
         let image = read_buffer(ctx, &targets.readback, b.width, b.height, stride);
         self.targets = Some(targets);
         Ok((b, image?))
+    }
+
+    /// Like [`Renderer::render_region`], but reads nothing back: the frame
+    /// stays in the offscreen target, for a window that copies it into its
+    /// surface every frame ([`Renderer::copy_target`]) and, on the next
+    /// frame, redraws only what changed over it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn draw_kept(
+        &mut self,
+        ctx: &GpuContext,
+        mesh: &Mesh,
+        viewport: [f32; 2],
+        background: Color,
+        width: u32,
+        height: u32,
+        redraw: Option<Redraw<'_>>,
+    ) -> Result<(), GpuError> {
+        let (encoder, targets, _) = self.record(ctx, mesh, viewport, background, width, height, redraw)?;
+        ctx.queue.submit([encoder.finish()]);
+        self.targets = Some(targets);
+        Ok(())
+    }
+
+    /// Records a copy of the offscreen target (the frame drawn last, of
+    /// `size` pixels) into `dst` with its top-left corner at `at`. `dst` must
+    /// have this renderer's format (or its sRGB twin) and `COPY_DST` usage,
+    /// and room for it. Returns false, recording nothing, when the target is
+    /// not of `size`.
+    pub fn copy_target(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        size: (u32, u32),
+        dst: &wgpu::Texture,
+        at: (u32, u32),
+    ) -> bool {
+        let Some(t) = self.targets.as_ref().filter(|t| (t.width, t.height) == size) else {
+            return false;
+        };
+        encoder.copy_texture_to_texture(
+            t.resolve.as_image_copy(),
+            wgpu::TexelCopyTextureInfo {
+                texture: dst,
+                mip_level: 0,
+                origin: wgpu::Origin3d {
+                    x: at.0,
+                    y: at.1,
+                    z: 0,
+                },
+                aspect: wgpu::TextureAspect::All,
+            },
+            wgpu::Extent3d {
+                width: size.0,
+                height: size.1,
+                depth_or_array_layers: 1,
+            },
+        );
+        true
     }
 
     /// Like [`Renderer::render`], but converts the frame to BT.709

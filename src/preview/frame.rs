@@ -1,6 +1,7 @@
 //! What the window shows, as plain CPU data: where the scene sits in the
 //! window ([`fit`]), and the snapshot items appended for the scene
-//! background, the status overlay and the error panel.
+//! background, the status overlay and the error panel (the timeline bar
+//! is in [`super::timeline`]).
 //!
 //! Panels are ordinary [`Snapshot`] items (rounded rectangles and glyph
 //! outlines from [`FontBook::layout`]), so they go through the same
@@ -178,10 +179,11 @@ pub fn overlay(snap: &mut Snapshot, fonts: &FontBook, status: &Status<'_>, px: f
     }
 }
 
-/// Appends a red panel along the scene's bottom edge with the first
+/// Appends a red panel with its bottom edge at `bottom` (scene units: the
+/// scene's height, or the top of the timeline bar) with the first
 /// [`ERROR_LINES`] lines of `message`, each cut to the panel's width;
 /// returns the panel's top edge (scene units).
-pub fn error_panel(snap: &mut Snapshot, fonts: &FontBook, message: &str, px: f32) -> f32 {
+pub fn error_panel(snap: &mut Snapshot, fonts: &FontBook, message: &str, px: f32, bottom: f32) -> f32 {
     let width_px = snap.width as f32 / px - 2.0 * MARGIN_PX;
     // Mono: every character has the advance of "0".
     let advance = layout(fonts, "0")
@@ -203,13 +205,10 @@ pub fn error_panel(snap: &mut Snapshot, fonts: &FontBook, message: &str, px: f32
         });
     }
     let Some(block) = layout(fonts, &lines.join("\n")) else {
-        return snap.height as f32;
+        return bottom;
     };
     let height = (block.size.y + 2.0 * PADDING_PX) * px;
-    let at = Vec2::new(
-        MARGIN_PX * px,
-        (snap.height as f32 - MARGIN_PX * px - height).max(0.0),
-    );
+    let at = Vec2::new(MARGIN_PX * px, (bottom - MARGIN_PX * px - height).max(0.0));
     panel(snap, block, at, Some(width_px), px, (ERROR_PANEL, ERROR_TEXT));
     at.y
 }
@@ -285,7 +284,7 @@ mod tests {
             looping: false,
         };
         let long = format!("scenes/x.ron:3:7: {}\nsecond line", "word ".repeat(100));
-        let top = error_panel(&mut s, &fonts, &long, 1.0);
+        let top = error_panel(&mut s, &fonts, &long, 1.0, 180.0);
         let n = s.items.len();
         assert!(n > 20, "panel and glyphs: {n}");
         overlay(&mut s, &fonts, &status, 1.0, top);

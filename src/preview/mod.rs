@@ -2,14 +2,18 @@
 //!
 //! `anim preview`: a window that plays a scene and reloads it when its files
 //! change. It is one more sink of the same pipeline as the PNG and MP4
-//! outputs: `evaluate(&scene, t)` → `tessellate` → the same fill pipeline
-//! (`Renderer::encode_window`), drawn into a window surface with 4× MSAA, so
-//! the window shows what `anim render` writes.
+//! outputs, with the same incremental redraw as the video: `Evaluator` →
+//! the damage rectangles → `tessellate` of what they touch → the same fill
+//! pipeline and anti-aliasing, into the renderer's offscreen target, kept
+//! between frames and copied into the window's surface
+//! (`Renderer::draw_kept`, `Renderer::copy_target`); the panels are drawn
+//! over the copy. So the window shows what `anim render` writes.
 //!
 //! - [`clock`]: the time shown, from the monotonic clock while playing
 //!   (`t = start + elapsed × speed`), fixed while paused.
 //! - [`frame`]: where the scene sits in the window (letterboxed) and the
 //!   overlay and error panels, as snapshot items.
+//! - [`timeline`]: the timeline bar (time ↔ x, step marks, scrubbing).
 //! - [`watch`]: file watching with `notify`, debounced.
 //! - `window` (private): the winit application: surface, keys, frame loop.
 //!
@@ -24,6 +28,7 @@
 
 pub mod clock;
 pub mod frame;
+pub mod timeline;
 pub mod watch;
 mod window;
 

@@ -3,7 +3,10 @@
 //!
 //! Frames are paced by the surface (`PresentMode::Fifo`, vsync): while
 //! playing, each presented frame asks for the next; while paused nothing is
-//! drawn until a key, a resize or a reload asks for it.
+//! drawn until a key, a click on the timeline bar, a resize or a reload
+//! asks for it. The scene is redrawn incrementally into an offscreen frame
+//! that is copied into the window ([`Gpu`]); the panels are drawn over the
+//! copy every frame.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -12,19 +15,22 @@ use std::time::{Duration, Instant};
 
 use winit::application::ApplicationHandler;
 use winit::dpi::PhysicalSize;
-use winit::event::{ElementState, KeyEvent, WindowEvent};
+use winit::event::{ElementState, KeyEvent, MouseButton, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, EventLoop};
 use winit::keyboard::{Key, ModifiersState, NamedKey};
 use winit::window::{Window, WindowId};
 
 use super::clock::Clock;
 use super::frame::{self, Status};
+use super::timeline::{self, Bar, Scrub};
 use super::watch::{Changes, Watch};
 use super::{say, PreviewError, PreviewOptions};
-use crate::eval::evaluate;
+use crate::damage::{damage_keyed, Damage};
+use crate::eval::{evaluate, EvalMemo, Evaluator};
 use crate::gpu::{GpuContext, GpuError, PixelRect, RenderOptions, Renderer};
+use crate::render::{draw_kept, refresh_underlay, Partial};
 use crate::scene::{Loader, Scene, SceneError};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{DrawItem, Snapshot};
 use crate::tess::{tessellate_cached, TessCache};
 
 /// Events sent to the event loop from other threads.
@@ -35,13 +41,40 @@ enum UserEvent {
 }
 
 /// The window's GPU side: device, configured surface and renderer.
+///
+/// The scene is drawn into the renderer's offscreen target, which is kept
+/// between frames (swapchain images are not), like `anim render` does:
+/// each frame redraws only the rectangles that changed since the frame
+/// before ([`crate::damage`]), with the underlay where it pays, then the
+/// target is copied into the surface texture and the panels (overlay,
+/// timeline, error) are drawn over the copy. Where that cannot work (a
+/// surface that takes no copies, a scene background that is not opaque)
+/// every frame is drawn whole into the surface.
 struct Gpu {
     ctx: GpuContext,
     surface: wgpu::Surface<'static>,
     config: wgpu::SurfaceConfiguration,
     renderer: Renderer,
-    /// Triangles of items unchanged since the last frame drawn.
+    /// Triangles of scene items unchanged since the last frame drawn.
     cache: TessCache,
+    /// Triangles of the panels' items.
+    panel_cache: TessCache,
+    /// Whether the surface accepts copies (`COPY_DST`), so frames can be kept offscreen.
+    copies: bool,
+    /// The scene frame the offscreen target holds.
+    kept: Option<Kept>,
+    /// Frames drawn into the offscreen target, and the one the underlay was last built at.
+    drawn: u64,
+    underlay_at: Option<u64>,
+}
+
+/// The frame in the renderer's offscreen target: its snapshot and item
+/// keys, its size in pixels, and the renderer's serial after drawing it.
+struct Kept {
+    snap: Snapshot,
+    keys: Vec<u64>,
+    size: (u32, u32),
+    serial: u64,
 }
 
 /// What happened to a frame.
@@ -87,6 +120,10 @@ impl Gpu {
             )),
         }
         config.present_mode = wgpu::PresentMode::Fifo;
+        let copies = caps.usages.contains(wgpu::TextureUsages::COPY_DST);
+        if copies {
+            config.usage |= wgpu::TextureUsages::COPY_DST;
+        }
         surface.configure(&ctx.device, &config);
         // The same anti-aliasing as `anim render`'s default, so the window matches the PNG.
         let renderer = Renderer::with_format(&ctx, RenderOptions::default(), config.format);
@@ -96,7 +133,75 @@ impl Gpu {
             config,
             renderer,
             cache: TessCache::new(),
+            panel_cache: TessCache::new(),
+            copies,
+            kept: None,
+            drawn: 0,
+            underlay_at: None,
         })
+    }
+
+    /// Whether `snap` can be drawn offscreen and copied (see [`Gpu`]).
+    fn keeps(&self, snap: &Snapshot) -> bool {
+        self.copies && self.renderer.antialias().samples() == 1 && snap.background.a >= 1.0
+    }
+
+    /// Forgets the kept frame and the underlay: the next frame is drawn
+    /// whole (a reload or another scene: items are compared by content, but
+    /// the underlay's would come from the old scene).
+    fn forget(&mut self) {
+        self.kept = None;
+        self.underlay_at = None;
+        self.renderer.forget_underlay();
+    }
+
+    /// Brings the offscreen target to `snap` (item keys `keys`) at `size`
+    /// pixels: nothing when it already shows it, the rectangles that changed
+    /// when it shows the frame before at this size, else all of it.
+    fn update_kept(&mut self, snap: Snapshot, keys: Vec<u64>, size: (u32, u32)) -> Result<(), FrameError> {
+        let scale = size.0 as f32 / snap.width.max(1) as f32;
+        let damage = match &self.kept {
+            Some(k) if k.size != size || k.serial != self.renderer.serial() => Damage::Full,
+            Some(k) if k.keys == keys && k.snap.background == snap.background => Damage::None,
+            Some(k) => damage_keyed((&k.snap, &k.keys), (&snap, &keys), scale),
+            None => Damage::Full,
+        };
+        let partial = match (damage, self.kept.take()) {
+            (Damage::None, kept) => {
+                self.kept = kept;
+                return Ok(());
+            }
+            (Damage::Region(boxes), Some(k)) => {
+                let underlay = refresh_underlay(
+                    &self.ctx,
+                    &mut self.renderer,
+                    &mut self.cache,
+                    (&snap, &keys, &k.keys),
+                    size,
+                    (self.drawn, &mut self.underlay_at),
+                )
+                .map_err(render_error)?;
+                Some(Partial { boxes, underlay })
+            }
+            _ => None,
+        };
+        draw_kept(
+            &self.ctx,
+            &mut self.renderer,
+            &mut self.cache,
+            &snap,
+            size,
+            partial,
+        )
+        .map_err(render_error)?;
+        self.drawn += 1;
+        self.kept = Some(Kept {
+            snap,
+            keys,
+            size,
+            serial: self.renderer.serial(),
+        });
+        Ok(())
     }
 
     fn size(&self) -> (u32, u32) {
@@ -111,8 +216,95 @@ impl Gpu {
         }
     }
 
-    /// Draws `snap` into `rect` of the next surface texture and presents it.
-    fn draw(&mut self, snap: &Snapshot, rect: PixelRect) -> Result<Drawn, FrameError> {
+    /// Shows `snap` (item keys `keys`) in `rect` of the window with the
+    /// panels `panels` (a snapshot of the scene's size, transparent, drawn
+    /// over it) and presents the frame.
+    fn draw(
+        &mut self,
+        snap: Snapshot,
+        keys: Vec<u64>,
+        panels: &Snapshot,
+        rect: PixelRect,
+    ) -> Result<Drawn, FrameError> {
+        if !self.keeps(&snap) {
+            self.kept = None;
+            let mut whole = snap;
+            frame::with_background(&mut whole);
+            whole.items.extend(panels.items.iter().cloned());
+            return self.draw_whole(&whole, rect);
+        }
+        let size = (rect.width as u32, rect.height as u32);
+        self.update_kept(snap, keys, size)?;
+        let mesh = tessellate_cached(
+            panels,
+            rect.width / panels.width.max(1) as f32,
+            self.renderer.antialias(),
+            &mut self.panel_cache,
+            0..panels.items.len(),
+            None,
+        )
+        .map_err(|e| FrameError::Soft(e.to_string()))?;
+        let (texture, suboptimal) = match self.next_texture()? {
+            Ok(t) => t,
+            Err(drawn) => return Ok(drawn),
+        };
+        let view = texture.texture.create_view(&Default::default());
+        let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
+        let (w, h) = self.size();
+        if (rect.x, rect.y, size) != (0.0, 0.0, (w, h)) {
+            Renderer::encode_clear(&mut encoder, &view, frame::SURROUND);
+        }
+        if !self.renderer.copy_target(
+            &mut encoder,
+            size,
+            &texture.texture,
+            (rect.x as u32, rect.y as u32),
+        ) {
+            return Err(FrameError::Fatal(PreviewError::Window(
+                "the preview's offscreen frame went missing".into(),
+            )));
+        }
+        if !panels.items.is_empty() {
+            let viewport = [panels.width as f32, panels.height as f32];
+            self.renderer
+                .encode_window_over(&self.ctx, &mut encoder, &mesh, viewport, rect, &view, (w, h));
+        }
+        self.ctx.queue.submit([encoder.finish()]);
+        Ok(self.present(texture, suboptimal))
+    }
+
+    /// The next surface texture and whether it is suboptimal, or what
+    /// became of the frame when there is none to draw on now.
+    #[allow(clippy::type_complexity)]
+    fn next_texture(&mut self) -> Result<Result<(wgpu::SurfaceTexture, bool), Drawn>, FrameError> {
+        match self.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(t) => Ok(Ok((t, false))),
+            wgpu::CurrentSurfaceTexture::Suboptimal(t) => Ok(Ok((t, true))),
+            wgpu::CurrentSurfaceTexture::Timeout | wgpu::CurrentSurfaceTexture::Occluded => {
+                Ok(Err(Drawn::Skipped))
+            }
+            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
+                // The kept frame is offscreen and stays valid.
+                self.surface.configure(&self.ctx.device, &self.config);
+                Ok(Err(Drawn::Retry))
+            }
+            wgpu::CurrentSurfaceTexture::Validation => Err(FrameError::Fatal(PreviewError::Window(
+                "the window surface rejected the frame (validation error)".into(),
+            ))),
+        }
+    }
+
+    fn present(&mut self, texture: wgpu::SurfaceTexture, suboptimal: bool) -> Drawn {
+        self.ctx.queue.present(texture);
+        if suboptimal {
+            self.surface.configure(&self.ctx.device, &self.config);
+        }
+        Drawn::Presented
+    }
+
+    /// Draws `snap` (with its background and panels as items) whole into
+    /// `rect` of the next surface texture and presents it.
+    fn draw_whole(&mut self, snap: &Snapshot, rect: PixelRect) -> Result<Drawn, FrameError> {
         let aa = self.renderer.antialias();
         let mesh = tessellate_cached(
             snap,
@@ -123,21 +315,9 @@ impl Gpu {
             None,
         )
         .map_err(|e| FrameError::Soft(e.to_string()))?;
-        let (texture, suboptimal) = match self.surface.get_current_texture() {
-            wgpu::CurrentSurfaceTexture::Success(t) => (t, false),
-            wgpu::CurrentSurfaceTexture::Suboptimal(t) => (t, true),
-            wgpu::CurrentSurfaceTexture::Timeout | wgpu::CurrentSurfaceTexture::Occluded => {
-                return Ok(Drawn::Skipped)
-            }
-            wgpu::CurrentSurfaceTexture::Outdated | wgpu::CurrentSurfaceTexture::Lost => {
-                self.surface.configure(&self.ctx.device, &self.config);
-                return Ok(Drawn::Retry);
-            }
-            wgpu::CurrentSurfaceTexture::Validation => {
-                return Err(FrameError::Fatal(PreviewError::Window(
-                    "the window surface rejected the frame (validation error)".into(),
-                )))
-            }
+        let (texture, suboptimal) = match self.next_texture()? {
+            Ok(t) => t,
+            Err(drawn) => return Ok(drawn),
         };
         let view = texture.texture.create_view(&Default::default());
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
@@ -154,11 +334,16 @@ impl Gpu {
             )
             .map_err(|e| FrameError::Fatal(e.into()))?;
         self.ctx.queue.submit([encoder.finish()]);
-        self.ctx.queue.present(texture);
-        if suboptimal {
-            self.surface.configure(&self.ctx.device, &self.config);
-        }
-        Ok(Drawn::Presented)
+        Ok(self.present(texture, suboptimal))
+    }
+}
+
+/// A render error of the kept-frame path: the GPU's are fatal, the rest
+/// (a path lyon rejects) only lose this frame.
+fn render_error(e: crate::render::RenderError) -> FrameError {
+    match e {
+        crate::render::RenderError::Gpu(e) => FrameError::Fatal(e.into()),
+        e => FrameError::Soft(e.to_string()),
     }
 }
 
@@ -178,8 +363,39 @@ struct Document {
     scene: Scene,
     /// The failed load's message (file:line:col, message, snippet).
     error: Option<String>,
-    /// The last good frame, shown while `error` is set.
-    frozen: Option<Snapshot>,
+    /// The last good frame and its item keys, shown while `error` is set.
+    frozen: Option<(Snapshot, Vec<u64>)>,
+    /// What the evaluator remembers of the frame before ([`Evaluator`]);
+    /// reset with the scene.
+    memo: EvalMemo,
+    /// The start times of the scene's steps, for the timeline bar.
+    marks: Vec<f64>,
+}
+
+impl Document {
+    fn new(root: PathBuf, path: PathBuf, scene: Scene) -> Document {
+        let marks = timeline::marks(scene.steps.iter().map(|s| s.start), scene.duration);
+        Document {
+            root,
+            path,
+            scene,
+            error: None,
+            frozen: None,
+            memo: EvalMemo::default(),
+            marks,
+        }
+    }
+
+    /// The scene at `t` (the frozen frame while a reload failed) and its item keys.
+    fn frame(&mut self, t: f64) -> (Snapshot, Vec<u64>) {
+        if let (Some(_), Some((snap, keys))) = (&self.error, &self.frozen) {
+            return (snap.clone(), keys.clone());
+        }
+        let mut evaluator = Evaluator::resume(&self.scene, std::mem::take(&mut self.memo));
+        let frame = evaluator.frame(t);
+        self.memo = evaluator.into_memo();
+        frame
+    }
 }
 
 /// `path` relative to the project root when it is inside it, for messages.
@@ -258,6 +474,8 @@ struct App {
     clock: Clock,
     watch: Option<Watch>,
     overlay: bool,
+    /// The mouse on the timeline bar.
+    scrub: Scrub,
     modifiers: ModifiersState,
     fps: FpsMeter,
     ready: bool,
@@ -295,10 +513,11 @@ impl App {
                 if let Some(w) = &self.window {
                     w.set_title(&Self::title(&scene));
                 }
-                self.doc.scene = scene;
-                self.doc.error = None;
-                self.doc.frozen = None;
+                self.doc = Document::new(self.doc.root.clone(), self.doc.path.clone(), scene);
                 self.frame_error = None;
+                if let Some(gpu) = &mut self.gpu {
+                    gpu.forget();
+                }
                 say(&format!("reloaded {}", name.display()));
             }
             Err(e) => self.show_error(&e, now),
@@ -310,7 +529,9 @@ impl App {
     fn show_error(&mut self, e: &SceneError, now: Instant) {
         say(&format!("error: {}", one_line(e)));
         if self.doc.error.is_none() {
-            self.doc.frozen = Some(evaluate(&self.doc.scene, self.clock.time(now)));
+            let snap = evaluate(&self.doc.scene, self.clock.time(now));
+            let keys = snap.items.iter().map(DrawItem::key).collect();
+            self.doc.frozen = Some((snap, keys));
         }
         self.doc.error = Some(e.to_string());
     }
@@ -363,14 +584,11 @@ impl App {
                     }
                 }
                 say(&format!("opened {}", shown(&self.doc.root, &path).display()));
-                self.doc = Document {
-                    root: self.doc.root.clone(),
-                    path,
-                    scene,
-                    error: None,
-                    frozen: None,
-                };
+                self.doc = Document::new(self.doc.root.clone(), path, scene);
                 self.frame_error = None;
+                if let Some(gpu) = &mut self.gpu {
+                    gpu.forget();
+                }
             }
             Err(e) => self.show_error(&e, now),
         }
@@ -411,24 +629,51 @@ impl App {
         self.redraw_soon();
     }
 
+    /// The timeline bar of the window as it is now, when it is shown (with the overlay).
+    fn bar(&self) -> Option<Bar> {
+        let gpu = self.gpu.as_ref().filter(|_| self.overlay)?;
+        let rect = frame::fit((self.doc.scene.width, self.doc.scene.height), gpu.size());
+        Some(Bar::new(rect, self.clock.duration()))
+    }
+
+    /// Shows `t` after a click or drag on the timeline bar.
+    fn scrub_to(&mut self, t: f64) {
+        let now = Instant::now();
+        self.clock.seek(t, now);
+        if self.options.verbose {
+            say(&format!(
+                "seek {:.3} s (frame {})",
+                self.clock.time(now),
+                self.clock.frame(now)
+            ));
+        }
+        self.redraw_soon();
+    }
+
     fn redraw(&mut self, event_loop: &ActiveEventLoop) {
+        if self.gpu.is_none() {
+            return;
+        }
+        let now = Instant::now();
+        let t = self.clock.tick(now);
+        let (snap, keys) = self.doc.frame(t);
+        let bar = self.bar();
         let Some(gpu) = &mut self.gpu else {
             return;
         };
-        let now = Instant::now();
-        let t = self.clock.tick(now);
-        let mut snap = match (&self.doc.error, &self.doc.frozen) {
-            (Some(_), Some(f)) => f.clone(),
-            _ => evaluate(&self.doc.scene, t),
-        };
-        frame::with_background(&mut snap);
         let rect = frame::fit((snap.width, snap.height), gpu.size());
         let px = snap.width as f32 / rect.width;
+        // The panels, in scene units over the scene, drawn after it.
+        let mut panels = Snapshot::new(snap.width, snap.height, crate::color::Color::TRANSPARENT);
         let fonts = self.doc.scene.fonts.clone();
-        let bottom = match &self.doc.error {
-            Some(e) => frame::error_panel(&mut snap, &fonts, e, px),
-            None => snap.height as f32,
-        };
+        let mut bottom = snap.height as f32;
+        if let Some(bar) = &bar {
+            bar.draw(&mut panels, t, &self.doc.marks, px);
+            bottom -= bar.band.height * px;
+        }
+        if let Some(e) = &self.doc.error {
+            bottom = frame::error_panel(&mut panels, &fonts, e, px, bottom);
+        }
         if self.overlay {
             let status = Status {
                 t,
@@ -445,9 +690,9 @@ impl App {
                 speed: self.clock.speed(),
                 looping: self.clock.looping(),
             };
-            frame::overlay(&mut snap, &fonts, &status, px, bottom);
+            frame::overlay(&mut panels, &fonts, &status, px, bottom);
         }
-        match gpu.draw(&snap, rect) {
+        match gpu.draw(snap, keys, &panels, rect) {
             Ok(Drawn::Presented) => {
                 let at = Instant::now();
                 self.fps.presented(at);
@@ -534,6 +779,29 @@ impl ApplicationHandler<UserEvent> for App {
             WindowEvent::ModifiersChanged(m) => self.modifiers = m.state(),
             WindowEvent::KeyboardInput { event, .. } => self.key(&event, event_loop),
             WindowEvent::RedrawRequested => self.redraw(event_loop),
+            WindowEvent::CursorMoved { position, .. } => {
+                let bar = self.bar();
+                if let Some(t) = self
+                    .scrub
+                    .moved((position.x as f32, position.y as f32), bar.as_ref())
+                {
+                    self.scrub_to(t);
+                }
+            }
+            WindowEvent::CursorLeft { .. } => self.scrub.left(),
+            WindowEvent::MouseInput {
+                state,
+                button: MouseButton::Left,
+                ..
+            } => match state {
+                ElementState::Pressed => {
+                    let bar = self.bar();
+                    if let Some(t) = self.scrub.pressed(bar.as_ref()) {
+                        self.scrub_to(t);
+                    }
+                }
+                ElementState::Released => self.scrub.released(),
+            },
             _ => {}
         }
     }
@@ -572,14 +840,9 @@ pub(super) fn run(options: PreviewOptions) -> Result<(), PreviewError> {
     let now = Instant::now();
     let mut app = App {
         clock: Clock::new(scene.duration, scene.fps, options.start, !options.paused, now),
-        doc: Document {
-            root,
-            path: options.scene.clone(),
-            scene,
-            error: None,
-            frozen: None,
-        },
+        doc: Document::new(root, options.scene.clone(), scene),
         overlay: options.overlay,
+        scrub: Scrub::default(),
         options,
         instance: Some(instance),
         gpu: None,
