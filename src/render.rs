@@ -100,9 +100,10 @@ impl FrameRange {
         let mut out = Vec::new();
         let mut a = self.start;
         while a < self.end {
-            let b = (a / self.segment)
+            let segment = self.segment.max(1);
+            let b = (a / segment)
                 .saturating_add(1)
-                .saturating_mul(self.segment)
+                .saturating_mul(segment)
                 .min(self.end);
             out.push(FrameRange {
                 start: a,
@@ -622,7 +623,7 @@ pub fn render_frames(
         if sig != 0 {
             return Err(RenderError::Interrupted(sig));
         }
-        if i % frames.segment == 0 {
+        if i % frames.segment.max(1) == 0 {
             // A segment starts from scratch (see FrameRange::segment).
             prev = None;
             last_underlay = None;
@@ -734,7 +735,7 @@ pub fn render_video(
             stop,
             gpu_yuv_enabled(ctx),
             |i, frame| {
-                if i % frames.segment == 0 {
+                if i % frames.segment.max(1) == 0 {
                     encoder.begin_segment()?;
                 }
                 // RGBA frames go to the encoder thread as the rectangle that
