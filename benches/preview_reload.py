@@ -10,7 +10,7 @@ when stderr said `preview: reloaded` and when a screenshot (ImageMagick
 `import`, one pixel of box "a") first showed the new colour, both counted
 from the write. The screenshot figure is an upper bound: one `import`
 takes a few tens of ms, so it is late by up to one poll. The watcher waits
-DEBOUNCE (150 ms, src/preview/watch.rs) after the last change before
+DEBOUNCE (50 ms, src/preview/watch.rs) after the last change before
 loading, so no edit can show sooner than that.
 """
 import os, shutil, statistics, subprocess, sys, tempfile, threading, time

@@ -19,8 +19,11 @@ use std::time::Duration;
 
 use notify::{EventKind, RecursiveMode, Watcher as _};
 
-/// Quiet time after the last event before a change is reported.
-pub const DEBOUNCE: Duration = Duration::from_millis(150);
+/// Quiet time after the last event before a change is reported: an
+/// editor's burst of steps for one save comes microseconds apart, and
+/// each millisecond here is a millisecond of hot-reload latency (50 ms:
+/// 88 ms from save to screen, docs/preview.md; 150 ms gave 172 ms).
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// What changed, after debouncing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
