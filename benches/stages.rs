@@ -118,6 +118,7 @@ fn encode_group(c: &mut Criterion) {
         fps: s.fps,
         crf: 18,
         preset: "veryfast".into(),
+        comment: None,
     };
     let mut g = c.benchmark_group("encode");
     quick(&mut g);

@@ -186,7 +186,7 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
         }
     };
     if video.is_some() {
-        crate::video::validate(&video_settings(job, size, fps))?;
+        crate::video::validate(&video_settings(job, size, frames, total))?;
     }
     Ok(Plan {
         size,
@@ -212,13 +212,24 @@ fn chunk_frames(total: u64, segment: u64, (i, n): (u32, u32)) -> Result<(u64, u6
 }
 
 /// The encoder settings of a job's video at `size` and `fps`.
-fn video_settings(job: &Job, (width, height): (u32, u32), fps: u32) -> VideoSettings {
+fn video_settings(job: &Job, (width, height): (u32, u32), frames: FrameRange, total: u64) -> VideoSettings {
+    let comment = job.chunk.map(|(index, count)| {
+        crate::video::ChunkTag {
+            index,
+            count,
+            start: frames.start,
+            end: frames.end,
+            total,
+        }
+        .comment()
+    });
     VideoSettings {
         width,
         height,
-        fps,
+        fps: frames.fps,
         crf: job.crf,
         preset: job.preset.clone(),
+        comment,
     }
 }
 
@@ -702,7 +713,8 @@ pub fn render_video(
     let segments = frames.segments();
     let mut copies = kept_segments(path, &segments, keep);
     let guard = TempGuard::new(temp_path(path));
-    let encoder = EncoderThread::spawn(guard.path.clone(), video_settings(job, plan.size, frames.fps))?;
+    let total = scene.frame_count_at(frames.fps);
+    let encoder = EncoderThread::spawn(guard.path.clone(), video_settings(job, plan.size, frames, total))?;
     progress.start(&scene.name, frames.len());
     let mut done = VideoDone {
         segments: segments.len(),

@@ -129,6 +129,44 @@ pub struct VideoSettings {
     pub crf: u8,
     /// x264 preset, `ultrafast` … `veryslow`.
     pub preset: String,
+    /// Written as the MP4's `comment`: for a chunk, which part of which video
+    /// it is ([`ChunkTag`]), so that [`splice`] can check it joins them all.
+    pub comment: Option<String>,
+}
+
+/// What a chunk of a video (`anim render --chunk i/N`) says about itself in
+/// its MP4 `comment`: `anim chunk 2/4: frames 360..720 of 1440`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChunkTag {
+    pub index: u32,
+    pub count: u32,
+    pub start: u64,
+    pub end: u64,
+    pub total: u64,
+}
+
+impl ChunkTag {
+    pub fn comment(&self) -> String {
+        format!(
+            "anim chunk {}/{}: frames {}..{} of {}",
+            self.index, self.count, self.start, self.end, self.total
+        )
+    }
+
+    pub fn parse(comment: &str) -> Option<ChunkTag> {
+        let rest = comment.strip_prefix("anim chunk ")?;
+        let (which, frames) = rest.split_once(": frames ")?;
+        let (index, count) = which.split_once('/')?;
+        let (range, total) = frames.split_once(" of ")?;
+        let (start, end) = range.split_once("..")?;
+        Some(ChunkTag {
+            index: index.parse().ok()?,
+            count: count.parse().ok()?,
+            start: start.parse().ok()?,
+            end: end.parse().ok()?,
+            total: total.parse().ok()?,
+        })
+    }
 }
 
 impl Default for VideoSettings {
@@ -139,6 +177,7 @@ impl Default for VideoSettings {
             fps: 30,
             crf: 18,
             preset: "veryfast".to_string(),
+            comment: None,
         }
     }
 }
@@ -527,6 +566,7 @@ pub fn splice(chunks: &[PathBuf], output: &Path) -> Result<u64, VideoError> {
         path: output.to_path_buf(),
         source,
     })?;
+    check_chunks(chunks)?;
     // (extradata, width, height, frame rate) of the first chunk, which the others must match.
     let mut first: Option<(Vec<u8>, i32, i32, Rational)> = None;
     let mut frames: i64 = 0;
@@ -601,6 +641,66 @@ pub fn splice(chunks: &[PathBuf], output: &Path) -> Result<u64, VideoError> {
     }
     octx.write_trailer().map_err(write_error)?;
     Ok(frames as u64)
+}
+
+/// Checks that `chunks` are every chunk of one video, in order: each says
+/// which it is in its `comment` ([`ChunkTag`]).
+fn check_chunks(chunks: &[PathBuf]) -> Result<(), VideoError> {
+    let mut tags = Vec::with_capacity(chunks.len());
+    for path in chunks {
+        let input = format::input(path).map_err(|source| VideoError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let tag = input
+            .metadata()
+            .get("comment")
+            .and_then(ChunkTag::parse)
+            .ok_or_else(|| {
+                VideoError::InvalidSettings(format!(
+                    "{} is not a chunk made by `anim render --chunk I/N`",
+                    path.display()
+                ))
+            })?;
+        tags.push(tag);
+    }
+    let Some(first) = tags.first() else {
+        return Err(VideoError::InvalidSettings("no chunks to splice".into()));
+    };
+    let (count, total) = (first.count, first.total);
+    let mut next = 0;
+    for (k, (tag, path)) in tags.iter().zip(chunks).enumerate() {
+        let expected = k as u32 + 1;
+        if tag.count != count || tag.total != total {
+            return Err(VideoError::InvalidSettings(format!(
+                "{} is chunk {}/{} of a {}-frame video, not of the {}-frame video in {count} chunks the first one belongs to",
+                path.display(),
+                tag.index,
+                tag.count,
+                tag.total,
+                total
+            )));
+        }
+        if tag.index != expected || tag.start != next {
+            return Err(VideoError::InvalidSettings(format!(
+                "{} is chunk {}/{count} (frames {}..{}), but chunk {expected}/{count} (from frame {next}) comes next: \
+                 give every chunk, in order",
+                path.display(),
+                tag.index,
+                tag.start,
+                tag.end
+            )));
+        }
+        next = tag.end;
+    }
+    if tags.len() as u32 != count || next != total {
+        return Err(VideoError::InvalidSettings(format!(
+            "{} of {count} chunks given (frames 0..{next} of {total}): chunk {}/{count} and after are missing",
+            tags.len(),
+            tags.len() + 1
+        )));
+    }
+    Ok(())
 }
 
 /// NAL units behind `length_size`-byte big-endian lengths (MP4) → behind
@@ -702,6 +802,11 @@ impl VideoEncoder {
             stream.index()
         };
 
+        if let Some(comment) = &settings.comment {
+            let mut metadata = Dictionary::new();
+            metadata.set("comment", comment);
+            output.set_metadata(metadata);
+        }
         let mut header_options = Dictionary::new();
         header_options.set("movflags", "+faststart");
         output

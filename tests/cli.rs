@@ -1254,23 +1254,33 @@ fn chunks_spliced_are_a_single_render() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let other = p.renders().join("mini-160x90-chunk2of4.mp4");
-    let o = p.run(&[
-        "splice",
-        &chunks[0],
-        other.to_str().unwrap(),
-        "-o",
-        p.dir.join("bad.mp4").to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("not made with the same settings"),
-        "{}",
-        stderr(&o)
+    let bad = p.dir.join("bad.mp4");
+    let splice = |inputs: &[&str], want: &str| {
+        let mut args = vec!["splice"];
+        args.extend(inputs);
+        args.extend(["-o", bad.to_str().unwrap()]);
+        let o = p.run(&args);
+        assert_eq!(o.status.code(), Some(2), "{inputs:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(want),
+            "{inputs:?}: expected {want:?} in {}",
+            stderr(&o)
+        );
+        assert!(!bad.exists(), "a refused splice wrote its output");
+    };
+    let c: Vec<&str> = chunks.iter().map(String::as_str).collect();
+    splice(
+        &[c[0], other.to_str().unwrap(), c[2], c[3]],
+        "not made with the same settings",
     );
-    assert!(
-        !p.dir.join("bad.mp4").exists(),
-        "a refused splice wrote its output"
+    // Every chunk, in order: a gap, a wrong order or a missing end is refused.
+    splice(&[c[0], c[2], c[3]], "but chunk 2/4 (from frame 60) comes next");
+    splice(&[c[1], c[0], c[2], c[3]], "is chunk 2/4");
+    splice(&[c[0], c[1], c[2]], "3 of 4 chunks given");
+    splice(
+        &[single.to_str().unwrap()],
+        "is not a chunk made by `anim render --chunk I/N`",
     );
-    let o = p.run(&["splice", &chunks[0], "-o", &chunks[0]]);
+    let o = p.run(&["splice", c[0], "-o", c[0]]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
