@@ -489,17 +489,7 @@ pub fn draw_frame(
     partial: Option<Partial>,
 ) -> Result<Frame, RenderError> {
     let bg = snap.background;
-    // Only items that can paint inside the rectangles, and not those the underlay holds.
-    let redraw = partial
-        .as_ref()
-        .filter(|_| renderer.can_redraw(width, height, bg))
-        .map(|p| Redraw {
-            boxes: &p.boxes,
-            underlay: p.underlay,
-        });
-    let items = redraw.map_or(0, |r| r.underlay)..snap.items.len();
-    let clips = redraw.map(|r| r.boxes);
-    let (mesh, viewport) = cached_mesh_for(snap, width, renderer.antialias(), cache, items, clips)?;
+    let (mesh, viewport, redraw) = mesh_to_redraw(renderer, cache, snap, (width, height), partial.as_ref())?;
     if yuv && bg.a >= 1.0 && gpu_yuv_supported(width, height) && renderer.can_convert_yuv(ctx) {
         let planes = renderer.render_yuv(ctx, &mesh, viewport, bg, width, height, redraw)?;
         return Ok(Frame::Yuv420p(planes));
@@ -527,10 +517,24 @@ pub(crate) fn draw_kept(
     (width, height): (u32, u32),
     partial: Option<Partial>,
 ) -> Result<(), RenderError> {
-    let bg = snap.background;
+    let (mesh, viewport, redraw) = mesh_to_redraw(renderer, cache, snap, (width, height), partial.as_ref())?;
+    renderer.draw_kept(ctx, &mesh, viewport, snap.background, width, height, redraw)?;
+    Ok(())
+}
+
+/// The mesh that draws `snap` at `width`×`height`: with `partial`, when the
+/// renderer can redraw partially, only the items that can paint inside its
+/// rectangles and that the underlay does not hold (and the [`Redraw`] that
+/// says so); every item otherwise.
+fn mesh_to_redraw<'p>(
+    renderer: &Renderer,
+    cache: &mut TessCache,
+    snap: &Snapshot,
+    (width, height): (u32, u32),
+    partial: Option<&'p Partial>,
+) -> Result<(crate::tess::Mesh, [f32; 2], Option<Redraw<'p>>), RenderError> {
     let redraw = partial
-        .as_ref()
-        .filter(|_| renderer.can_redraw(width, height, bg))
+        .filter(|_| renderer.can_redraw(width, height, snap.background))
         .map(|p| Redraw {
             boxes: &p.boxes,
             underlay: p.underlay,
@@ -538,8 +542,7 @@ pub(crate) fn draw_kept(
     let items = redraw.map_or(0, |r| r.underlay)..snap.items.len();
     let clips = redraw.map(|r| r.boxes);
     let (mesh, viewport) = cached_mesh_for(snap, width, renderer.antialias(), cache, items, clips)?;
-    renderer.draw_kept(ctx, &mesh, viewport, bg, width, height, redraw)?;
-    Ok(())
+    Ok((mesh, viewport, redraw))
 }
 
 /// A partial redraw for [`draw_frame`].
