@@ -271,31 +271,14 @@ fn the_window_shows_what_render_writes() {
     // driver's swapchain path, while a wrong colour space (a non-sRGB
     // surface darkens every mid-tone by 30+ levels), a missing background
     // or a shifted or scaled scene fails on thousands of pixels.
-    let shot_path = output_dir().join("preview-window.actual.png");
-    let mut last = None;
-    let matched = poll(Duration::from_secs(10), || {
-        let shot = x.screenshot(320, 180, &shot_path);
-        let (d, diff) = compare(&expected, &shot, 2).expect("same size");
-        let ok = d.fraction_over <= 0.001;
-        last = Some((d, diff));
-        ok.then_some(())
-    });
-    if matched.is_none() {
-        let (d, diff) = last.unwrap();
-        expected
-            .save_png(&output_dir().join("preview-window.expected.png"))
-            .unwrap();
-        diff.save_png(&output_dir().join("preview-window.diff.png"))
-            .unwrap();
-        panic!(
-            "the window differs from the PNG on {:.2}% of pixels (max {}); see tests/output/preview-window.*.png\n{}",
-            d.fraction_over * 100.0,
-            d.max,
-            preview.stderr()
-        );
-    }
-    let _ = std::fs::remove_file(&shot_path);
-    assert!(preview.alive());
+    assert_window_shows(
+        &x,
+        &mut preview,
+        &expected,
+        "window",
+        Duration::from_secs(10),
+        "the window differs from the PNG",
+    );
 }
 
 #[test]
@@ -361,11 +344,34 @@ fn playing_to_the_end_ends_on_what_render_writes() {
         &["--scene", "mini", "--window", "320x180", "--no-overlay"],
     );
     preview.wait_for("preview: ready", 1, Duration::from_secs(20));
-    let shot_path = output_dir().join("preview-play.actual.png");
+    assert_window_shows(
+        &x,
+        &mut preview,
+        &expected,
+        "play",
+        Duration::from_secs(15),
+        "after playing, the window differs from the last frame",
+    );
+}
+
+/// Waits up to `timeout` for the 320×180 window to show `expected`: a
+/// channel difference ≤ 2 on ≥ 99.9 % of pixels. Otherwise saves the
+/// screenshot, the expected image and their difference as
+/// `tests/output/preview-NAME.*.png` and fails saying `what` differs.
+/// The preview must still be running afterwards.
+fn assert_window_shows(
+    x: &Xvfb,
+    preview: &mut Preview,
+    expected: &RgbaImage,
+    name: &str,
+    timeout: Duration,
+    what: &str,
+) {
+    let shot_path = output_dir().join(format!("preview-{name}.actual.png"));
     let mut last = None;
-    let matched = poll(Duration::from_secs(15), || {
+    let matched = poll(timeout, || {
         let shot = x.screenshot(320, 180, &shot_path);
-        let (d, diff) = compare(&expected, &shot, 2).expect("same size");
+        let (d, diff) = compare(expected, &shot, 2).expect("same size");
         let ok = d.fraction_over <= 0.001;
         last = Some((d, diff));
         ok.then_some(())
@@ -373,12 +379,12 @@ fn playing_to_the_end_ends_on_what_render_writes() {
     if matched.is_none() {
         let (d, diff) = last.unwrap();
         expected
-            .save_png(&output_dir().join("preview-play.expected.png"))
+            .save_png(&output_dir().join(format!("preview-{name}.expected.png")))
             .unwrap();
-        diff.save_png(&output_dir().join("preview-play.diff.png"))
+        diff.save_png(&output_dir().join(format!("preview-{name}.diff.png")))
             .unwrap();
         panic!(
-            "after playing, the window differs from the last frame on {:.2}% of pixels (max {}); see tests/output/preview-play.*.png\n{}",
+            "{what} on {:.2}% of pixels (max {}); see tests/output/preview-{name}.*.png\n{}",
             d.fraction_over * 100.0,
             d.max,
             preview.stderr()
@@ -430,31 +436,14 @@ fn clicking_the_timeline_bar_seeks() {
 
     // The same tolerance and reasons as the_window_shows_what_render_writes.
     let expected = project.render_png(t);
-    let shot_path = output_dir().join("preview-scrub.actual.png");
-    let mut last = None;
-    let matched = poll(Duration::from_secs(10), || {
-        let shot = x.screenshot(320, 180, &shot_path);
-        let (d, diff) = compare(&expected, &shot, 2).expect("same size");
-        let ok = d.fraction_over <= 0.001;
-        last = Some((d, diff));
-        ok.then_some(())
-    });
-    if matched.is_none() {
-        let (d, diff) = last.unwrap();
-        expected
-            .save_png(&output_dir().join("preview-scrub.expected.png"))
-            .unwrap();
-        diff.save_png(&output_dir().join("preview-scrub.diff.png"))
-            .unwrap();
-        panic!(
-            "after the seek the window differs from the PNG at {t} s on {:.2}% of pixels (max {}); see tests/output/preview-scrub.*.png\n{}",
-            d.fraction_over * 100.0,
-            d.max,
-            preview.stderr()
-        );
-    }
-    let _ = std::fs::remove_file(&shot_path);
-    assert!(preview.alive());
+    assert_window_shows(
+        &x,
+        &mut preview,
+        &expected,
+        "scrub",
+        Duration::from_secs(10),
+        &format!("after the seek the window differs from the PNG at {t} s"),
+    );
 }
 
 #[test]
