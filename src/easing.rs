@@ -3,7 +3,27 @@
 
 use std::f64::consts::PI;
 
-use crate::scene::format::EaseSpec;
+use serde::Deserialize;
+
+/// An easing curve, as a scene file names it (`ease: QuadOut`).
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EaseSpec {
+    Linear,
+    QuadIn,
+    QuadOut,
+    QuadInOut,
+    CubicIn,
+    CubicOut,
+    #[default]
+    CubicInOut,
+    QuartIn,
+    QuartOut,
+    QuartInOut,
+    BackOut,
+    BackInOut,
+    ElasticOut,
+    Spring,
+}
 
 /// Applies `ease` to `t`, clamping `t` into 0..=1 first.
 pub fn ease(ease: EaseSpec, t: f64) -> f64 {

@@ -6,6 +6,15 @@ use std::path::Path;
 
 use crate::color::{linear_to_srgb, srgb_to_linear};
 
+/// Largest PNG file read, in bytes: a [`MAX_PNG_SIDE`]² RGBA image stored
+/// without compression is 64 MiB; the rest is room for metadata. The scene
+/// limit of the same name is this one.
+pub const MAX_PNG_BYTES: u64 = 96 * 1024 * 1024;
+
+/// Largest side [`RgbaImage::load_png`] reads, in pixels: the largest render
+/// anim writes (`scene::limits::MAX_SIDE`; a unit test there keeps them equal).
+pub const MAX_PNG_SIDE: u32 = 4096;
+
 /// The resolution figures record unless told otherwise: print quality.
 pub const DEFAULT_DPI: u32 = 300;
 
@@ -156,10 +165,9 @@ impl RgbaImage {
     /// Reads an 8-bit RGB or RGBA PNG of at most [`MAX_SIDE`] pixels a
     /// side (the largest render anim writes).
     ///
-    /// [`MAX_SIDE`]: crate::scene::limits::MAX_SIDE
+    /// [`MAX_SIDE`]: MAX_PNG_SIDE
     pub fn load_png(path: &Path) -> Result<RgbaImage, ImageError> {
-        use crate::scene::limits;
-        Self::load_png_within(path, limits::MAX_SIDE, limits::MAX_PNG_BYTES)
+        Self::load_png_within(path, MAX_PNG_SIDE, MAX_PNG_BYTES)
     }
 
     /// Reads an 8-bit RGB or RGBA PNG from a regular file of at most

@@ -402,6 +402,18 @@ impl OutlineBuilder for PathBuilder {
     }
 }
 
+/// Laid-out text at a fixed place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextBlock {
+    /// Glyph outlines in scene coordinates.
+    pub glyphs: Vec<Glyph>,
+    /// Number of chars, for the write animation.
+    pub chars: usize,
+    pub color: crate::color::Color,
+    pub bounds: crate::geom::Rect,
+}
+
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -6,8 +6,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use anim::eval::{element_state, evaluate, fill_template, Evaluator};
+use anim::eval::{element_state, evaluate, Evaluator};
 use anim::scene::model::{Kind, Param, StepKind};
+use anim::scene::widgets::text::Text;
 use anim::scene::{Loader, Scene};
 
 fn loader() -> Loader {
@@ -165,10 +166,10 @@ fn counters_and_write_reveal_progressively() {
     assert_eq!(v(1.0), 10.0);
     assert_eq!(v(1.5), 15.0);
     assert_eq!(v(3.0), 20.0);
-    let Kind::DynamicText(t) = &s.elements[n].kind else {
+    let Kind::Text(Text::Dynamic(t)) = &s.elements[n].kind else {
         panic!()
     };
-    assert_eq!(fill_template(t, &s.elements, None, 15.4).unwrap(), "passo 15");
+    assert_eq!(t.template.fill(15.4, None, &t.tokens).unwrap(), "passo 15");
     // Write: glyphs appear one by one ("ação" has 4).
     let w = s.by_name["w"];
     assert_eq!(element_state(&s, w, 0.5).write, 0.5);
@@ -197,11 +198,11 @@ fn distribution_numbers_are_computed_from_logits() {
     assert!((v0.raw[1] - 0.242433).abs() < 1e-6);
     // −ln 0.242433 = −(ln 0.25 + ln 0.969732) = 1.386294 + 0.030735 = 1.417029
     assert!((v0.loss.unwrap() - 1.417029).abs() < 1e-5);
-    let Kind::DynamicText(t) = &s.elements[s.by_name["l"]].kind else {
+    let Kind::Text(Text::Dynamic(t)) = &s.elements[s.by_name["l"]].kind else {
         panic!()
     };
     assert_eq!(
-        fill_template(t, &s.elements, Some(&v0), 0.0).unwrap(),
+        t.template.fill(0.0, Some(&v0), &t.tokens).unwrap(),
         "p = 0,242 L = 1,417"
     );
     // After training: logits [0, 3, 0] → p(b) = e³/(e³+2) = 0.909443, L = 0.094923.

@@ -9,13 +9,18 @@
 //! file, line and column ([`error`]). What comes out ([`model::Scene`]) is
 //! immutable; `eval::evaluate(&scene, t)` only reads it.
 
+pub mod csv;
 pub mod error;
 pub mod format;
+pub mod layout;
+pub mod limits;
 pub mod model;
 pub mod nav;
 pub mod theme;
+pub mod widgets;
 
 mod resolve;
+mod steps;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,52 +29,6 @@ pub use error::{Location, SceneError};
 pub use model::Scene;
 
 use crate::text::FontBook;
-
-/// Limits that keep a scene file from exhausting memory or time. Documented
-/// in docs/scene-format.md.
-pub mod limits {
-    /// Largest scene file read, in bytes.
-    pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
-    /// Largest theme file read, in bytes (the shipped one is 2 KiB).
-    pub const MAX_THEME_BYTES: u64 = 1024 * 1024;
-    /// Largest CSV data file read, in bytes: room for [`MAX_POINTS`] rows
-    /// of a dozen columns.
-    pub const MAX_CSV_BYTES: u64 = 16 * 1024 * 1024;
-    /// Largest PNG file read, in bytes: a [`MAX_IMAGE_SIDE`]² RGBA image
-    /// stored without compression is 64 MiB; the rest is room for metadata.
-    pub const MAX_PNG_BYTES: u64 = 96 * 1024 * 1024;
-    /// Largest output side, in pixels, after `--scale`. Memory grows with
-    /// the pixel count: measured peak RSS on lavapipe for a 30-frame video
-    /// is 0.95 GiB at 4096x2304, 1.5 GiB at 4096x4096 and 3.2 GiB at
-    /// 8192x4608 (x264 holds dozens of frames in flight), and no H.264
-    /// level allows 8192x4608 anyway (level 6.2 stops at 8192x4352). 4096
-    /// keeps a video at the limit under 2 GiB and still covers the book's
-    /// `--scale 2` prints (3840x2160). See docs/scene-format.md, Limits.
-    pub const MAX_SIDE: u32 = 4096;
-    /// Longest scene, in seconds.
-    pub const MAX_DURATION: f64 = 600.0;
-    /// Highest frame rate.
-    pub const MAX_FPS: u32 = 120;
-    /// Most elements, counting group children.
-    pub const MAX_ELEMENTS: usize = 5000;
-    /// Most timeline steps.
-    pub const MAX_STEPS: usize = 5000;
-    /// Longest text, in chars.
-    pub const MAX_TEXT_CHARS: usize = 2000;
-    /// Deepest group nesting.
-    pub const MAX_DEPTH: usize = 16;
-    /// Largest image side, in pixels.
-    pub const MAX_IMAGE_SIDE: u32 = 4096;
-    /// Most points in one chart series or polyline.
-    pub const MAX_POINTS: usize = 100_000;
-    /// Largest coordinate, in scene units, of any element or movement (the
-    /// frame itself is at most [`MAX_SIDE`]).
-    pub const MAX_COORD: f32 = 100_000.0;
-    /// Thickest stroke and largest text, in scene units.
-    pub const MAX_WIDTH: f32 = 1000.0;
-    /// Largest `Scale` factor.
-    pub const MAX_SCALE: f64 = 100.0;
-}
 
 /// How deep ron may recurse: each nested group costs it 6 levels (the
 /// variant, its struct, the `children` list and the options in between),
@@ -299,8 +258,8 @@ pub fn resolve_layout(
     style: &crate::text::TextStyle,
     at: glam::Vec2,
     color: crate::color::Color,
-) -> Result<model::TextBlock, String> {
-    resolve::place_layout(&scene.fonts, text, style, at, color).map_err(|e| e.to_string())
+) -> Result<crate::text::TextBlock, String> {
+    layout::place_layout(&scene.fonts, text, style, at, color).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

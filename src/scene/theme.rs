@@ -31,6 +31,24 @@ pub struct Theme {
     pub small_size: f32,
     pub stroke_width: f32,
     pub radius: f32,
+    /// The role colours widgets paint with, typed once at load.
+    pub palette: Palette,
+}
+
+/// The theme's role colours that widgets use by themselves (not named in
+/// the scene file): looked up and checked when the theme loads, so painting
+/// never looks a colour up by name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    pub background: Color,
+    pub surface: Color,
+    pub ink: Color,
+    pub muted: Color,
+    pub line: Color,
+    pub primary: Color,
+    pub accent: Color,
+    pub good: Color,
+    pub bad: Color,
 }
 
 /// Colours every theme must define, because widgets use them.
@@ -71,14 +89,25 @@ impl Theme {
             })?;
             colors.insert(name.clone(), c);
         }
+        let need = |name: &str| {
+            colors.get(name).copied().ok_or_else(|| {
+                SceneError::whole_file(path, format!("the theme must define the colour \"{name}\""))
+            })
+        };
         for req in REQUIRED_COLORS {
-            if !colors.contains_key(*req) {
-                return Err(SceneError::whole_file(
-                    path,
-                    format!("the theme must define the colour \"{req}\""),
-                ));
-            }
+            need(req)?;
         }
+        let palette = Palette {
+            background: need("background")?,
+            surface: need("surface")?,
+            ink: need("ink")?,
+            muted: need("muted")?,
+            line: need("line")?,
+            primary: need("primary")?,
+            accent: need("accent")?,
+            good: need("good")?,
+            bad: need("bad")?,
+        };
         let sizes = [
             file.title_size,
             file.text_size,
@@ -95,6 +124,7 @@ impl Theme {
         }
         Ok(Theme {
             colors,
+            palette,
             title_size: file.title_size,
             text_size: file.text_size,
             label_size: file.label_size,

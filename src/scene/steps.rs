@@ -1,0 +1,349 @@
+//! Timeline steps → resolved [`Step`]s: absolute start times (`at`,
+//! `delay`, `with_previous`, `stagger`), targets, and each kind's own
+//! fields, checked against what the target's kind can do.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use glam::Vec2;
+
+use super::format::{StepFields, StepSpec, ToSpec, P};
+use super::limits;
+use super::model::{Element, Kind, Param, Step, StepKind};
+use super::nav;
+use super::theme::Theme;
+use super::widgets::shape::Shape;
+use crate::easing::EaseSpec;
+use crate::scene::error::SceneError;
+
+/// What steps are resolved against: the elements, and where each step is
+/// written (for messages).
+pub(super) struct StepCx<'a> {
+    pub path: &'a Path,
+    pub src: &'a str,
+    /// Where each timeline step starts in `src`.
+    pub offsets: Vec<usize>,
+    pub elements: &'a [Element],
+    pub by_name: &'a HashMap<String, usize>,
+    pub theme: &'a Theme,
+}
+
+impl StepCx<'_> {
+    fn err_at(&self, offset: Option<usize>, message: impl Into<String>) -> SceneError {
+        match offset {
+            Some(o) => SceneError::at_offset(self.path, self.src, o, message),
+            None => SceneError::whole_file(self.path, message),
+        }
+    }
+
+    fn step_err(&self, index: usize, message: impl Into<String>) -> SceneError {
+        self.err_at(self.offsets.get(index).copied(), message)
+    }
+
+    /// An error about the value at `field` of step `index`.
+    fn step_field_err(&self, index: usize, field: &str, message: impl Into<String>) -> SceneError {
+        let start = self.offsets.get(index).copied();
+        let off = start.and_then(|s| nav::path(self.src, s, field));
+        self.err_at(off.or(start), message)
+    }
+}
+
+fn v(p: P) -> Vec2 {
+    Vec2::new(p.0, p.1)
+}
+
+pub(super) fn resolve_steps(ctx: &StepCx<'_>, specs: &[StepSpec], duration: f64) -> Result<Vec<Step>, SceneError> {
+    let mut steps = Vec::new();
+    let (mut prev_start, mut prev_end) = (0.0f64, 0.0f64);
+    for (i, spec) in specs.iter().enumerate() {
+        let (kind_name, f) = step_parts(spec);
+        let err = |m: String| ctx.step_err(i, format!("{kind_name}: {m}"));
+        let field_err = |field: &str, m: String| ctx.step_field_err(i, field, format!("{kind_name}: {m}"));
+        let allowed: &[&str] = match spec {
+            StepSpec::FadeIn(_)
+            | StepSpec::FadeOut(_)
+            | StepSpec::DrawOn(_)
+            | StepSpec::Write(_)
+            | StepSpec::Pulse(_) => &[],
+            StepSpec::Move(_) => &["by", "to"],
+            StepSpec::Scale(_) | StepSpec::Rotate(_) | StepSpec::Color(_) | StepSpec::Reveal(_) => &["to"],
+            StepSpec::Morph(_) => &["into"],
+            StepSpec::Follow(_) => &["path"],
+            StepSpec::Set(_) => &["param", "to"],
+            StepSpec::Count(_) => &["from", "to"],
+            StepSpec::Wait(_) => &[],
+        };
+        for (field, present) in [
+            ("by", f.by.is_some()),
+            ("to", f.to.is_some()),
+            ("from", f.from.is_some()),
+            ("path", f.path.is_some()),
+            ("param", f.param.is_some()),
+            ("into", f.into.is_some()),
+        ] {
+            if present && !allowed.contains(&field) {
+                return Err(field_err(field, format!("does not take `{field}`")));
+            }
+        }
+        let dur = f.dur.unwrap_or(if matches!(spec, StepSpec::Pulse(_)) {
+            0.8
+        } else {
+            0.6
+        });
+        if !dur.is_finite() || dur < 0.0 {
+            return Err(field_err(
+                "dur",
+                format!("dur must be a finite number of seconds ≥ 0, got {dur}"),
+            ));
+        }
+        for (what, x) in [("at", f.at), ("delay", f.delay), ("stagger", f.stagger)] {
+            if let Some(x) = x {
+                if !x.is_finite() || x < 0.0 {
+                    return Err(field_err(
+                        what,
+                        format!("{what} must be a finite number of seconds ≥ 0, got {x}"),
+                    ));
+                }
+            }
+        }
+        let delay = f.delay.unwrap_or(0.0);
+        let start = match f.at {
+            Some(at) => at + delay,
+            None if f.with_previous => prev_start + delay,
+            None => prev_end + delay,
+        };
+        // One target, or a list; both at once is ambiguous (one step on
+        // the union? the list staggered after the single one?).
+        let (targets, target_field): (Vec<String>, fn(usize) -> String) = match (&f.target, &f.targets) {
+            (Some(_), Some(_)) => {
+                return Err(field_err(
+                    "targets",
+                    "give either `target` or `targets`, not both".into(),
+                ))
+            }
+            (Some(t), None) => (vec![t.clone()], |_| "target".into()),
+            (None, Some(ts)) => (ts.clone(), |k| format!("targets.{k}")),
+            (None, None) => (Vec::new(), |_| String::new()),
+        };
+        if matches!(spec, StepSpec::Wait(_)) {
+            if !targets.is_empty() {
+                return Err(err("does not take a target".into()));
+            }
+            prev_start = start;
+            prev_end = start + dur;
+            continue;
+        }
+        if targets.is_empty() {
+            return Err(err("needs a `target` (or `targets: [...]`)".into()));
+        }
+        let stagger = f.stagger.unwrap_or(0.0);
+        let mut end = start;
+        for (k, tname) in targets.iter().enumerate() {
+            let target = *ctx.by_name.get(tname).ok_or_else(|| {
+                let mut known: Vec<&str> = ctx.by_name.keys().map(|s| s.as_str()).collect();
+                known.sort();
+                field_err(
+                    &target_field(k),
+                    format!("unknown element \"{tname}\" (known: {})", known.join(", ")),
+                )
+            })?;
+            let s = start + stagger * k as f64;
+            let kind = step_kind(ctx, spec, f, target).map_err(|m| match kind_field(spec, f) {
+                "target" => field_err(&target_field(k), m),
+                field => field_err(field, m),
+            })?;
+            if s + dur > duration + 1e-9 {
+                return Err(err(format!(
+                    "runs until {:.2} s, past the end of the scene ({duration} s): lengthen `duration` or move the step",
+                    s + dur
+                )));
+            }
+            if let (StepSpec::Count(_), Some(from)) = (spec, f.from) {
+                steps.push(Step {
+                    kind: StepKind::Set(Param::Value, from),
+                    target,
+                    start: s,
+                    dur: 0.0,
+                    ease: EaseSpec::Linear,
+                    source_index: i,
+                });
+            }
+            steps.push(Step {
+                kind,
+                target,
+                start: s,
+                dur,
+                ease: f.ease.unwrap_or_default(),
+                source_index: i,
+            });
+            end = end.max(s + dur);
+        }
+        prev_start = start;
+        prev_end = end;
+    }
+    steps.sort_by(|a, b| a.start.total_cmp(&b.start));
+    Ok(steps)
+}
+
+/// The field that [`step_kind`]'s errors for this step are about.
+fn kind_field(spec: &StepSpec, f: &StepFields) -> &'static str {
+    match spec {
+        StepSpec::Move(_) if f.by.is_some() => "by",
+        StepSpec::Set(_) if f.param.as_deref().and_then(Param::parse).is_none() => "param",
+        StepSpec::Morph(_) => "into",
+        StepSpec::Follow(_) => "path",
+        StepSpec::Move(_)
+        | StepSpec::Scale(_)
+        | StepSpec::Rotate(_)
+        | StepSpec::Color(_)
+        | StepSpec::Set(_)
+        | StepSpec::Count(_)
+        | StepSpec::Reveal(_) => "to",
+        _ => "target",
+    }
+}
+
+fn step_parts(spec: &StepSpec) -> (&'static str, &StepFields) {
+    match spec {
+        StepSpec::FadeIn(f) => ("FadeIn", f),
+        StepSpec::FadeOut(f) => ("FadeOut", f),
+        StepSpec::DrawOn(f) => ("DrawOn", f),
+        StepSpec::Write(f) => ("Write", f),
+        StepSpec::Move(f) => ("Move", f),
+        StepSpec::Scale(f) => ("Scale", f),
+        StepSpec::Rotate(f) => ("Rotate", f),
+        StepSpec::Color(f) => ("Color", f),
+        StepSpec::Pulse(f) => ("Pulse", f),
+        StepSpec::Morph(f) => ("Morph", f),
+        StepSpec::Follow(f) => ("Follow", f),
+        StepSpec::Set(f) => ("Set", f),
+        StepSpec::Count(f) => ("Count", f),
+        StepSpec::Reveal(f) => ("Reveal", f),
+        StepSpec::Wait(f) => ("Wait", f),
+    }
+}
+
+fn number(to: &Option<ToSpec>) -> Result<f64, String> {
+    match to {
+        Some(ToSpec::Number(x)) if x.is_finite() => Ok(*x),
+        Some(ToSpec::Number(x)) => Err(format!("`to` must be finite, got {x}")),
+        _ => Err("needs a number `to`".into()),
+    }
+}
+
+fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -> Result<StepKind, String> {
+    let el = &ctx.elements[target];
+    let w = el.kind.widget();
+    let other = |field: &str, name: &str| {
+        ctx.by_name
+            .get(name)
+            .copied()
+            .ok_or_else(|| format!("unknown element \"{name}\" in `{field}`"))
+    };
+    Ok(match spec {
+        StepSpec::FadeIn(_) => StepKind::FadeIn,
+        StepSpec::FadeOut(_) => StepKind::FadeOut,
+        StepSpec::DrawOn(_) => StepKind::DrawOn,
+        StepSpec::Write(_) => {
+            if !w.writable() {
+                return Err("Write needs a Text, or a Box/Circle with a label".to_string());
+            }
+            StepKind::Write
+        }
+        StepSpec::Pulse(_) => StepKind::Pulse,
+        StepSpec::Move(_) => {
+            let (kind, p) = match (&f.by, &f.to) {
+                (Some(by), None) => (StepKind::MoveBy(v(*by)), v(*by)),
+                (None, Some(ToSpec::Point(p))) => (StepKind::MoveTo(v(*p)), v(*p)),
+                _ => return Err("needs either `by: (dx, dy)` or `to: (x, y)`".into()),
+            };
+            if !(p.is_finite() && p.abs().max_element() <= limits::MAX_COORD) {
+                return Err(format!(
+                    "the point must be finite and within ±{}",
+                    limits::MAX_COORD
+                ));
+            }
+            kind
+        }
+        StepSpec::Scale(_) => {
+            let s = number(&f.to)?;
+            if !(0.0..=limits::MAX_SCALE).contains(&s) {
+                return Err(format!("scale must be within 0..={}, got {s}", limits::MAX_SCALE));
+            }
+            StepKind::Scale(s as f32)
+        }
+        StepSpec::Rotate(_) => StepKind::Rotate(number(&f.to)? as f32),
+        StepSpec::Color(_) => match &f.to {
+            Some(ToSpec::Name(c)) => StepKind::Color(ctx.theme.color(c)?),
+            _ => return Err("needs a colour `to` (a theme name or #hex)".into()),
+        },
+        StepSpec::Morph(_) => {
+            let into = f.into.as_ref().ok_or("needs `into`: the element to morph into")?;
+            let o = other("into", into)?;
+            if o == target {
+                return Err("an element cannot morph into itself".into());
+            }
+            let shape = |k: &Kind| k.widget().as_any().is::<Shape>();
+            if !(shape(&el.kind) && shape(&ctx.elements[o].kind)) {
+                return Err("Morph works between two shapes (Box, Circle, Path, Line)".into());
+            }
+            StepKind::Morph(o)
+        }
+        StepSpec::Follow(_) => {
+            let p = f
+                .path
+                .as_ref()
+                .ok_or("needs `path`: an Arrow, Line, Path, Box or Circle to travel along")?;
+            let o = other("path", p)?;
+            if o == target {
+                return Err("an element cannot follow itself".into());
+            }
+            // A Box or Circle is followed around its outline (documented).
+            if ctx.elements[o].kind.widget().outline().is_none() {
+                return Err(format!("\"{p}\" is not an Arrow, Line, Path, Box or Circle"));
+            }
+            StepKind::Follow(o)
+        }
+        StepSpec::Set(_) => {
+            let pname = f.param.as_ref().ok_or("needs `param`")?;
+            let param = Param::parse(pname).ok_or_else(|| {
+                let names: Vec<&str> = Param::NAMES.iter().map(|(n, _)| *n).collect();
+                format!("unknown param \"{pname}\" (one of: {})", names.join(", "))
+            })?;
+            let to = number(&f.to)?;
+            check_param(el, param, to)?;
+            StepKind::Set(param, to)
+        }
+        StepSpec::Count(_) => {
+            if w.range(Param::Value).is_none() {
+                return Err("Count needs a Text with a {value} placeholder".into());
+            }
+            if f.from.is_some_and(|x| !x.is_finite()) {
+                return Err("`from` must be finite".into());
+            }
+            StepKind::Set(Param::Value, number(&f.to)?)
+        }
+        StepSpec::Reveal(_) => {
+            let to = match &f.to {
+                None => 1.0,
+                Some(_) => number(&f.to)?,
+            };
+            check_param(el, Param::Progress, to)?;
+            StepKind::Set(Param::Progress, to)
+        }
+        StepSpec::Wait(_) => return Err("Wait has no target".into()),
+    })
+}
+
+/// `to` is a value the element's parameter `param` may take (its kind's table says).
+fn check_param(el: &Element, param: Param, to: f64) -> Result<(), String> {
+    let range = el
+        .kind
+        .widget()
+        .range(param)
+        .ok_or_else(|| format!("this element has no parameter {param:?}"))?;
+    if !range.contains(to) {
+        return Err(format!("value {to} is out of range for {param:?}"));
+    }
+    Ok(())
+}

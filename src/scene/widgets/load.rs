@@ -1,0 +1,219 @@
+//! What a widget's spec resolves with: [`LoadCx`], one element's view of the
+//! scene being loaded (the theme, the fonts, the project root, the elements
+//! declared before it), with helpers that turn a bad value into an error
+//! pointing at the field that holds it.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+
+use glam::Vec2;
+
+use crate::color::Color;
+use crate::geom::Rect;
+use crate::scene::error::SceneError;
+use crate::scene::layout::{place_layout, LayoutError};
+use crate::scene::nav;
+use crate::scene::theme::Theme;
+use crate::text::{Align, Family, FontBook, TextBlock, TextError, TextStyle, Weight};
+
+/// `(x, y)` in scene units.
+pub type P = (f32, f32);
+
+pub fn v(p: P) -> Vec2 {
+    Vec2::new(p.0, p.1)
+}
+
+#[derive(Debug, serde::Deserialize, Clone, Copy, PartialEq, Eq)]
+pub enum WeightSpec {
+    Regular,
+    Medium,
+    SemiBold,
+    Bold,
+}
+
+#[derive(Debug, serde::Deserialize, Clone, Copy, PartialEq, Eq)]
+pub enum AlignSpec {
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, serde::Deserialize, Clone, Copy, PartialEq, Eq)]
+pub enum FontSpec {
+    Sans,
+    Mono,
+}
+
+/// The fields every element has.
+#[derive(Debug, Default, Clone)]
+pub struct Common {
+    pub name: Option<String>,
+    pub opacity: Option<f32>,
+    pub hidden: bool,
+}
+
+/// A spec's common fields (implemented by [`spec!`]).
+pub trait HasCommon {
+    fn common(&self) -> Common;
+}
+
+/// Declares an element spec: a serde struct with the common fields
+/// (`name`, `opacity`, `hidden`) and the given ones.
+macro_rules! spec {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            pub name: Option<String>,
+            pub opacity: Option<f32>,
+            #[serde(default)]
+            pub hidden: bool,
+            $($(#[$fm])* pub $field: $ty),*
+        }
+        impl $crate::scene::widgets::load::HasCommon for $name {
+            fn common(&self) -> $crate::scene::widgets::load::Common {
+                $crate::scene::widgets::load::Common {
+                    name: self.name.clone(),
+                    opacity: self.opacity,
+                    hidden: self.hidden,
+                }
+            }
+        }
+    };
+}
+pub(crate) use spec;
+
+/// The elements resolved so far, as a widget being resolved sees them.
+pub trait Declared {
+    fn index_of(&self, name: &str) -> Option<usize>;
+    /// The resolved widget of element `i` (downcast it to the kind you expect).
+    fn widget(&self, i: usize) -> Option<&dyn Any>;
+    fn bounds(&self, i: usize) -> Option<Rect>;
+}
+
+/// One element's view of the scene being loaded.
+pub struct LoadCx<'a> {
+    pub path: &'a Path,
+    pub src: &'a str,
+    pub theme: &'a Theme,
+    pub fonts: &'a FontBook,
+    /// The project root: data and image paths are relative to it.
+    pub root: &'a Path,
+    /// The element's index (depth first, as `nav::element_starts` numbers them).
+    pub index: usize,
+    /// Where the element starts in `src`, when known.
+    pub start: Option<usize>,
+    /// The position of the enclosing group: add it to every point.
+    pub offset: Vec2,
+    pub declared: &'a dyn Declared,
+    /// Files read for the scene (data, images), for the render cache.
+    pub inputs: &'a RefCell<Vec<PathBuf>>,
+}
+
+impl LoadCx<'_> {
+    /// An error at `offset`, or about the whole file when it is unknown.
+    pub fn err_at(&self, offset: Option<usize>, message: impl Into<String>) -> SceneError {
+        match offset {
+            Some(o) => SceneError::at_offset(self.path, self.src, o, message),
+            None => SceneError::whole_file(self.path, message),
+        }
+    }
+
+    /// An error about the element as a whole: the caret is on its kind.
+    pub fn element_err(&self, message: impl Into<String>) -> SceneError {
+        self.err_at(self.start, message)
+    }
+
+    /// Where the value at `field` (a path such as `"stroke"` or
+    /// `"series.1.color"`) is written, if it is.
+    pub fn field_offset(&self, field: &str) -> Option<usize> {
+        nav::path(self.src, self.start?, field)
+    }
+
+    /// An error about the value at `field`: the caret is on the value, or on
+    /// the element when the field is not written (a default).
+    pub fn field_err(&self, field: &str, message: impl Into<String>) -> SceneError {
+        let off = self.field_offset(field);
+        self.err_at(off.or(self.start), message)
+    }
+
+    /// A point of the element in scene coordinates (the group's offset added).
+    pub fn at(&self, p: P) -> Vec2 {
+        self.offset + v(p)
+    }
+
+    /// The colour written at `field`, or the theme colour `default`.
+    pub fn color(&self, field: &str, spec: Option<&String>, default: &str) -> Result<Color, SceneError> {
+        let s = spec.map(|s| s.as_str()).unwrap_or(default);
+        self.theme.color(s).map_err(|e| self.field_err(field, e))
+    }
+
+    /// A fill or stroke colour with a default; `"none"` paints nothing.
+    pub fn paint(&self, field: &str, spec: Option<&String>, default: &str) -> Result<Option<Color>, SceneError> {
+        match spec.map(|s| s.as_str()) {
+            Some("none") => Ok(None),
+            _ => self.color(field, spec, default).map(Some),
+        }
+    }
+
+    /// A colour that is nothing unless written; `"none"` is nothing too.
+    pub fn opt_color(&self, field: &str, spec: Option<&String>) -> Result<Option<Color>, SceneError> {
+        spec.filter(|s| s.as_str() != "none")
+            .map(|s| self.theme.color(s).map_err(|e| self.field_err(field, e)))
+            .transpose()
+    }
+
+    pub fn finite(&self, field: &str, vals: &[f32]) -> Result<(), SceneError> {
+        if vals.iter().all(|x| x.is_finite()) {
+            Ok(())
+        } else {
+            Err(self.field_err(field, format!("{field} must be a finite number (not NaN or inf)")))
+        }
+    }
+
+    /// `x`, written at `field` and called `what` in the message, if it is positive.
+    pub fn positive(&self, field: &str, what: &str, x: f32) -> Result<f32, SceneError> {
+        if x.is_finite() && x > 0.0 {
+            Ok(x)
+        } else {
+            Err(self.field_err(field, format!("{what} must be a positive number, got {x}")))
+        }
+    }
+
+    /// The element named `name` (written at `field`), declared before this one.
+    pub fn named(&self, field: &str, name: &str, hint: &str) -> Result<usize, SceneError> {
+        self.declared.index_of(name).ok_or_else(|| {
+            self.field_err(field, format!("{field}: unknown element \"{name}\" ({hint})"))
+        })
+    }
+
+    /// Lays out `text`, written at `field`, with its block placed at `at`
+    /// according to the style's alignment (vertically centred on `at.y`).
+    /// A glyph missing from the font is pointed at in the source when the
+    /// character is written literally.
+    pub fn text(&self, field: &str, text: &str, style: TextStyle, at: Vec2, color: Color) -> Result<TextBlock, SceneError> {
+        place_layout(self.fonts, text, &style, at, color).map_err(|e| {
+            let value = self.field_offset(field);
+            let glyph = match (&e, value) {
+                (LayoutError::Font(TextError::MissingGlyph { ch, .. }), Some(v)) => {
+                    let end = nav::value_end(self.src, v);
+                    self.src[v..end].find(*ch).map(|i| v + i)
+                }
+                _ => None,
+            };
+            self.err_at(glyph.or(value).or(self.start), e.to_string())
+        })
+    }
+
+    pub fn style(&self, size: f32, weight: Weight, family: Family, align: Align) -> TextStyle {
+        TextStyle {
+            family,
+            weight,
+            size,
+            align,
+            ..TextStyle::default()
+        }
+    }
+}

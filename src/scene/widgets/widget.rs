@@ -1,0 +1,121 @@
+//! The two traits every element kind implements: [`Spec`] for what the
+//! scene file says (resolved once, at load) and [`Widget`] for the resolved
+//! form (its parameters, its text, how it paints). Nothing has a default:
+//! a kind that forgets a piece does not compile. [`Dyn`] is the object-safe
+//! face the registry (`widgets!` in `mod.rs`) dispatches through.
+
+use std::any::Any;
+use std::fmt::Debug;
+
+use glam::Vec2;
+
+use super::load::{HasCommon, LoadCx};
+use super::paint::PaintCx;
+use super::state::{Param, ParamDef, Range};
+use crate::color::Color;
+use crate::geom::{PathData, Rect};
+use crate::scene::error::SceneError;
+use crate::text::TextBlock;
+
+/// A resolved widget and where it sits.
+pub struct Placed<W> {
+    pub widget: W,
+    /// The point it scales and rotates about, and that `Move to`/`Follow` place.
+    pub origin: Vec2,
+    /// Bounding box at rest (used for arrow anchors).
+    pub bounds: Rect,
+}
+
+impl<W> Placed<W> {
+    /// A widget whose origin is the centre of its bounds.
+    pub fn centred(widget: W, bounds: Rect) -> Placed<W> {
+        Placed {
+            widget,
+            origin: bounds.center(),
+            bounds,
+        }
+    }
+}
+
+/// What the scene file says about an element of one kind.
+pub trait Spec: HasCommon {
+    type Widget: Widget;
+    /// Checks the spec and resolves it: colours, text layout, geometry.
+    fn resolve(&self, cx: &LoadCx<'_>) -> Result<Placed<Self::Widget>, SceneError>;
+}
+
+/// A resolved element kind.
+pub trait Widget: Any + Clone + Debug {
+    /// The parameters `Set` can animate (empty for most kinds).
+    const PARAMS: &'static [ParamDef<Self>];
+    /// Every static text block it draws (labels, ticks, titles): checked
+    /// against the frame at load.
+    fn text_blocks(&self) -> Vec<&TextBlock>;
+    /// The colour a `Color` step starts from, if the kind has one.
+    fn base_color(&self) -> Option<Color>;
+    /// Whether `Write` applies to it (it has text to write).
+    fn writable(&self) -> bool;
+    /// The outline `Follow` travels along, if it has one.
+    fn outline(&self) -> Option<&PathData>;
+    /// Whether what it paints depends on another element's state (a bound
+    /// text, a loss curve): such items are drawn again every frame.
+    fn reads_others(&self) -> bool;
+    /// Paints it into the snapshot, in its own coordinates.
+    fn paint(&self, cx: &mut PaintCx<'_>);
+}
+
+/// [`Widget`] as a trait object.
+pub trait Dyn {
+    fn as_any(&self) -> &dyn Any;
+    /// Each parameter and its value at rest.
+    fn params(&self) -> Vec<(Param, f64)>;
+    /// The range of `p`, if the kind has that parameter.
+    fn range(&self, p: Param) -> Option<Range>;
+    /// The value `p` starts from when the first step animates it.
+    fn entrance(&self, p: Param) -> Option<f64>;
+    fn text_blocks(&self) -> Vec<&TextBlock>;
+    fn base_color(&self) -> Option<Color>;
+    fn reads_others(&self) -> bool;
+    fn writable(&self) -> bool;
+    fn outline(&self) -> Option<&PathData>;
+    fn paint(&self, cx: &mut PaintCx<'_>);
+}
+
+impl<W: Widget> Dyn for W {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn params(&self) -> Vec<(Param, f64)> {
+        W::PARAMS
+            .iter()
+            .filter_map(|d| (d.default)(self).map(|x| (d.param, x)))
+            .collect()
+    }
+    fn range(&self, p: Param) -> Option<Range> {
+        W::PARAMS
+            .iter()
+            .find(|d| d.param == p && (d.default)(self).is_some())
+            .map(|d| d.range)
+    }
+    fn entrance(&self, p: Param) -> Option<f64> {
+        W::PARAMS.iter().find(|d| d.param == p).and_then(|d| d.entrance)
+    }
+    fn text_blocks(&self) -> Vec<&TextBlock> {
+        Widget::text_blocks(self)
+    }
+    fn base_color(&self) -> Option<Color> {
+        Widget::base_color(self)
+    }
+    fn reads_others(&self) -> bool {
+        Widget::reads_others(self)
+    }
+    fn writable(&self) -> bool {
+        Widget::writable(self)
+    }
+    fn outline(&self) -> Option<&PathData> {
+        Widget::outline(self)
+    }
+    fn paint(&self, cx: &mut PaintCx<'_>) {
+        Widget::paint(self, cx)
+    }
+}
