@@ -85,14 +85,21 @@ fn a_badge_fades_in_and_is_written() {
     assert_eq!(count(2.0), 2 + 4);
 }
 
+fn error(elements: &str) -> SceneError {
+    match load(elements, "") {
+        Ok(_) => panic!("{elements} loaded"),
+        Err(e) => e,
+    }
+}
+
 #[test]
 fn a_badge_s_errors_point_at_the_field() {
-    let e = load(r#"Badge(at: (200, 100), text: "x", color: "nope")"#, "").unwrap_err();
+    let e = error(r#"Badge(at: (200, 100), text: "x", color: "nope")"#);
     assert!(e.to_string().contains("unknown colour \"nope\""), "{e}");
     let at = e.location.unwrap();
     assert_eq!((at.line, at.col), (6, 41), "{e}");
-    let e = load(r#"Badge(at: (200, 100), text: "x", size: -1)"#, "").unwrap_err();
+    let e = error(r#"Badge(at: (200, 100), text: "x", size: -1)"#);
     assert!(e.to_string().contains("size must be a positive number"), "{e}");
-    let e = load(r#"Badge(at: (390, 100), text: "a long label")"#, "").unwrap_err();
+    let e = error(r#"Badge(at: (390, 100), text: "a long label")"#);
     assert!(e.to_string().contains("outside the 400x200 frame"), "{e}");
 }

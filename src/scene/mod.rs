@@ -464,10 +464,9 @@ mod tests {
         );
         let scene = parse(&src).unwrap();
         for el in &scene.elements {
-            let model::Kind::Shape { fill, stroke, .. } = &el.kind else {
-                panic!()
-            };
-            assert!(fill.is_some() != stroke.is_some());
+            let shape = el.kind.widget().as_any().downcast_ref::<widgets::shape::Shape>();
+            let shape = shape.unwrap();
+            assert!(shape.fill.is_some() != shape.stroke.is_some());
         }
     }
 
