@@ -7,6 +7,7 @@ use serde::Deserialize;
 /// The element specs live with their kinds, in `scene::widgets`.
 pub use super::widgets::load::P;
 pub use super::widgets::ElementSpec;
+pub use crate::easing::EaseSpec;
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -35,57 +36,140 @@ fn default_fps() -> u32 {
     30
 }
 
-/// One timeline step. All kinds share these fields; each kind uses the
-/// ones it needs and rejects the others (see docs/scene-format.md).
-#[derive(Debug, Deserialize, Default, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct StepFields {
-    pub target: Option<String>,
-    pub targets: Option<Vec<String>>,
+/// When and on what a step runs: the fields every step kind has.
+#[derive(Debug, Clone, Copy)]
+pub struct Timing<'a> {
+    pub target: Option<&'a String>,
+    pub targets: Option<&'a Vec<String>>,
     /// Absolute start time in seconds.
     pub at: Option<f64>,
     /// Seconds after the previous step ends (or starts, with `with_previous`).
     pub delay: Option<f64>,
-    #[serde(default)]
     pub with_previous: bool,
     pub dur: Option<f64>,
     pub ease: Option<EaseSpec>,
     /// Seconds between successive targets.
     pub stagger: Option<f64>,
-    pub by: Option<P>,
-    pub to: Option<ToSpec>,
-    pub from: Option<f64>,
-    pub path: Option<String>,
-    pub param: Option<String>,
-    pub into: Option<String>,
 }
 
-/// The value a step animates to: a number, a point or a colour.
-#[derive(Debug, Deserialize, Clone)]
-#[serde(untagged)]
-pub enum ToSpec {
-    Number(f64),
-    Point(P),
-    Name(String),
+/// Declares a step kind's fields: the timing every step has (`target` or
+/// `targets`, `at`, `delay`, `with_previous`, `dur`, `ease`, `stagger`)
+/// plus its own. A field the kind does not take is a parse error.
+macro_rules! step {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Deserialize, Default, Clone)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            pub target: Option<String>,
+            pub targets: Option<Vec<String>>,
+            pub at: Option<f64>,
+            pub delay: Option<f64>,
+            #[serde(default)]
+            pub with_previous: bool,
+            pub dur: Option<f64>,
+            pub ease: Option<EaseSpec>,
+            pub stagger: Option<f64>,
+            $($(#[$fm])* pub $field: $ty),*
+        }
+        impl $name {
+            pub fn timing(&self) -> Timing<'_> {
+                Timing {
+                    target: self.target.as_ref(),
+                    targets: self.targets.as_ref(),
+                    at: self.at,
+                    delay: self.delay,
+                    with_previous: self.with_previous,
+                    dur: self.dur,
+                    ease: self.ease,
+                    stagger: self.stagger,
+                }
+            }
+        }
+    };
 }
 
+step!(
+    /// A step with no fields of its own (FadeIn, FadeOut, DrawOn, Write, Pulse, Wait).
+    Plain {}
+);
+step!(
+    /// `Move`: `by: (dx, dy)` or `to: (x, y)` (where the element's origin goes).
+    MoveStep {
+        by: Option<P>,
+        to: Option<P>,
+    }
+);
+step!(
+    /// `Scale`, `Rotate` (degrees), `Reveal` (default 1): to a number.
+    ToNumber { to: Option<f64> }
+);
+step!(
+    /// `Color`: to a theme colour or `#hex`.
+    ColorStep { to: Option<String> }
+);
+step!(
+    /// `Morph`: into another shape.
+    MorphStep { into: Option<String> }
+);
+step!(
+    /// `Follow`: along an arrow's or a shape's outline.
+    FollowStep { path: Option<String> }
+);
+step!(
+    /// `Set`: a widget parameter to a number.
+    SetStep {
+        param: Option<String>,
+        to: Option<f64>,
+    }
+);
+step!(
+    /// `Count`: a text's `{value}` from (optionally) one number to another.
+    CountStep {
+        from: Option<f64>,
+        to: Option<f64>,
+    }
+);
+
+/// One timeline step, each kind with its own fields.
 #[derive(Debug, Deserialize, Clone)]
 pub enum StepSpec {
-    FadeIn(StepFields),
-    FadeOut(StepFields),
-    DrawOn(StepFields),
-    Write(StepFields),
-    Move(StepFields),
-    Scale(StepFields),
-    Rotate(StepFields),
-    Color(StepFields),
-    Pulse(StepFields),
-    Morph(StepFields),
-    Follow(StepFields),
-    Set(StepFields),
-    Count(StepFields),
-    Reveal(StepFields),
-    Wait(StepFields),
+    FadeIn(Plain),
+    FadeOut(Plain),
+    DrawOn(Plain),
+    Write(Plain),
+    Move(MoveStep),
+    Scale(ToNumber),
+    Rotate(ToNumber),
+    Color(ColorStep),
+    Pulse(Plain),
+    Morph(MorphStep),
+    Follow(FollowStep),
+    Set(SetStep),
+    Count(CountStep),
+    Reveal(ToNumber),
+    Wait(Plain),
 }
 
-pub use crate::easing::EaseSpec;
+impl StepSpec {
+    /// The kind's name, as the file writes it, and its timing.
+    pub fn parts(&self) -> (&'static str, Timing<'_>) {
+        match self {
+            StepSpec::FadeIn(f) => ("FadeIn", f.timing()),
+            StepSpec::FadeOut(f) => ("FadeOut", f.timing()),
+            StepSpec::DrawOn(f) => ("DrawOn", f.timing()),
+            StepSpec::Write(f) => ("Write", f.timing()),
+            StepSpec::Move(f) => ("Move", f.timing()),
+            StepSpec::Scale(f) => ("Scale", f.timing()),
+            StepSpec::Rotate(f) => ("Rotate", f.timing()),
+            StepSpec::Color(f) => ("Color", f.timing()),
+            StepSpec::Pulse(f) => ("Pulse", f.timing()),
+            StepSpec::Morph(f) => ("Morph", f.timing()),
+            StepSpec::Follow(f) => ("Follow", f.timing()),
+            StepSpec::Set(f) => ("Set", f.timing()),
+            StepSpec::Count(f) => ("Count", f.timing()),
+            StepSpec::Reveal(f) => ("Reveal", f.timing()),
+            StepSpec::Wait(f) => ("Wait", f.timing()),
+        }
+    }
+}

@@ -250,18 +250,6 @@ impl Loader {
     }
 }
 
-/// Lays out `text` for a loaded scene (used by evaluation for text whose
-/// content changes with time).
-pub fn resolve_layout(
-    scene: &Scene,
-    text: &str,
-    style: &crate::text::TextStyle,
-    at: glam::Vec2,
-    color: crate::color::Color,
-) -> Result<crate::text::TextBlock, String> {
-    layout::place_layout(&scene.fonts, text, style, at, color).map_err(|e| e.to_string())
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -1,13 +1,14 @@
 //! Timeline steps → resolved [`Step`]s: absolute start times (`at`,
-//! `delay`, `with_previous`, `stagger`), targets, and each kind's own
-//! fields, checked against what the target's kind can do.
+//! `delay`, `with_previous`, `stagger`), targets, and each step kind's own
+//! fields (typed per kind in `format`, so a field a kind does not take is a
+//! parse error), checked against what the target's kind can do.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use glam::Vec2;
 
-use super::format::{StepFields, StepSpec, ToSpec, P};
+use super::format::{CountStep, StepSpec, P};
 use super::limits;
 use super::model::{Element, Kind, Param, Step, StepKind};
 use super::nav;
@@ -56,35 +57,9 @@ pub(super) fn resolve_steps(ctx: &StepCx<'_>, specs: &[StepSpec], duration: f64)
     let mut steps = Vec::new();
     let (mut prev_start, mut prev_end) = (0.0f64, 0.0f64);
     for (i, spec) in specs.iter().enumerate() {
-        let (kind_name, f) = step_parts(spec);
+        let (kind_name, f) = spec.parts();
         let err = |m: String| ctx.step_err(i, format!("{kind_name}: {m}"));
         let field_err = |field: &str, m: String| ctx.step_field_err(i, field, format!("{kind_name}: {m}"));
-        let allowed: &[&str] = match spec {
-            StepSpec::FadeIn(_)
-            | StepSpec::FadeOut(_)
-            | StepSpec::DrawOn(_)
-            | StepSpec::Write(_)
-            | StepSpec::Pulse(_) => &[],
-            StepSpec::Move(_) => &["by", "to"],
-            StepSpec::Scale(_) | StepSpec::Rotate(_) | StepSpec::Color(_) | StepSpec::Reveal(_) => &["to"],
-            StepSpec::Morph(_) => &["into"],
-            StepSpec::Follow(_) => &["path"],
-            StepSpec::Set(_) => &["param", "to"],
-            StepSpec::Count(_) => &["from", "to"],
-            StepSpec::Wait(_) => &[],
-        };
-        for (field, present) in [
-            ("by", f.by.is_some()),
-            ("to", f.to.is_some()),
-            ("from", f.from.is_some()),
-            ("path", f.path.is_some()),
-            ("param", f.param.is_some()),
-            ("into", f.into.is_some()),
-        ] {
-            if present && !allowed.contains(&field) {
-                return Err(field_err(field, format!("does not take `{field}`")));
-            }
-        }
         let dur = f.dur.unwrap_or(if matches!(spec, StepSpec::Pulse(_)) {
             0.8
         } else {
@@ -121,8 +96,8 @@ pub(super) fn resolve_steps(ctx: &StepCx<'_>, specs: &[StepSpec], duration: f64)
                     "give either `target` or `targets`, not both".into(),
                 ))
             }
-            (Some(t), None) => (vec![t.clone()], |_| "target".into()),
-            (None, Some(ts)) => (ts.clone(), |k| format!("targets.{k}")),
+            (Some(t), None) => (vec![t.to_string()], |_| "target".into()),
+            (None, Some(ts)) => (ts.to_vec(), |k| format!("targets.{k}")),
             (None, None) => (Vec::new(), |_| String::new()),
         };
         if matches!(spec, StepSpec::Wait(_)) {
@@ -148,7 +123,7 @@ pub(super) fn resolve_steps(ctx: &StepCx<'_>, specs: &[StepSpec], duration: f64)
                 )
             })?;
             let s = start + stagger * k as f64;
-            let kind = step_kind(ctx, spec, f, target).map_err(|m| match kind_field(spec, f) {
+            let kind = step_kind(ctx, spec, target).map_err(|m| match kind_field(spec) {
                 "target" => field_err(&target_field(k), m),
                 field => field_err(field, m),
             })?;
@@ -158,7 +133,8 @@ pub(super) fn resolve_steps(ctx: &StepCx<'_>, specs: &[StepSpec], duration: f64)
                     s + dur
                 )));
             }
-            if let (StepSpec::Count(_), Some(from)) = (spec, f.from) {
+            if let StepSpec::Count(CountStep { from: Some(from), .. }) = spec {
+                let from = *from;
                 steps.push(Step {
                     kind: StepKind::Set(Param::Value, from),
                     target,
@@ -186,10 +162,10 @@ pub(super) fn resolve_steps(ctx: &StepCx<'_>, specs: &[StepSpec], duration: f64)
 }
 
 /// The field that [`step_kind`]'s errors for this step are about.
-fn kind_field(spec: &StepSpec, f: &StepFields) -> &'static str {
+fn kind_field(spec: &StepSpec) -> &'static str {
     match spec {
-        StepSpec::Move(_) if f.by.is_some() => "by",
-        StepSpec::Set(_) if f.param.as_deref().and_then(Param::parse).is_none() => "param",
+        StepSpec::Move(m) if m.by.is_some() => "by",
+        StepSpec::Set(f) if f.param.as_deref().and_then(Param::parse).is_none() => "param",
         StepSpec::Morph(_) => "into",
         StepSpec::Follow(_) => "path",
         StepSpec::Move(_)
@@ -199,39 +175,24 @@ fn kind_field(spec: &StepSpec, f: &StepFields) -> &'static str {
         | StepSpec::Set(_)
         | StepSpec::Count(_)
         | StepSpec::Reveal(_) => "to",
-        _ => "target",
+        StepSpec::FadeIn(_)
+        | StepSpec::FadeOut(_)
+        | StepSpec::DrawOn(_)
+        | StepSpec::Write(_)
+        | StepSpec::Pulse(_)
+        | StepSpec::Wait(_) => "target",
     }
 }
 
-fn step_parts(spec: &StepSpec) -> (&'static str, &StepFields) {
-    match spec {
-        StepSpec::FadeIn(f) => ("FadeIn", f),
-        StepSpec::FadeOut(f) => ("FadeOut", f),
-        StepSpec::DrawOn(f) => ("DrawOn", f),
-        StepSpec::Write(f) => ("Write", f),
-        StepSpec::Move(f) => ("Move", f),
-        StepSpec::Scale(f) => ("Scale", f),
-        StepSpec::Rotate(f) => ("Rotate", f),
-        StepSpec::Color(f) => ("Color", f),
-        StepSpec::Pulse(f) => ("Pulse", f),
-        StepSpec::Morph(f) => ("Morph", f),
-        StepSpec::Follow(f) => ("Follow", f),
-        StepSpec::Set(f) => ("Set", f),
-        StepSpec::Count(f) => ("Count", f),
-        StepSpec::Reveal(f) => ("Reveal", f),
-        StepSpec::Wait(f) => ("Wait", f),
-    }
-}
-
-fn number(to: &Option<ToSpec>) -> Result<f64, String> {
+fn number(to: Option<f64>) -> Result<f64, String> {
     match to {
-        Some(ToSpec::Number(x)) if x.is_finite() => Ok(*x),
-        Some(ToSpec::Number(x)) => Err(format!("`to` must be finite, got {x}")),
-        _ => Err("needs a number `to`".into()),
+        Some(x) if x.is_finite() => Ok(x),
+        Some(x) => Err(format!("`to` must be finite, got {x}")),
+        None => Err("needs a number `to`".into()),
     }
 }
 
-fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -> Result<StepKind, String> {
+fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, target: usize) -> Result<StepKind, String> {
     let el = &ctx.elements[target];
     let w = el.kind.widget();
     let other = |field: &str, name: &str| {
@@ -251,10 +212,10 @@ fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -
             StepKind::Write
         }
         StepSpec::Pulse(_) => StepKind::Pulse,
-        StepSpec::Move(_) => {
+        StepSpec::Move(f) => {
             let (kind, p) = match (&f.by, &f.to) {
                 (Some(by), None) => (StepKind::MoveBy(v(*by)), v(*by)),
-                (None, Some(ToSpec::Point(p))) => (StepKind::MoveTo(v(*p)), v(*p)),
+                (None, Some(p)) => (StepKind::MoveTo(v(*p)), v(*p)),
                 _ => return Err("needs either `by: (dx, dy)` or `to: (x, y)`".into()),
             };
             if !(p.is_finite() && p.abs().max_element() <= limits::MAX_COORD) {
@@ -265,19 +226,19 @@ fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -
             }
             kind
         }
-        StepSpec::Scale(_) => {
-            let s = number(&f.to)?;
+        StepSpec::Scale(f) => {
+            let s = number(f.to)?;
             if !(0.0..=limits::MAX_SCALE).contains(&s) {
                 return Err(format!("scale must be within 0..={}, got {s}", limits::MAX_SCALE));
             }
             StepKind::Scale(s as f32)
         }
-        StepSpec::Rotate(_) => StepKind::Rotate(number(&f.to)? as f32),
-        StepSpec::Color(_) => match &f.to {
-            Some(ToSpec::Name(c)) => StepKind::Color(ctx.theme.color(c)?),
+        StepSpec::Rotate(f) => StepKind::Rotate(number(f.to)? as f32),
+        StepSpec::Color(f) => match &f.to {
+            Some(c) => StepKind::Color(ctx.theme.color(c)?),
             _ => return Err("needs a colour `to` (a theme name or #hex)".into()),
         },
-        StepSpec::Morph(_) => {
+        StepSpec::Morph(f) => {
             let into = f.into.as_ref().ok_or("needs `into`: the element to morph into")?;
             let o = other("into", into)?;
             if o == target {
@@ -289,7 +250,7 @@ fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -
             }
             StepKind::Morph(o)
         }
-        StepSpec::Follow(_) => {
+        StepSpec::Follow(f) => {
             let p = f
                 .path
                 .as_ref()
@@ -304,29 +265,29 @@ fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, f: &StepFields, target: usize) -
             }
             StepKind::Follow(o)
         }
-        StepSpec::Set(_) => {
+        StepSpec::Set(f) => {
             let pname = f.param.as_ref().ok_or("needs `param`")?;
             let param = Param::parse(pname).ok_or_else(|| {
                 let names: Vec<&str> = Param::NAMES.iter().map(|(n, _)| *n).collect();
                 format!("unknown param \"{pname}\" (one of: {})", names.join(", "))
             })?;
-            let to = number(&f.to)?;
+            let to = number(f.to)?;
             check_param(el, param, to)?;
             StepKind::Set(param, to)
         }
-        StepSpec::Count(_) => {
+        StepSpec::Count(f) => {
             if w.range(Param::Value).is_none() {
                 return Err("Count needs a Text with a {value} placeholder".into());
             }
             if f.from.is_some_and(|x| !x.is_finite()) {
                 return Err("`from` must be finite".into());
             }
-            StepKind::Set(Param::Value, number(&f.to)?)
+            StepKind::Set(Param::Value, number(f.to)?)
         }
-        StepSpec::Reveal(_) => {
-            let to = match &f.to {
+        StepSpec::Reveal(f) => {
+            let to = match f.to {
                 None => 1.0,
-                Some(_) => number(&f.to)?,
+                Some(_) => number(f.to)?,
             };
             check_param(el, Param::Progress, to)?;
             StepKind::Set(Param::Progress, to)

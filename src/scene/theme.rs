@@ -148,20 +148,6 @@ impl Theme {
             )
         })
     }
-
-    /// A named colour the theme is known to have (see [`REQUIRED_COLORS`]).
-    pub fn named(&self, name: &str) -> Color {
-        self.colors.get(name).copied().unwrap_or(Color::BLACK)
-    }
-
-    /// The soft tint of a role colour (`primary` → `primary_soft`), or the
-    /// colour itself mixed with the surface when the theme has none.
-    pub fn soft(&self, name: &str) -> Color {
-        self.colors
-            .get(&format!("{name}_soft"))
-            .copied()
-            .unwrap_or_else(|| self.named(name).lerp(self.named("surface"), 0.8))
-    }
 }
 
 #[cfg(test)]
