@@ -22,8 +22,8 @@ use crate::scene::widgets::{ElementsAt, PaintCx, Painter};
 use crate::snapshot::{DrawItem, Snapshot};
 
 pub use crate::scene::widgets::distribution::{dist_values, DistValues};
-pub use crate::scene::widgets::paint::dash;
 pub use crate::scene::widgets::number::{format_number, MAX_DECIMALS};
+pub use crate::scene::widgets::paint::dash;
 pub use crate::scene::widgets::State;
 
 /// The state of element `e` at time `t`.
@@ -251,4 +251,3 @@ fn evaluate_in(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Snapshot {
     }
     snap
 }
-

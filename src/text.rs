@@ -413,7 +413,6 @@ pub struct TextBlock {
     pub bounds: crate::geom::Rect,
 }
 
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -22,7 +22,11 @@ fn load(elements: &str, timeline: &str) -> Result<Scene, SceneError> {
 
 #[test]
 fn a_badge_is_a_pill_around_its_label() {
-    let s = load(r#"Badge(name: "b", at: (200, 100), text: "novo", color: "good")"#, "").unwrap();
+    let s = load(
+        r#"Badge(name: "b", at: (200, 100), text: "novo", color: "good")"#,
+        "",
+    )
+    .unwrap();
     let el = &s.elements[s.by_name["b"]];
     let Kind::Badge(b) = &el.kind else {
         panic!("{:?}", el.kind)
@@ -32,8 +36,16 @@ fn a_badge_is_a_pill_around_its_label() {
     assert_eq!(el.bounds.center(), glam::Vec2::new(200.0, 100.0));
     assert!((el.bounds.size().y - 1.8 * size).abs() < 1e-3);
     let l = b.label.bounds;
-    assert!(l.min.x >= el.bounds.min.x + 0.8 * size - 0.01, "{l:?} in {:?}", el.bounds);
-    assert!(l.max.x <= el.bounds.max.x - 0.8 * size + 0.01, "{l:?} in {:?}", el.bounds);
+    assert!(
+        l.min.x >= el.bounds.min.x + 0.8 * size - 0.01,
+        "{l:?} in {:?}",
+        el.bounds
+    );
+    assert!(
+        l.max.x <= el.bounds.max.x - 0.8 * size + 0.01,
+        "{l:?} in {:?}",
+        el.bounds
+    );
     assert!(b.dot.is_none());
 
     // Painted: the tinted fill, the outline in `color`, then the glyphs.

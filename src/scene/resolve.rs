@@ -370,4 +370,3 @@ fn check_inside_canvas(ctx: &Ctx<'_>, w: f32, h: f32) -> Result<(), SceneError> 
     }
     Ok(())
 }
-

@@ -53,7 +53,11 @@ fn v(p: P) -> Vec2 {
     Vec2::new(p.0, p.1)
 }
 
-pub(super) fn resolve_steps(ctx: &StepCx<'_>, specs: &[StepSpec], duration: f64) -> Result<Vec<Step>, SceneError> {
+pub(super) fn resolve_steps(
+    ctx: &StepCx<'_>,
+    specs: &[StepSpec],
+    duration: f64,
+) -> Result<Vec<Step>, SceneError> {
     let mut steps = Vec::new();
     let (mut prev_start, mut prev_end) = (0.0f64, 0.0f64);
     for (i, spec) in specs.iter().enumerate() {

@@ -186,11 +186,26 @@ impl Run<'_, '_> {
 }
 
 /// One arrow from its ends (`anchored` ends are pulled back by the gap).
-fn place(cx: &LoadCx<'_>, spec: &ArrowSpec, ends: [Vec2; 2], anchored: [bool; 2]) -> Result<Placed<Arrow>, SceneError> {
+fn place(
+    cx: &LoadCx<'_>,
+    spec: &ArrowSpec,
+    ends: [Vec2; 2],
+    anchored: [bool; 2],
+) -> Result<Placed<Arrow>, SceneError> {
     let gap = spec.gap.unwrap_or(GAP);
     let (mut a, mut b) = (ends[0], ends[1]);
-    let first_dir = spec.via.as_ref().and_then(|v| v.first()).map(|p| v(*p)).unwrap_or(b);
-    let last_dir = spec.via.as_ref().and_then(|v| v.last()).map(|p| v(*p)).unwrap_or(a);
+    let first_dir = spec
+        .via
+        .as_ref()
+        .and_then(|v| v.first())
+        .map(|p| v(*p))
+        .unwrap_or(b);
+    let last_dir = spec
+        .via
+        .as_ref()
+        .and_then(|v| v.last())
+        .map(|p| v(*p))
+        .unwrap_or(a);
     if anchored[0] {
         a += (first_dir - a).normalize_or_zero() * gap;
     }
@@ -286,7 +301,11 @@ impl Widget for Arrow {
             }
         }
         if let Some(l) = &self.label {
-            cx.p.text(l, l.color.with_opacity(((s.draw - 0.5) * 2.0).clamp(0.0, 1.0)), s.write);
+            cx.p.text(
+                l,
+                l.color.with_opacity(((s.draw - 0.5) * 2.0).clamp(0.0, 1.0)),
+                s.write,
+            );
         }
     }
 }

@@ -69,7 +69,12 @@ impl ChartMap {
 }
 
 /// The labels under the bars of a Bars or Distribution, written at `field`.
-pub fn bar_labels(cx: &LoadCx<'_>, field: &str, labels: &[String], rect: Rect) -> Result<Vec<TextBlock>, SceneError> {
+pub fn bar_labels(
+    cx: &LoadCx<'_>,
+    field: &str,
+    labels: &[String],
+    rect: Rect,
+) -> Result<Vec<TextBlock>, SceneError> {
     let slots = Slots::new(rect, labels.len());
     let slot = slots.width;
     let style = cx.style(cx.theme.small_size, Weight::Medium, Family::Sans, Align::Center);

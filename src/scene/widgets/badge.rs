@@ -57,7 +57,11 @@ impl Spec for BadgeSpec {
         let style = cx.style(size, Weight::SemiBold, Family::Sans, Align::Left);
         // Set once to measure, then placed.
         let measured = cx.text("text", &self.text, style, Vec2::ZERO, cx.theme.palette.ink)?;
-        let dot_w = if dot_color.is_some() { size * (DOT + DOT_GAP) } else { 0.0 };
+        let dot_w = if dot_color.is_some() {
+            size * (DOT + DOT_GAP)
+        } else {
+            0.0
+        };
         let content = dot_w + measured.bounds.size().x;
         let centre = cx.at(self.at);
         let rect = Rect::from_center(centre, Vec2::new(content + 2.0 * size * PADDING, size * HEIGHT));
@@ -103,7 +107,11 @@ impl Widget for Badge {
         let stroke = s.color.unwrap_or(self.stroke);
         let fill_alpha = ((s.draw - 0.4) / 0.6).clamp(0.0, 1.0);
         cx.p.fill(&self.pill, self.fill.with_opacity(fill_alpha));
-        let outline = if s.draw < 1.0 { self.pill.trim(s.draw) } else { self.pill.clone() };
+        let outline = if s.draw < 1.0 {
+            self.pill.trim(s.draw)
+        } else {
+            self.pill.clone()
+        };
         cx.p.stroke(&outline, stroke, STROKE);
         if let Some((at, r, c)) = self.dot {
             cx.p.fill(&PathData::ellipse(at, Vec2::splat(r)), c.with_opacity(fill_alpha));

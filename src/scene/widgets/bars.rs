@@ -3,9 +3,9 @@
 
 use super::axes;
 use super::load::{spec, v, LoadCx, P};
+use super::number::{format_number, MAX_DECIMALS};
 use super::paint::PaintCx;
 use super::state::ParamDef;
-use super::number::{format_number, MAX_DECIMALS};
 use super::widget::{Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
@@ -75,7 +75,10 @@ impl Spec for BarsSpec {
             Some(i) if i >= s.values.len() => {
                 return Err(cx.field_err("highlight", format!("highlight {i} is past the last bar")))
             }
-            Some(i) => Some((i, cx.color("highlight_color", s.highlight_color.as_ref(), "good")?)),
+            Some(i) => Some((
+                i,
+                cx.color("highlight_color", s.highlight_color.as_ref(), "good")?,
+            )),
             None => None,
         };
         let title = axes::title(cx, s.title.as_deref(), rect)?;

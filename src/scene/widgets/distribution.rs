@@ -9,9 +9,9 @@ use glam::Vec2;
 
 use super::axes::{self, Slots};
 use super::load::{spec, LoadCx, P};
+use super::number::format_number;
 use super::paint::{dash, lerp, small_label, PaintCx};
 use super::state::{Param, ParamDef, Range, State};
-use super::number::format_number;
 use super::widget::{Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
@@ -80,7 +80,11 @@ impl Spec for DistributionSpec {
         if n == 0 || s.logits.len() != n {
             return Err(cx.field_err(
                 "logits",
-                format!("{} logits for {} tokens: give one logit per token", s.logits.len(), n),
+                format!(
+                    "{} logits for {} tokens: give one logit per token",
+                    s.logits.len(),
+                    n
+                ),
             ));
         }
         if let Some(tl) = &s.trained_logits {
@@ -100,7 +104,10 @@ impl Spec for DistributionSpec {
             top_k: s.top_k,
             top_p: s.top_p,
         };
-        for (field, logits) in [("logits", Some(&s.logits)), ("trained_logits", s.trained_logits.as_ref())] {
+        for (field, logits) in [
+            ("logits", Some(&s.logits)),
+            ("trained_logits", s.trained_logits.as_ref()),
+        ] {
             let Some(logits) = logits else { continue };
             prob::decode_distribution(logits, &dec).map_err(|e| {
                 let at = match e {
@@ -162,7 +169,12 @@ pub struct DistValues {
 pub fn dist_values(d: &Distribution, params: &HashMap<Param, f64>) -> Option<DistValues> {
     let training = params.get(&Param::Training).copied().unwrap_or(0.0);
     let logits: Vec<f64> = match &d.trained_logits {
-        Some(tl) => d.logits.iter().zip(tl).map(|(a, b)| lerp(*a, *b, training)).collect(),
+        Some(tl) => d
+            .logits
+            .iter()
+            .zip(tl)
+            .map(|(a, b)| lerp(*a, *b, training))
+            .collect(),
         None => d.logits.clone(),
     };
     let temperature = params
@@ -170,7 +182,10 @@ pub fn dist_values(d: &Distribution, params: &HashMap<Param, f64>) -> Option<Dis
         .copied()
         .unwrap_or(d.temperature)
         .max(1e-3);
-    let top_k = params.get(&Param::TopK).copied().map(|k| k.round().max(1.0) as usize);
+    let top_k = params
+        .get(&Param::TopK)
+        .copied()
+        .map(|k| k.round().max(1.0) as usize);
     let top_p = params.get(&Param::TopP).copied().map(|p| p.clamp(1e-6, 1.0));
     let dec = prob::Decoding {
         temperature,
@@ -249,10 +264,22 @@ impl Widget for Distribution {
             let filter = s.param(Param::Filter, 1.0);
             let n = d.logits.len();
             let heights: Vec<f64> = (0..n)
-                .map(|i| if v.mask[i] { lerp(v.raw[i], v.probs[i], filter) } else { v.raw[i] })
+                .map(|i| {
+                    if v.mask[i] {
+                        lerp(v.raw[i], v.probs[i], filter)
+                    } else {
+                        v.raw[i]
+                    }
+                })
                 .collect();
             let alphas: Vec<f32> = (0..n)
-                .map(|i| if v.mask[i] { 1.0 } else { (1.0 - DROPPED_FADE * filter) as f32 })
+                .map(|i| {
+                    if v.mask[i] {
+                        1.0
+                    } else {
+                        (1.0 - DROPPED_FADE * filter) as f32
+                    }
+                })
                 .collect();
             let colors: Vec<Color> = (0..n)
                 .map(|i| {
@@ -265,7 +292,8 @@ impl Widget for Distribution {
                     }
                 })
                 .collect();
-            let labels: Vec<Option<String>> = heights.iter().map(|h| Some(format_number(*h, 0, true))).collect();
+            let labels: Vec<Option<String>> =
+                heights.iter().map(|h| Some(format_number(*h, 0, true))).collect();
             // Bars share one probability axis with the cumulative line when
             // it is drawn; otherwise the tallest bar sets the scale.
             let max = if d.cumulative {
@@ -306,14 +334,22 @@ fn paint_cumulative(cx: &mut PaintCx<'_>, d: &Distribution, v: &DistValues, s: &
     for (rank, (_, c)) in cum.iter().enumerate() {
         pts.push(Vec2::new(slots.x(rank as f32 + 1.0), y_of(*c)));
     }
-    cx.p.stroke(&PathData::polyline(&pts, false), pal.accent.with_opacity(0.9), 3.0);
+    cx.p.stroke(
+        &PathData::polyline(&pts, false),
+        pal.accent.with_opacity(0.9),
+        3.0,
+    );
     for pt in &pts[1..] {
         cx.p.fill(&PathData::ellipse(*pt, Vec2::splat(5.0)), pal.accent);
     }
     // The threshold p.
     let y = y_of(v.top_p);
     let line = PathData::polyline(&[Vec2::new(d.rect.min.x, y), Vec2::new(d.rect.max.x, y)], false);
-    cx.p.stroke(&dash(&line, 10.0, 8.0), pal.bad.with_opacity(filter.max(0.4)), 2.0);
+    cx.p.stroke(
+        &dash(&line, 10.0, 8.0),
+        pal.bad.with_opacity(filter.max(0.4)),
+        2.0,
+    );
     let style = small_label(cx.theme.small_size, Align::Left);
     cx.text_at(
         &format!("p = {}", format_number(v.top_p, 2, false)),

@@ -39,19 +39,24 @@ impl Spec for ImageSpec {
         cx.finite("at", &[s.at.0, s.at.1])?;
         let file = cx.root.join(&s.path);
         cx.inputs.borrow_mut().push(file.clone());
-        let img = RgbaImage::load_png_within(&file, limits::MAX_IMAGE_SIDE, limits::MAX_PNG_BYTES).map_err(|e| {
-            let msg = match e {
-                ImageError::BadSize { .. } => format!("{}: {e}", file.display()),
-                _ => format!("cannot read image {}: {e}", file.display()),
-            };
-            cx.field_err("path", msg)
-        })?;
+        let img = RgbaImage::load_png_within(&file, limits::MAX_IMAGE_SIDE, limits::MAX_PNG_BYTES).map_err(
+            |e| {
+                let msg = match e {
+                    ImageError::BadSize { .. } => format!("{}: {e}", file.display()),
+                    _ => format!("cannot read image {}: {e}", file.display()),
+                };
+                cx.field_err("path", msg)
+            },
+        )?;
         let (iw, ih) = (img.width as f32, img.height as f32);
         let size = match s.size {
             None => Vec2::new(iw, ih),
             Some((w, h)) if w > 0.0 && h == 0.0 => Vec2::new(w, w * ih / iw),
             Some((w, h)) if w == 0.0 && h > 0.0 => Vec2::new(h * iw / ih, h),
-            Some((w, h)) => Vec2::new(cx.positive("size.0", "width", w)?, cx.positive("size.1", "height", h)?),
+            Some((w, h)) => Vec2::new(
+                cx.positive("size.0", "width", w)?,
+                cx.positive("size.1", "height", h)?,
+            ),
         };
         let rect = Rect::from_center(cx.at(s.at), size);
         Ok(Placed::centred(

@@ -120,7 +120,11 @@ fn series(cx: &LoadCx<'_>, i: usize, sp: &SeriesSpec) -> Result<Series, SceneErr
     if points.len() < 2 || points.len() > limits::MAX_POINTS {
         return Err(cx.field_err(
             &data,
-            format!("series {i}: needs 2..={} points, got {}", limits::MAX_POINTS, points.len()),
+            format!(
+                "series {i}: needs 2..={} points, got {}",
+                limits::MAX_POINTS,
+                points.len()
+            ),
         ));
     }
     if points.iter().any(|(x, y)| !x.is_finite() || !y.is_finite()) {
@@ -177,7 +181,11 @@ impl Spec for LineChartSpec {
         let muted = theme.palette.muted;
         let x_ticks = s.x_ticks.clone().unwrap_or_default();
         let y_ticks = s.y_ticks.clone().unwrap_or_default();
-        let map = ChartMap { rect, x_range, y_range };
+        let map = ChartMap {
+            rect,
+            x_range,
+            y_range,
+        };
         let mut ticks = Vec::new();
         for (i, &x) in x_ticks.iter().enumerate() {
             let at = Vec2::new(map.x(x), rect.max.y + X_TICK_DROP);
@@ -191,11 +199,23 @@ impl Spec for LineChartSpec {
         let mut axis_labels = Vec::new();
         if let Some(l) = &s.x_label {
             let at = Vec2::new(rect.center().x, rect.max.y + X_LABEL_DROP);
-            axis_labels.push(cx.text("x_label", l, small(Weight::Medium, Family::Sans, Align::Center), at, ink)?);
+            axis_labels.push(cx.text(
+                "x_label",
+                l,
+                small(Weight::Medium, Family::Sans, Align::Center),
+                at,
+                ink,
+            )?);
         }
         if let Some(l) = &s.y_label {
             let at = Vec2::new(rect.min.x, rect.min.y - Y_LABEL_RISE);
-            axis_labels.push(cx.text("y_label", l, small(Weight::Medium, Family::Sans, Align::Left), at, ink)?);
+            axis_labels.push(cx.text(
+                "y_label",
+                l,
+                small(Weight::Medium, Family::Sans, Align::Left),
+                at,
+                ink,
+            )?);
         }
         for (i, (sp, se)) in s.series.iter().zip(series.iter_mut()).enumerate() {
             if let Some(l) = &sp.label {
@@ -210,7 +230,10 @@ impl Spec for LineChartSpec {
         for (i, (x, l)) in s.markers.clone().unwrap_or_default().into_iter().enumerate() {
             let style = small(Weight::Medium, Family::Mono, Align::Center);
             let at = Vec2::new(map.x(x), rect.min.y - MARKER_LABEL_RISE);
-            markers.push((x, cx.text(&format!("markers.{i}.1"), &l, style, at, marker_color)?));
+            markers.push((
+                x,
+                cx.text(&format!("markers.{i}.1"), &l, style, at, marker_color)?,
+            ));
         }
         let chart = LineChart {
             map,

@@ -151,7 +151,12 @@ impl LoadCx<'_> {
     }
 
     /// A fill or stroke colour with a default; `"none"` paints nothing.
-    pub fn paint(&self, field: &str, spec: Option<&String>, default: &str) -> Result<Option<Color>, SceneError> {
+    pub fn paint(
+        &self,
+        field: &str,
+        spec: Option<&String>,
+        default: &str,
+    ) -> Result<Option<Color>, SceneError> {
         match spec.map(|s| s.as_str()) {
             Some("none") => Ok(None),
             _ => self.color(field, spec, default).map(Some),
@@ -184,16 +189,23 @@ impl LoadCx<'_> {
 
     /// The element named `name` (written at `field`), declared before this one.
     pub fn named(&self, field: &str, name: &str, hint: &str) -> Result<usize, SceneError> {
-        self.declared.index_of(name).ok_or_else(|| {
-            self.field_err(field, format!("{field}: unknown element \"{name}\" ({hint})"))
-        })
+        self.declared
+            .index_of(name)
+            .ok_or_else(|| self.field_err(field, format!("{field}: unknown element \"{name}\" ({hint})")))
     }
 
     /// Lays out `text`, written at `field`, with its block placed at `at`
     /// according to the style's alignment (vertically centred on `at.y`).
     /// A glyph missing from the font is pointed at in the source when the
     /// character is written literally.
-    pub fn text(&self, field: &str, text: &str, style: TextStyle, at: Vec2, color: Color) -> Result<TextBlock, SceneError> {
+    pub fn text(
+        &self,
+        field: &str,
+        text: &str,
+        style: TextStyle,
+        at: Vec2,
+        color: Color,
+    ) -> Result<TextBlock, SceneError> {
         place_layout(self.fonts, text, &style, at, color).map_err(|e| {
             let value = self.field_offset(field);
             let glyph = match (&e, value) {

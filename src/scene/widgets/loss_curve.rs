@@ -5,9 +5,9 @@ use glam::Vec2;
 
 use super::distribution::{dist_values, Distribution};
 use super::load::{spec, v, LoadCx, P};
+use super::number::format_number;
 use super::paint::{dash, small_label, PaintCx};
 use super::state::ParamDef;
-use super::number::format_number;
 use super::widget::{Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
@@ -54,8 +54,11 @@ impl Spec for LossCurveSpec {
     fn resolve(&self, cx: &LoadCx<'_>) -> Result<Placed<LossCurve>, SceneError> {
         let s = self;
         let bind = cx.named("bind", &s.bind, "declare the distribution first")?;
-        let bound = cx.declared.widget(bind).and_then(|w| w.downcast_ref::<Distribution>());
-        if !bound.is_some_and(|d| d.target.is_some()) {
+        let bound = cx
+            .declared
+            .widget(bind)
+            .and_then(|w| w.downcast_ref::<Distribution>());
+        if bound.is_none_or(|d| d.target.is_none()) {
             return Err(cx.field_err("bind", "bind must name a Distribution with a target"));
         }
         let rect = Rect::from_center(cx.at(s.at), v(s.size));
@@ -116,7 +119,11 @@ impl Widget for LossCurve {
         for t in &c.ticks {
             cx.p.text(t, t.color, 1.0);
         }
-        let Some(d) = cx.others.widget(c.bind).and_then(|w| w.downcast_ref::<Distribution>()) else {
+        let Some(d) = cx
+            .others
+            .widget(c.bind)
+            .and_then(|w| w.downcast_ref::<Distribution>())
+        else {
             return;
         };
         let Some(v) = cx.others.state(c.bind).and_then(|s| dist_values(d, &s.params)) else {

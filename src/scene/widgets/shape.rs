@@ -154,7 +154,13 @@ impl Spec for BoxSpec {
                 if let Some(c) = &s.caption {
                     let cs = cx.style(theme.small_size, Weight::Regular, Family::Sans, Align::Center);
                     let cy = rect.center().y + size * CAPTION_DROP;
-                    let cap = cx.text("caption", c, cs, Vec2::new(rect.center().x, cy), theme.palette.muted)?;
+                    let cap = cx.text(
+                        "caption",
+                        c,
+                        cs,
+                        Vec2::new(rect.center().x, cy),
+                        theme.palette.muted,
+                    )?;
                     block.bounds = block.bounds.union(&cap.bounds);
                     block.chars += cap.chars;
                     block.glyphs.extend(cap.glyphs.into_iter().map(|mut g| {
@@ -318,7 +324,8 @@ impl Widget for Shape {
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let s = cx.state;
-        let (mut path, mut fill, mut stroke, mut sw) = (self.path.clone(), self.fill, self.stroke, self.stroke_width);
+        let (mut path, mut fill, mut stroke, mut sw) =
+            (self.path.clone(), self.fill, self.stroke, self.stroke_width);
         let mut label_alpha = 1.0;
         if let Some((other, t)) = s.morph {
             if let Some(o) = cx.others.widget(other).and_then(|w| w.downcast_ref::<Shape>()) {
@@ -357,7 +364,11 @@ impl Widget for Shape {
             cx.p.stroke(&path, halo.with_opacity(0.3 * s.pulse), sw + 14.0 * s.pulse);
         }
         if let Some(c) = stroke {
-            let mut outline = if s.draw < 1.0 { path.trim(s.draw) } else { path.clone() };
+            let mut outline = if s.draw < 1.0 {
+                path.trim(s.draw)
+            } else {
+                path.clone()
+            };
             if self.dashed {
                 outline = dash(&outline, sw * 3.0, sw * 2.5);
             }

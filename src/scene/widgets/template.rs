@@ -36,14 +36,21 @@ impl Field {
         ("p_argmax", Field::PArgmax),
     ];
     fn name(self) -> &'static str {
-        Self::NAMES.iter().find(|(_, f)| *f == self).map_or("?", |(n, _)| n)
+        Self::NAMES
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("?", |(n, _)| n)
     }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Segment {
     Literal(String),
-    Placeholder { field: Field, decimals: usize, percent: bool },
+    Placeholder {
+        field: Field,
+        decimals: usize,
+        percent: bool,
+    },
 }
 
 /// A parsed template.

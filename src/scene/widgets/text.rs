@@ -93,7 +93,10 @@ impl Spec for TextSpec {
         let bound = match &s.bind {
             Some(b) => {
                 let i = cx.named("bind", b, "declare the widget before the text")?;
-                let d = cx.declared.widget(i).and_then(|w| w.downcast_ref::<Distribution>());
+                let d = cx
+                    .declared
+                    .widget(i)
+                    .and_then(|w| w.downcast_ref::<Distribution>());
                 Some((i, d))
             }
             None => None,
@@ -116,7 +119,10 @@ impl Spec for TextSpec {
             color,
             value: s.value.unwrap_or(0.0),
             bind: bound.map(|(i, _)| i),
-            tokens: bound.and_then(|(_, d)| d).map(|d| d.tokens.clone()).unwrap_or_default(),
+            tokens: bound
+                .and_then(|(_, d)| d)
+                .map(|d| d.tokens.clone())
+                .unwrap_or_default(),
         };
         Ok(Placed {
             widget: Text::Dynamic(t),

@@ -61,7 +61,11 @@ impl Spec for TokensSpec {
             if ids.len() != s.tokens.len() {
                 return Err(cx.field_err(
                     "ids",
-                    format!("{} ids for {} tokens: give one id per token", ids.len(), s.tokens.len()),
+                    format!(
+                        "{} ids for {} tokens: give one id per token",
+                        ids.len(),
+                        s.tokens.len()
+                    ),
                 ));
             }
         }
