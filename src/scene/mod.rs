@@ -8,6 +8,10 @@
 //! and steps to absolute start times, and rejects anything wrong with the
 //! file, line and column ([`error`]). What comes out ([`model::Scene`]) is
 //! immutable; `eval::evaluate(&scene, t)` only reads it.
+//!
+//! Each element kind is one module of [`widgets`] (its spec, resolved form,
+//! parameters and paint), listed once in the `widgets!` registry; `resolve`
+//! walks the element tree and `steps` the timeline. See docs/architecture.md.
 
 pub mod csv;
 pub mod error;
