@@ -41,7 +41,7 @@ use std::thread::JoinHandle;
 use ffmpeg_next as ffmpeg;
 
 use crate::damage::PixelBox;
-use crate::gpu::Yuv420Image;
+use crate::yuv::Yuv420Image;
 
 use ffmpeg::format::Pixel;
 use ffmpeg::software::scaling;

@@ -470,7 +470,7 @@ fn encode_speed_1080p() {
 fn gpu_yuv_matches_swscale() {
     use anim::color::Color;
     use anim::geom::{PathData, Rect};
-    use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
+    use anim::gpu::{BackendChoice, GpuContext, Readback, RenderOptions, Renderer};
     use anim::snapshot::Snapshot;
     use anim::tess::tessellate;
     use glam::Vec2;
@@ -498,10 +498,18 @@ fn gpu_yuv_matches_swscale() {
     let mut r = Renderer::new(&ctx, RenderOptions::default());
     let mesh = tessellate(&snap, 1.0, Default::default()).unwrap();
     let viewport = [W as f32, H as f32];
-    let rgba = r.render(&ctx, &mesh, viewport, snap.background, W, H).unwrap();
-    let yuv = r
-        .render_yuv(&ctx, &mesh, viewport, snap.background, W, H, None)
-        .unwrap();
+    let req = anim::gpu::DrawRequest {
+        mesh: &mesh,
+        viewport,
+        background: snap.background,
+        size: (W, H),
+        redraw: None,
+    };
+    let rgba = r.draw(&ctx, &req, Readback::Rgba).unwrap().into_rgba().unwrap();
+    let yuv = match r.draw(&ctx, &req, Readback::Yuv).unwrap() {
+        anim::gpu::Drawn::Yuv(planes) => planes,
+        other => panic!("asked for yuv420p, got {other:?}"),
+    };
     // The encoder thread's own converter (src/yuv.rs) gives the GPU pass's planes within one level.
     let mut planes = anim::yuv::black(W, H);
     let whole = anim::damage::PixelBox::whole(W, H);
