@@ -4,7 +4,7 @@
 //! The video encoder keeps the previous frame's planes and converts only
 //! the rectangle that changed (see `crate::damage`), so on a software
 //! adapter colour conversion costs in proportion to what moved instead of
-//! a whole swscale pass per frame. The arithmetic is shaders/yuv.wgsl's,
+//! a whole-frame conversion per frame. The arithmetic is shaders/yuv.wgsl's,
 //! in the same order (sRGB-encoded values, chroma from the plain average of
 //! each 2×2 block), so either path gives the same planes within one level.
 

@@ -1,7 +1,7 @@
 //! RGB → YUV 4:2:0 on the GPU (shaders/yuv.wgsl).
 //!
 //! The video encoder wants BT.709 limited-range yuv420p. Converting on the
-//! GPU removes swscale from the CPU (5–9 ms per 1080p frame) and reads back
+//! GPU takes the conversion off the CPU (swscale took 5–9 ms per 1080p frame) and reads back
 //! 1.5 bytes per pixel instead of 4 (3.1 MB instead of 8.3 MB at 1080p).
 //! On lavapipe the "GPU" is the same two CPU cores, so the pass is only worth
 //! what benches/README.md measured for it: as two fragment passes into R8
@@ -9,7 +9,7 @@
 //!
 //! Chroma is the plain average of each 2×2 block of sRGB-encoded values, and
 //! the matrix is BT.709 into limited range: on flat colours the planes match
-//! swscale's within 1 level (tests/video.rs `gpu_yuv_matches_swscale`).
+//! [`crate::yuv`]'s within 1 level (tests/video.rs `gpu_yuv_matches_cpu_yuv`).
 
 use super::context::{GpuContext, GpuError};
 use super::pipeline::{create_pipeline, texture_2d, PipelineSpec};
