@@ -141,7 +141,11 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
         )));
     }
     let total = scene.frame_count_at(fps);
+    #[cfg(feature = "video")]
     let segment = crate::video::keyframe_interval(fps) as u64;
+    // Without video there are no segments to cut the frames into.
+    #[cfg(not(feature = "video"))]
+    let segment = u64::MAX;
     let (start, end) = match job.chunk {
         Some(chunk) => chunk_frames(total, segment, chunk)?,
         None => job.frames.unwrap_or((0, total)),
@@ -173,8 +177,15 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
             (job.png.then(|| named("png")), job.video.then(|| named("mp4")))
         }
     };
+    #[cfg(feature = "video")]
     if video.is_some() {
         crate::video::validate(&video_settings(job, size, frames, total))?;
+    }
+    #[cfg(not(feature = "video"))]
+    if video.is_some() {
+        return Err(RenderError::Invalid(
+            "this anim was built without the `video` feature: it writes no MP4".into(),
+        ));
     }
     Ok(Plan {
         size,
@@ -200,6 +211,7 @@ fn chunk_frames(total: u64, segment: u64, (i, n): (u32, u32)) -> Result<(u64, u6
 }
 
 /// The encoder settings of a job's video at `size` and `fps`.
+#[cfg(feature = "video")]
 pub(super) fn video_settings(
     job: &Job,
     (width, height): (u32, u32),
@@ -274,6 +286,7 @@ pub enum RenderError {
     #[error(transparent)]
     Tess(#[from] TessError),
     #[error(transparent)]
+    #[cfg(feature = "video")]
     Video(#[from] VideoError),
     /// Writing an output failed.
     #[error("cannot write {path}: {source}")]

@@ -24,6 +24,8 @@ pub fn render_scene(
     progress: &mut dyn Progress,
 ) -> Result<Report, RenderError> {
     let started = Instant::now();
+    #[cfg(not(feature = "video"))]
+    let _ = stop; // only the video's frame loop can be interrupted
     let mut plan = plan(scene, job)?;
     let mut report = Report::default();
     for path in plan.video.iter().chain(&plan.png) {
@@ -32,8 +34,13 @@ pub fn render_scene(
     let engine = format!("{} aa={}", ctx.describe(), renderer.antialias().name());
     let files = FileHashes::new(&scene.inputs);
     let png_inputs = Inputs::new(&files, &png_options(job, &plan, &engine));
+    #[cfg(feature = "video")]
     let video_inputs = Inputs::new(&files, &video_options(job, &plan, &engine));
-    for (slot, inputs) in [(&mut plan.png, &png_inputs), (&mut plan.video, &video_inputs)] {
+    #[allow(unused_mut)]
+    let mut outputs = vec![(&mut plan.png, &png_inputs)];
+    #[cfg(feature = "video")]
+    outputs.push((&mut plan.video, &video_inputs));
+    for (slot, inputs) in outputs {
         let Some(path) = slot.clone() else { continue };
         match inputs.check(&path) {
             Ok(()) if !job.force => {
@@ -44,6 +51,7 @@ pub fn render_scene(
             Err(why) => report.stale.push((path, why)),
         }
     }
+    #[cfg(feature = "video")]
     if let Some(path) = &plan.video {
         // Segments that look as they did are copied from the earlier video.
         let hashes = segment_hashes(scene, plan.frames);
@@ -89,6 +97,7 @@ fn png_options(job: &Job, plan: &Plan, engine: &str) -> String {
 }
 
 /// What shapes the video besides the scene's files (and anim itself).
+#[cfg(feature = "video")]
 fn video_options(job: &Job, plan: &Plan, engine: &str) -> String {
     let f = plan.frames;
     format!(
