@@ -377,3 +377,48 @@ fn gpu_validation_errors_are_errors_not_panics() {
     // Reported once.
     assert!(ctx.check().is_ok());
 }
+
+/// `render::Frames` alone decides what each frame redraws: a frame that
+/// shows what the target holds is not drawn (`Same`), one that changes a
+/// little is patched, and after a restart (a video segment, a reload) the
+/// frame comes whole again, with the same pixels as a renderer of its own.
+#[test]
+fn frames_skip_holds_patch_changes_and_restart_whole() {
+    use anim::render::{Frame, Frames};
+
+    let ctx = GpuContext::new(BackendChoice::Auto).unwrap();
+    let mut base = Snapshot::new(200, 120, hex("#f6f8fa"));
+    base.fill(
+        PathData::rounded_rect(rect(10.0, 10.0, 80.0, 60.0), 12.0),
+        hex("#1f6feb"),
+    );
+    let mut moved = base.clone();
+    moved.fill(
+        PathData::ellipse(Vec2::new(150.0, 60.0), Vec2::new(20.0, 15.0)),
+        hex("#f0883e"),
+    );
+    let keys = |s: &Snapshot| s.items.iter().map(|i| i.key()).collect::<Vec<u64>>();
+    let size = (200, 120);
+    let mut r = Renderer::new(&ctx, RenderOptions::default());
+    let mut frames = Frames::new(&mut r);
+    let first = match frames.next(&ctx, base.clone(), keys(&base), size, false).unwrap() {
+        Frame::Rgba(img) => img,
+        other => panic!("the first frame must come whole, got {other:?}"),
+    };
+    assert!(matches!(
+        frames.next(&ctx, base.clone(), keys(&base), size, false).unwrap(),
+        Frame::Same
+    ));
+    match frames
+        .next(&ctx, moved.clone(), keys(&moved), size, false)
+        .unwrap()
+    {
+        Frame::Patch(b, img) => assert!(b.width < 200 && (img.width, img.height) == (b.width, b.height)),
+        other => panic!("a small change must come as a patch, got {other:?}"),
+    }
+    frames.restart();
+    match frames.next(&ctx, base.clone(), keys(&base), size, false).unwrap() {
+        Frame::Rgba(img) => assert!(img.data == first.data, "a restarted frame differs from the first"),
+        other => panic!("after a restart the frame must come whole, got {other:?}"),
+    }
+}

@@ -66,8 +66,6 @@ pub fn to_lyon(path: &PathData) -> Path {
     b.build()
 }
 
-/// Tessellates every item of `snapshot`. `scale` is output pixels per scene
-
 /// lyon's tessellators and the buffers they append to.
 pub(super) struct Tessellator {
     pub(super) buffers: VertexBuffers<Vertex, u32>,

@@ -41,6 +41,7 @@ pub use build::to_lyon;
 use build::Tessellator;
 pub use mesh::{Antialias, ImageQuad, Mesh, MeshPart, TessError, Vertex, TOLERANCE_PX};
 
+/// Tessellates every item of `snapshot`. `scale` is output pixels per scene
 /// unit; `aa` decides whether coverage terms and fringes are generated.
 pub fn tessellate(snapshot: &Snapshot, scale: f32, aa: Antialias) -> Result<Mesh, TessError> {
     tessellate_with(snapshot, scale, aa, None, 0..snapshot.items.len(), None)
