@@ -18,7 +18,7 @@ use std::time::Instant;
 use anim::eval::evaluate;
 use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
 use anim::image::RgbaImage;
-use anim::render::{draw, gpu_yuv_enabled, render_frames, Frame, FrameRange, StopFlag};
+use anim::render::{draw, gpu_yuv_enabled, render_frames, Frame, FrameRange, FrameRun, Frames, StopFlag};
 use anim::scene::{Loader, Scene};
 use anim::tess::Antialias;
 
@@ -74,17 +74,14 @@ fn render_only_as(ctx: &GpuContext, scene: &Scene, size: (u32, u32), range: (u64
     // Warm-up frame: device-side pipeline compilation is not a per-frame cost.
     draw(ctx, &mut r, &evaluate(scene, 0.0), size.0, size.1).unwrap();
     let t = Instant::now();
-    render_frames(
-        ctx,
-        &mut r,
+    let run = FrameRun {
         scene,
         size,
-        FrameRange::of(scene, range),
-        &stop(),
+        range: FrameRange::of(scene, range),
+        stop: &stop(),
         yuv,
-        |_, _| Ok(()),
-    )
-    .unwrap();
+    };
+    render_frames(ctx, &mut Frames::new(&mut r), run, |_, _| Ok(())).unwrap();
     t.elapsed().as_secs_f64()
 }
 
@@ -253,26 +250,24 @@ fn main() {
         let mut file = std::io::BufWriter::new(std::fs::File::create(&raw).unwrap());
         let mut r = Renderer::new(&ctx, RenderOptions::default());
         let mut whole = RgbaImage::new(size.0, size.1);
-        render_frames(
-            &ctx,
-            &mut r,
-            &scene,
+        let run = FrameRun {
+            scene: &scene,
             size,
-            FrameRange::of(&scene, (0, e2e_frames)),
-            &stop(),
-            false,
-            |_, frame| {
-                // Frames after the first come as what changed: patch a whole copy.
-                match frame {
-                    Frame::Rgba(img) => whole = img,
-                    Frame::Patch(b, img) => whole.blit(&img, b.x, b.y),
-                    Frame::Same => {}
-                    Frame::Yuv420p(_) => unreachable!("RGBA asked for"),
-                }
-                file.write_all(&whole.data)
-                    .map_err(|e| anim::render::RenderError::Invalid(e.to_string()))
-            },
-        )
+            range: FrameRange::of(&scene, (0, e2e_frames)),
+            stop: &stop(),
+            yuv: false,
+        };
+        render_frames(&ctx, &mut Frames::new(&mut r), run, |_, frame| {
+            // Frames after the first come as what changed: patch a whole copy.
+            match frame {
+                Frame::Rgba(img) => whole = img,
+                Frame::Patch(b, img) => whole.blit(&img, b.x, b.y),
+                Frame::Same => {}
+                Frame::Yuv420p(_) => unreachable!("RGBA asked for"),
+            }
+            file.write_all(&whole.data)
+                .map_err(|e| anim::render::RenderError::Invalid(e.to_string()))
+        })
         .unwrap();
         file.flush().unwrap();
     }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anim::eval::evaluate;
-use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
+use anim::gpu::{BackendChoice, DrawRequest, GpuContext, Readback, RenderOptions, Renderer};
 use anim::scene::{Loader, Scene};
 use anim::tess::{tessellate, Antialias};
 use anim::video::{VideoEncoder, VideoSettings};
@@ -81,15 +81,14 @@ fn render_frame_group(c: &mut Criterion) {
         let mut r = Renderer::new(&ctx, RenderOptions { antialias });
         g.bench_function(format!("{}@{}", s.name, antialias.name()), |b| {
             b.iter(|| {
-                r.render(
-                    &ctx,
-                    &mesh,
-                    [s.width as f32, s.height as f32],
-                    snap.background,
-                    s.width,
-                    s.height,
-                )
-                .unwrap()
+                let req = DrawRequest {
+                    mesh: &mesh,
+                    viewport: [s.width as f32, s.height as f32],
+                    background: snap.background,
+                    size: (s.width, s.height),
+                    redraw: None,
+                };
+                r.draw(&ctx, &req, Readback::Rgba).unwrap()
             })
         });
     }

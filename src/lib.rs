@@ -11,6 +11,7 @@
 // Nothing a user or the environment can cause may panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+#[cfg(feature = "video")]
 pub mod avlog;
 pub mod cache;
 pub mod cli;
@@ -31,5 +32,6 @@ pub mod snapshot;
 pub mod suggest;
 pub mod tess;
 pub mod text;
+#[cfg(feature = "video")]
 pub mod video;
 pub mod yuv;

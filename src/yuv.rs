@@ -4,12 +4,31 @@
 //! The video encoder keeps the previous frame's planes and converts only
 //! the rectangle that changed (see `crate::damage`), so on a software
 //! adapter colour conversion costs in proportion to what moved instead of
-//! a whole swscale pass per frame. The arithmetic is shaders/yuv.wgsl's,
+//! a whole-frame conversion per frame. The arithmetic is shaders/yuv.wgsl's,
 //! in the same order (sRGB-encoded values, chroma from the plain average of
 //! each 2×2 block), so either path gives the same planes within one level.
 
 use crate::damage::PixelBox;
-use crate::gpu::Yuv420Image;
+
+/// A yuv420p frame: the Y plane (`width × height` bytes), then U, then V
+/// (`width/2 × height/2` bytes each), tightly packed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Yuv420Image {
+    pub width: u32,
+    pub height: u32,
+    pub data: Vec<u8>,
+}
+
+impl Yuv420Image {
+    /// The Y, U and V planes.
+    pub fn planes(&self) -> (&[u8], &[u8], &[u8]) {
+        let luma = self.width as usize * self.height as usize;
+        let chroma = luma / 4;
+        let (y, rest) = self.data.split_at(luma.min(self.data.len()));
+        let (u, v) = rest.split_at(chroma.min(rest.len()));
+        (y, u, v)
+    }
+}
 
 const KR: f32 = 0.2126;
 const KB: f32 = 0.0722;

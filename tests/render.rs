@@ -7,7 +7,7 @@ mod common;
 
 use anim::color::Color;
 use anim::geom::{PathData, Rect};
-use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
+use anim::gpu::{BackendChoice, DrawRequest, GpuContext, Readback, RenderOptions, Renderer};
 use anim::image::RgbaImage;
 use anim::snapshot::{DrawItem, LineCap, Paint, Snapshot};
 use anim::tess::{tessellate, Antialias};
@@ -23,9 +23,14 @@ fn render(s: &Snapshot, scale: f32, antialias: Antialias) -> RgbaImage {
     let mut r = Renderer::new(&ctx, RenderOptions { antialias });
     let mesh = tessellate(s, scale, antialias).unwrap();
     let (w, h) = ((s.width as f32 * scale) as u32, (s.height as f32 * scale) as u32);
-    let mut img = r
-        .render(&ctx, &mesh, [s.width as f32, s.height as f32], s.background, w, h)
-        .unwrap();
+    let req = DrawRequest {
+        mesh: &mesh,
+        viewport: [s.width as f32, s.height as f32],
+        background: s.background,
+        size: (w, h),
+        redraw: None,
+    };
+    let mut img = r.draw(&ctx, &req, Readback::Rgba).unwrap().into_rgba().unwrap();
     if s.background.a < 1.0 {
         img.unpremultiply();
     }
@@ -257,7 +262,7 @@ fn readback_handles_row_padding_and_scale() {
 #[test]
 fn partial_redraws_equal_full_renders() {
     use anim::damage::PixelBox;
-    use anim::render::{draw, render_frames, Frame, FrameRange};
+    use anim::render::{draw, render_frames, Frame, FrameRange, FrameRun, Frames};
     use std::sync::atomic::AtomicUsize;
     use std::sync::Arc;
 
@@ -274,58 +279,53 @@ fn partial_redraws_equal_full_renders() {
     let mut planes = anim::yuv::black(w, h);
     let mut patches = 0;
     let mut current: Option<anim::image::RgbaImage> = None;
-    render_frames(
-        &ctx,
-        &mut r,
-        &scene,
-        (w, h),
-        FrameRange::of(&scene, range),
-        &stop,
-        false,
-        |i, f| {
-            // What the encoder thread does with each frame, and a whole copy patched the same way.
-            match f {
-                Frame::Rgba(img) => {
-                    assert!(anim::yuv::write_region(&mut planes, whole, &img.data));
-                    current = Some(img);
-                }
-                Frame::Patch(b, img) => {
-                    patches += 1;
-                    assert_eq!(
-                        anim::yuv::align_to_chroma(b, w, h),
-                        b,
-                        "frame {i}: patch not 2x2-aligned"
-                    );
-                    assert!(b != whole && (img.width, img.height) == (b.width, b.height));
-                    assert!(anim::yuv::write_region(&mut planes, b, &img.data));
-                    current
-                        .as_mut()
-                        .expect("a patch before a whole frame")
-                        .blit(&img, b.x, b.y);
-                }
-                Frame::Same => assert!(current.is_some(), "frame {i}: same as no frame"),
-                Frame::Yuv420p(_) => panic!("RGBA asked for"),
+    let mut incremental = Frames::new(&mut r);
+    let run = FrameRun {
+        scene: &scene,
+        size: (w, h),
+        range: FrameRange::of(&scene, range),
+        stop: &stop,
+        yuv: false,
+    };
+    render_frames(&ctx, &mut incremental, run, |i, f| {
+        // What the encoder thread does with each frame, and a whole copy patched the same way.
+        match f {
+            Frame::Rgba(img) => {
+                assert!(anim::yuv::write_region(&mut planes, whole, &img.data));
+                current = Some(img);
             }
-            let img = current.as_ref().unwrap();
-            let mut expected = anim::yuv::black(w, h);
-            assert!(anim::yuv::write_region(&mut expected, whole, &img.data));
-            assert!(
-                planes == expected,
-                "frame {i}: patched YUV planes differ from a full conversion"
-            );
-            frames.push((i, img.clone()));
-            Ok(())
-        },
-    )
+            Frame::Patch(b, img) => {
+                patches += 1;
+                assert_eq!(
+                    anim::yuv::align_to_chroma(b, w, h),
+                    b,
+                    "frame {i}: patch not 2x2-aligned"
+                );
+                assert!(b != whole && (img.width, img.height) == (b.width, b.height));
+                assert!(anim::yuv::write_region(&mut planes, b, &img.data));
+                current
+                    .as_mut()
+                    .expect("a patch before a whole frame")
+                    .blit(&img, b.x, b.y);
+            }
+            Frame::Same => assert!(current.is_some(), "frame {i}: same as no frame"),
+            Frame::Yuv420p(_) => panic!("RGBA asked for"),
+        }
+        let img = current.as_ref().unwrap();
+        let mut expected = anim::yuv::black(w, h);
+        assert!(anim::yuv::write_region(&mut expected, whole, &img.data));
+        assert!(
+            planes == expected,
+            "frame {i}: patched YUV planes differ from a full conversion"
+        );
+        frames.push((i, img.clone()));
+        Ok(())
+    })
     .unwrap();
     assert!(patches > 10, "only {patches} patched frames");
     // The unchanged first items were drawn once into the underlay and copied under the rectangles.
-    let last = anim::eval::evaluate(&scene, (range.1 - 1) as f64 / scene.fps as f64);
-    let keys: Vec<u64> = last.items.iter().map(|i| i.key()).collect();
-    assert!(
-        r.underlay_len(&keys, w, h, last.background) > 0,
-        "the underlay was not used"
-    );
+    assert!(incremental.underlay_len() > 0, "the underlay was not used");
+    drop(incremental);
     // The range must exercise partial redraws.
     let snap_at = |i: u64| anim::eval::evaluate(&scene, i as f64 / scene.fps as f64);
     let boxes: Vec<usize> = (range.0..range.1 - 1)
@@ -376,4 +376,49 @@ fn gpu_validation_errors_are_errors_not_panics() {
     assert!(err.contains("refused"), "{err}");
     // Reported once.
     assert!(ctx.check().is_ok());
+}
+
+/// `render::Frames` alone decides what each frame redraws: a frame that
+/// shows what the target holds is not drawn (`Same`), one that changes a
+/// little is patched, and after a restart (a video segment, a reload) the
+/// frame comes whole again, with the same pixels as a renderer of its own.
+#[test]
+fn frames_skip_holds_patch_changes_and_restart_whole() {
+    use anim::render::{Frame, Frames};
+
+    let ctx = GpuContext::new(BackendChoice::Auto).unwrap();
+    let mut base = Snapshot::new(200, 120, hex("#f6f8fa"));
+    base.fill(
+        PathData::rounded_rect(rect(10.0, 10.0, 80.0, 60.0), 12.0),
+        hex("#1f6feb"),
+    );
+    let mut moved = base.clone();
+    moved.fill(
+        PathData::ellipse(Vec2::new(150.0, 60.0), Vec2::new(20.0, 15.0)),
+        hex("#f0883e"),
+    );
+    let keys = |s: &Snapshot| s.items.iter().map(|i| i.key()).collect::<Vec<u64>>();
+    let size = (200, 120);
+    let mut r = Renderer::new(&ctx, RenderOptions::default());
+    let mut frames = Frames::new(&mut r);
+    let first = match frames.next(&ctx, base.clone(), keys(&base), size, false).unwrap() {
+        Frame::Rgba(img) => img,
+        other => panic!("the first frame must come whole, got {other:?}"),
+    };
+    assert!(matches!(
+        frames.next(&ctx, base.clone(), keys(&base), size, false).unwrap(),
+        Frame::Same
+    ));
+    match frames
+        .next(&ctx, moved.clone(), keys(&moved), size, false)
+        .unwrap()
+    {
+        Frame::Patch(b, img) => assert!(b.width < 200 && (img.width, img.height) == (b.width, b.height)),
+        other => panic!("a small change must come as a patch, got {other:?}"),
+    }
+    frames.restart();
+    match frames.next(&ctx, base.clone(), keys(&base), size, false).unwrap() {
+        Frame::Rgba(img) => assert!(img.data == first.data, "a restarted frame differs from the first"),
+        other => panic!("after a restart the frame must come whole, got {other:?}"),
+    }
 }

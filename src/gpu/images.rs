@@ -11,7 +11,7 @@ use std::sync::Arc;
 use bytemuck::{Pod, Zeroable};
 
 use super::context::GpuContext;
-use super::renderer::{create_pipeline, texture_2d, PipelineSpec};
+use super::pipeline::{create_pipeline, texture_2d, PipelineSpec};
 use crate::image::RgbaImage;
 use crate::tess::ImageQuad;
 

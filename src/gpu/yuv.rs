@@ -1,7 +1,7 @@
 //! RGB → YUV 4:2:0 on the GPU (shaders/yuv.wgsl).
 //!
 //! The video encoder wants BT.709 limited-range yuv420p. Converting on the
-//! GPU removes swscale from the CPU (5–9 ms per 1080p frame) and reads back
+//! GPU takes the conversion off the CPU (swscale took 5–9 ms per 1080p frame) and reads back
 //! 1.5 bytes per pixel instead of 4 (3.1 MB instead of 8.3 MB at 1080p).
 //! On lavapipe the "GPU" is the same two CPU cores, so the pass is only worth
 //! what benches/README.md measured for it: as two fragment passes into R8
@@ -9,34 +9,16 @@
 //!
 //! Chroma is the plain average of each 2×2 block of sRGB-encoded values, and
 //! the matrix is BT.709 into limited range: on flat colours the planes match
-//! swscale's within 1 level (tests/video.rs `gpu_yuv_matches_swscale`).
+//! [`crate::yuv`]'s within 1 level (tests/video.rs `gpu_yuv_matches_cpu_yuv`).
 
 use super::context::{GpuContext, GpuError};
-use super::renderer::{create_pipeline, map_read, texture_2d, PipelineSpec};
+use super::pipeline::{create_pipeline, texture_2d, PipelineSpec};
+use super::readback::map_read;
+use crate::yuv::Yuv420Image;
 
 /// Whether a `width`×`height` frame can be converted on the GPU (4:2:0 needs even sides).
 pub fn gpu_yuv_supported(width: u32, height: u32) -> bool {
     width.is_multiple_of(2) && height.is_multiple_of(2) && width > 0 && height > 0
-}
-
-/// A yuv420p frame: the Y plane (`width × height` bytes), then U, then V
-/// (`width/2 × height/2` bytes each), tightly packed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Yuv420Image {
-    pub width: u32,
-    pub height: u32,
-    pub data: Vec<u8>,
-}
-
-impl Yuv420Image {
-    /// The Y, U and V planes.
-    pub fn planes(&self) -> (&[u8], &[u8], &[u8]) {
-        let luma = self.width as usize * self.height as usize;
-        let chroma = luma / 4;
-        let (y, rest) = self.data.split_at(luma.min(self.data.len()));
-        let (u, v) = rest.split_at(chroma.min(rest.len()));
-        (y, u, v)
-    }
 }
 
 /// Bytes per row of an R8 plane `width` pixels wide in a readback buffer.

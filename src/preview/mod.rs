@@ -6,7 +6,7 @@
 //! the damage rectangles → `tessellate` of what they touch → the same fill
 //! pipeline and anti-aliasing, into the renderer's offscreen target, kept
 //! between frames and copied into the window's surface
-//! (`Renderer::draw_kept`, `Renderer::copy_target`); the panels are drawn
+//! (`render::Frames::draw_kept`, `Renderer::copy_target`); the panels are drawn
 //! over the copy. So the window shows what `anim render` writes.
 //!
 //! - [`clock`]: the time shown, from the monotonic clock while playing

@@ -25,10 +25,9 @@ use super::frame::{self, Status};
 use super::timeline::{self, Bar, Scrub};
 use super::watch::{Changes, Watch};
 use super::{say, PreviewError, PreviewOptions};
-use crate::damage::{damage_keyed, Damage};
 use crate::eval::{evaluate, EvalMemo, Evaluator};
-use crate::gpu::{GpuContext, GpuError, PixelRect, RenderOptions, Renderer};
-use crate::render::{draw_kept, refresh_underlay, Partial};
+use crate::gpu::{GpuContext, GpuError, PixelRect, RenderOptions, Renderer, WindowDraw};
+use crate::render::Frames;
 use crate::scene::{Loader, Scene, SceneError};
 use crate::snapshot::{DrawItem, Snapshot};
 use crate::tess::{tessellate_cached, TessCache};
@@ -54,27 +53,14 @@ struct Gpu {
     ctx: GpuContext,
     surface: wgpu::Surface<'static>,
     config: wgpu::SurfaceConfiguration,
-    renderer: Renderer,
-    /// Triangles of scene items unchanged since the last frame drawn.
+    /// The renderer, and what its offscreen target holds ([`Frames`]).
+    frames: Frames,
+    /// Triangles of scene items of frames drawn whole into the surface.
     cache: TessCache,
     /// Triangles of the panels' items.
     panel_cache: TessCache,
     /// Whether the surface accepts copies (`COPY_DST`), so frames can be kept offscreen.
     copies: bool,
-    /// The scene frame the offscreen target holds.
-    kept: Option<Kept>,
-    /// Frames drawn into the offscreen target, and the one the underlay was last built at.
-    drawn: u64,
-    underlay_at: Option<u64>,
-}
-
-/// The frame in the renderer's offscreen target: its snapshot and item
-/// keys, its size in pixels, and the renderer's serial after drawing it.
-struct Kept {
-    snap: Snapshot,
-    keys: Vec<u64>,
-    size: (u32, u32),
-    serial: u64,
 }
 
 /// What happened to a frame.
@@ -131,77 +117,31 @@ impl Gpu {
             ctx,
             surface,
             config,
-            renderer,
+            frames: Frames::new(renderer),
             cache: TessCache::new(),
             panel_cache: TessCache::new(),
             copies,
-            kept: None,
-            drawn: 0,
-            underlay_at: None,
         })
     }
 
     /// Whether `snap` can be drawn offscreen and copied (see [`Gpu`]).
     fn keeps(&self, snap: &Snapshot) -> bool {
-        self.copies && self.renderer.antialias().samples() == 1 && snap.background.a >= 1.0
+        self.copies && self.frames.antialias().samples() == 1 && snap.background.a >= 1.0
     }
 
     /// Forgets the kept frame and the underlay: the next frame is drawn
     /// whole (a reload or another scene: items are compared by content, but
     /// the underlay's would come from the old scene).
     fn forget(&mut self) {
-        self.kept = None;
-        self.underlay_at = None;
-        self.renderer.forget_underlay();
+        self.frames.restart();
     }
 
     /// Brings the offscreen target to `snap` (item keys `keys`) at `size`
-    /// pixels: nothing when it already shows it, the rectangles that changed
-    /// when it shows the frame before at this size, else all of it.
+    /// pixels ([`Frames::draw_kept`] decides what to redraw).
     fn update_kept(&mut self, snap: Snapshot, keys: Vec<u64>, size: (u32, u32)) -> Result<(), FrameError> {
-        let scale = size.0 as f32 / snap.width.max(1) as f32;
-        let damage = match &self.kept {
-            Some(k) if k.size != size || k.serial != self.renderer.serial() => Damage::Full,
-            Some(k) if k.keys == keys && k.snap.background == snap.background => Damage::None,
-            Some(k) => damage_keyed((&k.snap, &k.keys), (&snap, &keys), scale),
-            None => Damage::Full,
-        };
-        let partial = match (damage, self.kept.take()) {
-            (Damage::None, kept) => {
-                self.kept = kept;
-                return Ok(());
-            }
-            (Damage::Region(boxes), Some(k)) => {
-                let underlay = refresh_underlay(
-                    &self.ctx,
-                    &mut self.renderer,
-                    &mut self.cache,
-                    (&snap, &keys, &k.keys),
-                    size,
-                    (self.drawn, &mut self.underlay_at),
-                )
-                .map_err(render_error)?;
-                Some(Partial { boxes, underlay })
-            }
-            _ => None,
-        };
-        draw_kept(
-            &self.ctx,
-            &mut self.renderer,
-            &mut self.cache,
-            &snap,
-            size,
-            partial,
-        )
-        .map_err(render_error)?;
-        self.drawn += 1;
-        self.kept = Some(Kept {
-            snap,
-            keys,
-            size,
-            serial: self.renderer.serial(),
-        });
-        Ok(())
+        self.frames
+            .draw_kept(&self.ctx, snap, keys, size)
+            .map_err(render_error)
     }
 
     fn size(&self) -> (u32, u32) {
@@ -227,7 +167,7 @@ impl Gpu {
         rect: PixelRect,
     ) -> Result<Drawn, FrameError> {
         if !self.keeps(&snap) {
-            self.kept = None;
+            self.frames.restart();
             let mut whole = snap;
             frame::with_background(&mut whole);
             whole.items.extend(panels.items.iter().cloned());
@@ -238,7 +178,7 @@ impl Gpu {
         let mesh = tessellate_cached(
             panels,
             rect.width / panels.width.max(1) as f32,
-            self.renderer.antialias(),
+            self.frames.antialias(),
             &mut self.panel_cache,
             0..panels.items.len(),
             None,
@@ -254,7 +194,7 @@ impl Gpu {
         if (rect.x, rect.y, size) != (0.0, 0.0, (w, h)) {
             Renderer::encode_clear(&mut encoder, &view, frame::SURROUND);
         }
-        if !self.renderer.copy_target(
+        if !self.frames.renderer().copy_target(
             &mut encoder,
             size,
             &texture.texture,
@@ -266,8 +206,17 @@ impl Gpu {
         }
         if !panels.items.is_empty() {
             let viewport = [panels.width as f32, panels.height as f32];
-            self.renderer
-                .encode_window_over(&self.ctx, &mut encoder, &mesh, viewport, rect, &view, (w, h));
+            let over = WindowDraw {
+                mesh: &mesh,
+                viewport,
+                rect,
+                surface: &view,
+                size: (w, h),
+                clear: None,
+            };
+            self.frames
+                .encode_window(&self.ctx, &mut encoder, &over)
+                .map_err(|e| FrameError::Fatal(e.into()))?;
         }
         self.ctx.queue.submit([encoder.finish()]);
         Ok(self.present(texture, suboptimal))
@@ -305,7 +254,7 @@ impl Gpu {
     /// Draws `snap` (with its background and panels as items) whole into
     /// `rect` of the next surface texture and presents it.
     fn draw_whole(&mut self, snap: &Snapshot, rect: PixelRect) -> Result<Drawn, FrameError> {
-        let aa = self.renderer.antialias();
+        let aa = self.frames.antialias();
         let mesh = tessellate_cached(
             snap,
             rect.width / snap.width.max(1) as f32,
@@ -321,17 +270,16 @@ impl Gpu {
         };
         let view = texture.texture.create_view(&Default::default());
         let mut encoder = self.ctx.device.create_command_encoder(&Default::default());
-        self.renderer
-            .encode_window(
-                &self.ctx,
-                &mut encoder,
-                &mesh,
-                [snap.width as f32, snap.height as f32],
-                frame::SURROUND,
-                rect,
-                &view,
-                self.size(),
-            )
+        let whole = WindowDraw {
+            mesh: &mesh,
+            viewport: [snap.width as f32, snap.height as f32],
+            rect,
+            surface: &view,
+            size: self.size(),
+            clear: Some(frame::SURROUND),
+        };
+        self.frames
+            .encode_window(&self.ctx, &mut encoder, &whole)
             .map_err(|e| FrameError::Fatal(e.into()))?;
         self.ctx.queue.submit([encoder.finish()]);
         Ok(self.present(texture, suboptimal))
@@ -707,7 +655,7 @@ impl App {
                     say(&format!(
                         "ready ({w}x{h}, {:?}, {} anti-aliasing, {:?})",
                         gpu.config.format,
-                        gpu.renderer.antialias().name(),
+                        gpu.frames.antialias().name(),
                         gpu.ctx.info.backend
                     ));
                 }

@@ -1,0 +1,73 @@
+//! The still: one snapshot drawn whole and written as a PNG.
+
+use std::path::Path;
+
+use super::job::{Job, Plan, RenderError};
+use crate::eval::evaluate;
+use crate::gpu::{DrawRequest, GpuContext, GpuError, Readback, Renderer};
+use crate::image::RgbaImage;
+use crate::output::{temp_path, TempGuard};
+use crate::scene::Scene;
+use crate::snapshot::Snapshot;
+use crate::tess::tessellate;
+
+/// Draws one snapshot whole at `width`×`height` pixels (un-premultiplied
+/// when its background is not opaque).
+pub fn draw(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    snap: &Snapshot,
+    width: u32,
+    height: u32,
+) -> Result<RgbaImage, RenderError> {
+    let scale = width as f32 / snap.width as f32;
+    let mesh = tessellate(snap, scale, renderer.antialias())?;
+    let req = DrawRequest {
+        mesh: &mesh,
+        viewport: [snap.width as f32, snap.height as f32],
+        background: snap.background,
+        size: (width, height),
+        redraw: None,
+    };
+    let mut img = renderer
+        .draw(ctx, &req, Readback::Rgba)?
+        .into_rgba()
+        .ok_or_else(|| GpuError::Readback("no pixels read back".into()))?;
+    if snap.background.a < 1.0 {
+        img.unpremultiply();
+    }
+    Ok(img)
+}
+
+/// Renders the still PNG at `t` to `path`, through a temporary file.
+pub fn render_png(
+    ctx: &GpuContext,
+    renderer: &mut Renderer,
+    scene: &Scene,
+    job: &Job,
+    plan: &Plan,
+    path: &Path,
+) -> Result<(), RenderError> {
+    let (w, h) = plan.size;
+    let mut snap = evaluate(scene, plan.still);
+    if job.transparent {
+        snap.background = crate::color::Color::TRANSPARENT;
+    }
+    let img = draw(ctx, renderer, &snap, w, h)?;
+    let guard = TempGuard::new(temp_path(path));
+    let io = |source| RenderError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::create(&guard.path).map_err(io)?;
+    let mut wr = std::io::BufWriter::new(file);
+    img.encode_png(&mut wr, Some(job.dpi))
+        .map_err(|e| RenderError::Png {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    let file = wr.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)?;
+    guard.commit(path).map_err(io)?;
+    Ok(())
+}
