@@ -565,7 +565,13 @@ mod tests {
             ),
         ] {
             let e = Cli::try_parse_from(args).unwrap_err();
-            assert_eq!(e.kind(), clap::error::ErrorKind::InvalidValue, "{args:?}");
+            use clap::error::ErrorKind;
+            assert!(
+                matches!(e.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation),
+                "{args:?}: {:?}",
+                e.kind()
+            );
+            assert_eq!(e.exit_code(), 2);
             assert!(e.to_string().contains(want), "{args:?}: {e}");
         }
         let cli =
