@@ -601,6 +601,28 @@ mod tests {
         assert!(r.quiet);
     }
 
+    /// Without the `video` feature a render writes the PNG only, and a flag
+    /// that asks for a video says why it cannot.
+    #[test]
+    fn the_video_feature_decides_the_default_outputs() {
+        let render = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["anim", "render", "--scene", "a"].iter().chain(args)).unwrap();
+            let Command::Render(r) = cli.command else {
+                panic!("not render")
+            };
+            r.job(Path::new("/nonexistent"))
+        };
+        let job = render(&[]).unwrap();
+        assert_eq!((job.png, job.video), (true, cfg!(feature = "video")));
+        let e = render(&["--video-only"]).map(|j| j.video);
+        if cfg!(feature = "video") {
+            assert!(e.unwrap());
+        } else {
+            let e = e.unwrap_err().to_string();
+            assert!(e.contains("--video-only asks for a video") && e.contains("`video` feature"), "{e}");
+        }
+    }
+
     #[test]
     fn the_cli_is_well_formed() {
         use clap::CommandFactory;
