@@ -619,7 +619,10 @@ mod tests {
             assert!(e.unwrap());
         } else {
             let e = e.unwrap_err().to_string();
-            assert!(e.contains("--video-only asks for a video") && e.contains("`video` feature"), "{e}");
+            assert!(
+                e.contains("--video-only asks for a video") && e.contains("`video` feature"),
+                "{e}"
+            );
         }
     }
 
