@@ -15,11 +15,33 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"
 cargo clippy --release --locked --all-targets -- -D warnings
-echo "== cargo test --release"
+# One closing line per run (cargo prints one per test binary).
+summary() {
+  awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
+       END { printf "%d passed, %d failed\n", p, f }' "$1"
+}
 log=$(mktemp)
-set -o pipefail
+log_pure=$(mktemp)
+trap 'rm -f "$log" "$log_pure"' EXIT
+
+echo "== cargo test --release"
 cargo test --release --locked -- --test-threads=2 2>&1 | tee "$log"
-# One closing line for the whole suite (cargo prints one per test binary).
-awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } }
-     END { printf "%d passed, %d failed\n", p, f }' "$log"
-rm -f "$log"
+full=$(summary "$log")
+echo "$full"
+
+# The pure stages (scene, evaluate, tessellate, and the PNG path on the
+# software rasteriser) without the `video` and `preview` features: no
+# FFmpeg, no X11. Tests that need a feature (Cargo.toml's required-features)
+# are skipped. Two proofs that FFmpeg is not needed: no ffmpeg, winit or
+# notify crate is in the dependency tree, and the build runs with pkg-config
+# unable to find any library (ffmpeg-sys would fail to find FFmpeg).
+echo "== cargo tree --no-default-features: no ffmpeg, winit or notify"
+if cargo tree --locked --no-default-features -e normal --prefix none | grep -E '^(ffmpeg|winit|notify)'; then
+  echo "error: the crates above are built without the default features" >&2
+  exit 1
+fi
+echo "== cargo test --release --no-default-features (pkg-config finds nothing)"
+PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= \
+  cargo test --release --locked --no-default-features -- --test-threads=2 2>&1 | tee "$log_pure"
+echo "default features:    $full"
+echo "no default features: $(summary "$log_pure")"

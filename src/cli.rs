@@ -1,10 +1,17 @@
-//! Command-line flags (clap), turned into validated jobs by `main`.
+//! Command-line flags (clap), and the render [`Job`] they ask for.
+//!
+//! Every flag's value is parsed by clap (value parsers below), so a bad one
+//! is reported like any other usage error (exit code 2). What depends on a
+//! scene (the size's aspect ratio, `--frame` within the scene, the frame
+//! range) is checked once, by [`crate::render::plan`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
-use crate::gpu::BackendChoice;
+use crate::gpu::{BackendChoice, GpuError};
+use crate::render::{Destination, Job};
 use crate::tess::Antialias;
 
 const AFTER_HELP: &str = "\
@@ -32,13 +39,28 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub verbose: bool,
     /// Graphics API to use [env: ANIM_BACKEND].
-    #[arg(long, global = true, value_enum)]
+    #[arg(long, global = true, value_parser = backend_parser())]
     pub backend: Option<BackendChoice>,
     /// Project folder holding scenes/ and assets/ (default: the current folder or the nearest parent that has them).
     #[arg(long, global = true)]
     pub root: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The graphics API: `--backend`, else `ANIM_BACKEND`, else auto.
+    pub fn backend(&self) -> Result<BackendChoice, GpuError> {
+        match self.backend {
+            Some(b) => Ok(b),
+            None => Ok(BackendChoice::from_env()?.unwrap_or_default()),
+        }
+    }
+}
+
+/// `--backend`'s parser: the names listed in the help, then [`BackendChoice`]'s own parsing.
+fn backend_parser() -> impl TypedValueParser<Value = BackendChoice> {
+    PossibleValuesParser::new(BackendChoice::NAMES).try_map(|s| s.parse::<BackendChoice>())
 }
 
 #[derive(Subcommand, Debug)]
@@ -195,11 +217,11 @@ pub struct RenderArgs {
     #[arg(long, value_name = "SECONDS", conflicts_with = "video_only")]
     pub frame: Option<f64>,
     /// Only frames A..B (end exclusive) of the video, for a quick look.
-    #[arg(long, value_name = "A..B", conflicts_with = "png_only")]
-    pub frames: Option<String>,
+    #[arg(long, value_name = "A..B", conflicts_with = "png_only", value_parser = parse_range)]
+    pub frames: Option<(u64, u64)>,
     /// Only chunk I of N of the video (whole 2 s segments), to join with `anim splice`.
-    #[arg(long, value_name = "I/N", conflicts_with_all = ["frames", "all", "png_only"])]
-    pub chunk: Option<String>,
+    #[arg(long, value_name = "I/N", conflicts_with_all = ["frames", "all", "png_only"], value_parser = parse_chunk)]
+    pub chunk: Option<(u32, u32)>,
     /// Output folder (the file names are the scenes' own; see "Outputs" below).
     #[arg(long, default_value = "renders", value_name = "DIR")]
     pub out: PathBuf,
@@ -211,8 +233,8 @@ pub struct RenderArgs {
     #[arg(long, value_enum, value_name = "l|m|h|p|k", hide_possible_values = true)]
     pub quality: Option<Quality>,
     /// Output size WxH at scale 1 (same aspect ratio as the scene).
-    #[arg(long, value_name = "WxH")]
-    pub size: Option<String>,
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
     /// Pixel scale: 2 renders at twice the size for print (file names get @2x).
     #[arg(long, default_value_t = 1.0)]
     pub scale: f32,
@@ -306,29 +328,30 @@ pub struct PreviewArgs {
     #[arg(long)]
     pub paused: bool,
     /// Initial window size WxH (default: half the scene's size).
-    #[arg(long, value_name = "WxH")]
-    pub window: Option<String>,
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    pub window: Option<(u32, u32)>,
     /// Start with the overlay hidden (for screenshot tests; H toggles it).
     #[arg(long, hide = true)]
     pub no_overlay: bool,
 }
 
-/// Parses `WxH`.
+/// Parses `WxH` (`--size`, `--window`); the sides are checked where the
+/// size is used ([`crate::render::plan`], [`crate::preview::run`]).
 pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
     let (w, h) = s
         .split_once(['x', 'X'])
-        .ok_or_else(|| format!("--size {s:?}: expected WxH, e.g. 1280x720"))?;
+        .ok_or_else(|| "expected WxH, e.g. 1280x720".to_string())?;
     let n = |v: &str| {
         v.trim()
             .parse::<u32>()
-            .map_err(|_| format!("--size {s:?}: {v:?} is not a whole number"))
+            .map_err(|_| format!("{v:?} is not a whole number"))
     };
     Ok((n(w)?, n(h)?))
 }
 
-/// Parses `I/N`.
+/// Parses `I/N` (`--chunk`) with 1 <= I <= N.
 pub fn parse_chunk(s: &str) -> Result<(u32, u32), String> {
-    let bad = || format!("--chunk {s:?}: expected I/N with 1 <= I <= N, e.g. 2/4");
+    let bad = || "expected I/N with 1 <= I <= N, e.g. 2/4".to_string();
     let (i, n) = s.split_once('/').ok_or_else(bad)?;
     let (i, n): (u32, u32) = (
         i.trim().parse().map_err(|_| bad())?,
@@ -340,21 +363,168 @@ pub fn parse_chunk(s: &str) -> Result<(u32, u32), String> {
     Ok((i, n))
 }
 
-/// Parses `A..B` (end exclusive).
+/// Parses `A..B` (`--frames`, end exclusive) with A < B.
 pub fn parse_range(s: &str) -> Result<(u64, u64), String> {
     let (a, b) = s
         .split_once("..")
-        .ok_or_else(|| format!("--frames {s:?}: expected A..B, e.g. 0..60"))?;
+        .ok_or_else(|| "expected A..B, e.g. 0..60".to_string())?;
     let n = |v: &str| {
         v.trim()
             .parse::<u64>()
-            .map_err(|_| format!("--frames {s:?}: {v:?} is not a frame number"))
+            .map_err(|_| format!("{v:?} is not a frame number"))
     };
     let (a, b) = (n(a)?, n(b)?);
     if a >= b {
-        return Err(format!("--frames {s:?}: the end must be after the start"));
+        return Err("the end must be after the start".into());
     }
     Ok((a, b))
+}
+
+/// A combination of flags that cannot work (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct FlagError(pub String);
+
+/// File extensions of outputs anim writes: an `--out` with one of these is a
+/// file name given where a folder is expected.
+const OUTPUT_EXTENSIONS: [&str; 2] = ["png", "mp4"];
+
+impl RenderArgs {
+    /// The job the flags ask for, in project `root`. A quality preset (`-q`)
+    /// sets the size, frame rate, CRF and x264 preset; flags given beside it
+    /// win. Only what needs no scene is checked here; [`crate::render::plan`]
+    /// checks the rest against each scene.
+    pub fn job(&self, root: &Path) -> Result<Job, FlagError> {
+        let quality = self.quality.map(|q| q.settings());
+        self.check_video_built()?;
+        let (png, video) = match &self.output {
+            Some(_) => (true, true), // the plan keeps the one the extension names
+            None if self.chunk.is_some() => (false, true),
+            None => (!self.video_only, !self.png_only && cfg!(feature = "video")),
+        };
+        self.check_flags_apply()?;
+        Ok(Job {
+            dest: self.destination(root)?,
+            png,
+            video,
+            size: self.size,
+            height: quality.map(|q| q.height),
+            scale: self.scale,
+            still: self.frame,
+            frames: self.frames,
+            chunk: self.chunk,
+            fps: self.fps.or(quality.map(|q| q.fps)),
+            crf: self.crf.or(quality.map(|q| q.crf)).unwrap_or(DEFAULT_CRF),
+            preset: self
+                .preset
+                .clone()
+                .or(quality.map(|q| q.preset.to_string()))
+                .unwrap_or_else(|| DEFAULT_PRESET.to_string()),
+            transparent: self.transparent,
+            dpi: self.dpi,
+            force: self.force,
+        })
+    }
+
+    /// The extension of `-o FILE`, lower case.
+    fn output_extension(&self) -> Option<String> {
+        let file = self.output.as_ref()?;
+        file.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+    }
+
+    /// Without the `video` feature anim writes PNGs only: a flag that asks
+    /// for a video is an error rather than silently ignored.
+    fn check_video_built(&self) -> Result<(), FlagError> {
+        if cfg!(feature = "video") {
+            return Ok(());
+        }
+        let wants_video = [
+            ("--video-only", self.video_only),
+            ("--frames", self.frames.is_some()),
+            ("--chunk", self.chunk.is_some()),
+            ("-o FILE.mp4", self.output_extension().as_deref() == Some("mp4")),
+        ];
+        match wants_video.iter().find(|(_, given)| *given) {
+            Some((flag, _)) => Err(FlagError(format!(
+                "{flag} asks for a video, but this anim was built without the `video` feature \
+                 (PNG only); rebuild it with the default features for MP4s"
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Flags that shape the other output than the one `-o` names would be
+    /// ignored: say so.
+    fn check_flags_apply(&self) -> Result<(), FlagError> {
+        let Some(file) = &self.output else {
+            return Ok(());
+        };
+        let (kind, others): (&str, &[(&str, bool)]) = match self.output_extension().as_deref() {
+            Some("png") => (
+                "the still",
+                &[
+                    ("--frames", self.frames.is_some()),
+                    ("--fps", self.fps.is_some()),
+                    ("--chunk", self.chunk.is_some()),
+                ],
+            ),
+            Some("mp4") => (
+                "the video",
+                &[
+                    ("--frame", self.frame.is_some()),
+                    ("--transparent", self.transparent),
+                ],
+            ),
+            _ => ("", &[]),
+        };
+        match others.iter().find(|(_, given)| *given) {
+            Some((flag, _)) => Err(FlagError(format!(
+                "{flag} does not apply to {kind}, which is what -o {} writes",
+                file.display()
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Where the outputs go: exactly `-o FILE`, or a folder (`--out`,
+    /// relative to the project), checked before anything is created.
+    fn destination(&self, root: &Path) -> Result<Destination, FlagError> {
+        if let Some(file) = &self.output {
+            if file.is_dir() {
+                return Err(FlagError(format!(
+                    "-o {}: is a folder; -o names the file to write (use --out for a folder)",
+                    file.display()
+                )));
+            }
+            return Ok(Destination::File(file.clone()));
+        }
+        let dir = if self.out.is_absolute() {
+            self.out.clone()
+        } else {
+            root.join(&self.out)
+        };
+        let ext = self
+            .out
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if ext.is_some_and(|e| OUTPUT_EXTENSIONS.contains(&e.as_str())) {
+            return Err(FlagError(format!(
+                "--out {0} looks like a file name, but --out is the folder the outputs go in; \
+                 to write exactly one file, use -o {0}",
+                self.out.display()
+            )));
+        }
+        if dir.exists() && !dir.is_dir() {
+            return Err(FlagError(format!(
+                "--out {}: exists and is not a folder",
+                self.out.display()
+            )));
+        }
+        Ok(Destination::Folder(dir))
+    }
 }
 
 #[cfg(test)]
@@ -370,6 +540,47 @@ mod tests {
         assert!(parse_range("60..0").is_err());
         assert_eq!(parse_chunk("2/4"), Ok((2, 4)));
         assert!(parse_chunk("0/4").is_err() && parse_chunk("5/4").is_err() && parse_chunk("2").is_err());
+    }
+
+    /// A bad value is clap's error, naming the flag, before anything runs.
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for (args, want) in [
+            (
+                &["anim", "render", "--all", "--frames", "6..2"][..],
+                "the end must be after the start",
+            ),
+            (&["anim", "render", "--all", "--size", "12"], "expected WxH"),
+            (
+                &["anim", "render", "--scene", "a", "--chunk", "5/4"],
+                "expected I/N",
+            ),
+            (
+                &["anim", "preview", "--scene", "a", "--window", "axb"],
+                "is not a whole number",
+            ),
+            (
+                &["anim", "--backend", "metal", "list"],
+                "[possible values: auto, vulkan, gl]",
+            ),
+        ] {
+            let e = Cli::try_parse_from(args).unwrap_err();
+            use clap::error::ErrorKind;
+            assert!(
+                matches!(e.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation),
+                "{args:?}: {:?}",
+                e.kind()
+            );
+            assert_eq!(e.exit_code(), 2);
+            assert!(e.to_string().contains(want), "{args:?}: {e}");
+        }
+        let cli =
+            Cli::try_parse_from(["anim", "--backend", "gl", "render", "--all", "--size", "640x360"]).unwrap();
+        assert_eq!(cli.backend, Some(BackendChoice::Gl));
+        let Command::Render(r) = cli.command else {
+            panic!("not render")
+        };
+        assert_eq!(r.size, Some((640, 360)));
     }
 
     #[test]
@@ -388,6 +599,31 @@ mod tests {
         };
         assert_eq!(r.quality, Some(Quality::Medium));
         assert!(r.quiet);
+    }
+
+    /// Without the `video` feature a render writes the PNG only, and a flag
+    /// that asks for a video says why it cannot.
+    #[test]
+    fn the_video_feature_decides_the_default_outputs() {
+        let render = |args: &[&str]| {
+            let cli = Cli::try_parse_from(["anim", "render", "--scene", "a"].iter().chain(args)).unwrap();
+            let Command::Render(r) = cli.command else {
+                panic!("not render")
+            };
+            r.job(Path::new("/nonexistent"))
+        };
+        let job = render(&[]).unwrap();
+        assert_eq!((job.png, job.video), (true, cfg!(feature = "video")));
+        let e = render(&["--video-only"]).map(|j| j.video);
+        if cfg!(feature = "video") {
+            assert!(e.unwrap());
+        } else {
+            let e = e.unwrap_err().to_string();
+            assert!(
+                e.contains("--video-only asks for a video") && e.contains("`video` feature"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

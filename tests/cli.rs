@@ -1169,6 +1169,7 @@ fn an_edited_scene_renders_only_the_segments_that_changed() {
 
 /// A display that cannot be reached is an environment error in anim's
 /// words: no path into winit's sources.
+#[cfg(feature = "preview")]
 #[test]
 fn an_unreachable_display_is_a_plain_error() {
     let p = Project::new("display", &[("mini", &mini())]);

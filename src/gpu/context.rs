@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::fmt;
 
 /// Which graphics API to look for adapters on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum BackendChoice {
     /// Vulkan first, then GL; hardware adapters before software ones.
     #[default]
@@ -20,15 +20,15 @@ pub enum BackendChoice {
 }
 
 impl BackendChoice {
-    /// Reads `ANIM_BACKEND` (`auto`, `vulkan`, `gl`); `None` when unset.
+    /// The names `--backend` and `ANIM_BACKEND` take, in order.
+    pub const NAMES: [&'static str; 3] = ["auto", "vulkan", "gl"];
+
+    /// Reads `ANIM_BACKEND` (`auto`, `vulkan`, `gl`, any case; empty is
+    /// `auto`); `None` when unset.
     pub fn from_env() -> Result<Option<BackendChoice>, GpuError> {
         match std::env::var("ANIM_BACKEND") {
-            Ok(v) => match v.to_ascii_lowercase().as_str() {
-                "" | "auto" => Ok(Some(BackendChoice::Auto)),
-                "vulkan" => Ok(Some(BackendChoice::Vulkan)),
-                "gl" => Ok(Some(BackendChoice::Gl)),
-                _ => Err(GpuError::BadEnv(v)),
-            },
+            Ok(v) if v.is_empty() => Ok(Some(BackendChoice::Auto)),
+            Ok(v) => v.parse().map(Some).map_err(|_| GpuError::BadEnv(v)),
             Err(_) => Ok(None),
         }
     }
@@ -39,6 +39,22 @@ impl BackendChoice {
             BackendChoice::Auto => wgpu::Backends::VULKAN | wgpu::Backends::GL,
             BackendChoice::Vulkan => wgpu::Backends::VULKAN,
             BackendChoice::Gl => wgpu::Backends::GL,
+        }
+    }
+}
+
+/// Parses a backend name (`auto`, `vulkan`, `gl`), in any case.
+impl std::str::FromStr for BackendChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<BackendChoice, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "auto" => Ok(BackendChoice::Auto),
+            "vulkan" => Ok(BackendChoice::Vulkan),
+            "gl" => Ok(BackendChoice::Gl),
+            _ => Err(format!(
+                "{s:?} is not one of: {}",
+                BackendChoice::NAMES.join(", ")
+            )),
         }
     }
 }

@@ -15,7 +15,9 @@
 //!   overlay and error panels, as snapshot items.
 //! - [`timeline`]: the timeline bar (time ↔ x, step marks, scrubbing).
 //! - [`watch`]: file watching with `notify`, debounced.
-//! - `window` (private): the winit application: surface, keys, frame loop.
+//! - `window` (private): the winit application: the window, keys, reloads, frame loop.
+//! - `surface` (private): the window's GPU side: surface, renderer, the
+//!   kept offscreen frame and its incremental redraw.
 //!
 //! Messages for people and tests go to stderr, one line per event, each
 //! starting with `preview: ` (`preview: ready`, `preview: reloaded …`,
@@ -28,6 +30,7 @@
 
 pub mod clock;
 pub mod frame;
+mod surface;
 pub mod timeline;
 pub mod watch;
 mod window;
