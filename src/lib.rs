@@ -40,6 +40,7 @@ pub mod color;
 pub mod damage;
 pub mod easing;
 pub mod eval;
+pub mod expr;
 pub mod fsread;
 pub mod geom;
 pub mod gpu;
