@@ -23,13 +23,8 @@ fn root() -> PathBuf {
 /// Every scene in scenes/, loaded.
 fn scenes() -> Vec<Scene> {
     let loader = Loader::new(&root()).unwrap();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("scenes"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-        .collect();
-    files.sort();
+    let project = anim::project::Project { root: root() };
+    let files = project.scenes().unwrap();
     files.iter().map(|f| loader.load(f).unwrap()).collect()
 }
 
