@@ -24,17 +24,8 @@ pub mod state;
 pub mod template;
 pub mod widget;
 
-pub mod arrow;
-pub mod badge;
-pub mod bars;
-pub mod distribution;
+/// The group's widget (its spec, [`GroupSpec`], is below: its children are elements of any kind).
 pub mod group;
-pub mod image;
-pub mod line_chart;
-pub mod loss_curve;
-pub mod shape;
-pub mod text;
-pub mod tokens;
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -50,17 +41,24 @@ pub use widget::{Dyn, Placed, Spec, Widget};
 use crate::geom::Rect;
 use crate::scene::error::SceneError;
 
-/// The registry: `Variant(SpecType)`, one line per kind the scene file can
-/// name. The variant is the name in the file (`Box(...)`) and the name of
-/// the resolved [`Kind`], whose payload is the spec's `Spec::Widget`.
+/// The registry: one line per kind module, `mod file { Variant(SpecType) }`,
+/// declaring the module and the variants the scene file can name with it.
+/// The variant is the name in the file (`Box(...)`) and the name of the
+/// resolved [`Kind`], whose payload is the spec's `Spec::Widget`.
 macro_rules! widgets {
-    ($($(#[$m:meta])* $name:ident($spec:ty)),* $(,)?) => {
+    // The registry as written: the kinds declared in this file, then each
+    // kind module and the variants it provides.
+    ($($extra:ident($xspec:ty)),* ; $(mod $module:ident { $($name:ident($spec:ident)),* $(,)? })*) => {
+        $(pub mod $module;)*
+        widgets!(@kinds $($extra($xspec),)* $($($name($module::$spec),)*)*);
+    };
+    (@kinds $($name:ident($spec:ty)),* $(,)?) => {
         /// One element as the scene file writes it. Every element may have
         /// a `name` (needed to animate it or to attach an arrow to it), an
         /// `opacity` and `hidden: true` (invisible until an animation shows it).
         #[derive(Debug, Clone, Deserialize)]
         pub enum ElementSpec {
-            $($(#[$m])* $name($spec)),*
+            $($name($spec)),*
         }
 
         /// What an element draws: the resolved widget of its kind.
@@ -98,20 +96,17 @@ macro_rules! widgets {
 }
 
 widgets! {
-    Box(shape::BoxSpec),
-    Circle(shape::CircleSpec),
-    Line(shape::LineSpec),
-    Path(shape::PathSpec),
-    Arrow(arrow::ArrowSpec),
-    Text(text::TextSpec),
-    Group(GroupSpec),
-    Image(image::ImageSpec),
-    Tokens(tokens::TokensSpec),
-    Bars(bars::BarsSpec),
-    LineChart(line_chart::LineChartSpec),
-    Distribution(distribution::DistributionSpec),
-    LossCurve(loss_curve::LossCurveSpec),
-    Badge(badge::BadgeSpec),
+    Group(GroupSpec);
+    mod shape { Box(BoxSpec), Circle(CircleSpec), Line(LineSpec), Path(PathSpec) }
+    mod arrow { Arrow(ArrowSpec) }
+    mod text { Text(TextSpec) }
+    mod image { Image(ImageSpec) }
+    mod tokens { Tokens(TokensSpec) }
+    mod bars { Bars(BarsSpec) }
+    mod line_chart { LineChart(LineChartSpec) }
+    mod distribution { Distribution(DistributionSpec) }
+    mod loss_curve { LossCurve(LossCurveSpec) }
+    mod badge { Badge(BadgeSpec) }
 }
 
 load::spec!(
