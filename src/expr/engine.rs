@@ -83,7 +83,7 @@ impl Engine {
         DEADLINE.with(|d| d.set(previous));
         scope.rewind(len);
         result.map_err(|e| {
-            let (message, pos) = error::eval_message(&e);
+            let (message, pos) = error::eval_message(&e, &expr.foreign);
             expr.error_at(pos, message)
         })
     }
@@ -101,6 +101,11 @@ pub struct Expr {
     source: Arc<str>,
     origin: Origin,
     names: Vec<String>,
+    /// Functions this expression calls that other values defined (closures
+    /// held by values): Rhai function name → the value's name. An error
+    /// inside one is reported at the call, naming the value, since its
+    /// position is in the other value's text.
+    pub(crate) foreign: Arc<[(String, String)]>,
 }
 
 impl Expr {
@@ -174,6 +179,7 @@ impl Engine {
                         source: source.into(),
                         origin,
                         names,
+                        foreign: Vec::new().into(),
                     })
                 }
                 Err(e) => {

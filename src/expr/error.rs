@@ -113,12 +113,21 @@ pub(crate) fn parse_message(e: &rhai::ParseError) -> String {
 
 /// A runtime error in anim's words, with where it happened: the innermost
 /// position Rhai knows (inside a closure or function of the same expression).
-pub(crate) fn eval_message(e: &rhai::EvalAltResult) -> (String, rhai::Position) {
+///
+/// An error inside a function another value defined (`foreign`: Rhai name →
+/// value name) is placed at the call, with the value named.
+pub(crate) fn eval_message(
+    e: &rhai::EvalAltResult,
+    foreign: &[(String, String)],
+) -> (String, rhai::Position) {
     use rhai::EvalAltResult as E;
     let limits = super::limits::LIMITS;
     let msg = match e {
-        E::ErrorInFunctionCall(_, _, inner, pos) => {
-            let (m, p) = eval_message(inner);
+        E::ErrorInFunctionCall(f, _, inner, pos) => {
+            let (m, p) = eval_message(inner, foreign);
+            if let Some((_, value)) = foreign.iter().find(|(name, _)| name == f.as_str()) {
+                return (format!("in `{value}`: {m}"), *pos);
+            }
             return (m, if p.is_none() { *pos } else { p });
         }
         E::ErrorRuntime(d, _) => match d.clone().into_immutable_string() {

@@ -151,6 +151,22 @@ fn runtime_errors_carry_the_file_offset() {
 }
 
 #[test]
+fn an_error_inside_another_values_closure_is_placed_at_the_call() {
+    let engine = Engine::new();
+    let mut v = values(&engine, &[("f", "|x| sqrt(x - 5)")]);
+    let e = v.compile(&engine, "1 + f.call(t)", Origin::at(20)).unwrap();
+    let err = v.eval_number(&engine, &e).unwrap_err();
+    assert_eq!(err.message, "in `f`: sqrt of a negative number (-5)");
+    assert_eq!(err.at, "1 + f.".len(), "at `call`: {err:?}");
+    // A closure of the expression itself keeps the inner position.
+    let e = v
+        .compile(&engine, "let g = |x| sqrt(x - 5); g.call(t)", Origin::default())
+        .unwrap();
+    let err = v.eval_number(&engine, &e).unwrap_err();
+    assert_eq!(err.at, "let g = |x| ".len(), "{err:?}");
+}
+
+#[test]
 fn free_names_are_exact() {
     let engine = Engine::new();
     let v = values(&engine, &[("w", "[1, 2]"), ("k", "2 * t")]);

@@ -74,6 +74,8 @@ pub struct Values {
     /// every later expression so a value may hold a closure (`|x| …`) that
     /// others call.
     lib: rhai::AST,
+    /// Which value defined each function of `lib`.
+    lib_owners: Vec<(String, String)>,
     /// Whether the scope holds this frame's inputs and animated values.
     fresh: bool,
 }
@@ -89,6 +91,7 @@ impl Values {
             animated: Vec::new(),
             slots: HashMap::new(),
             lib: rhai::AST::empty(),
+            lib_owners: Vec::new(),
             fresh: false,
         };
         for (name, x) in [
@@ -122,6 +125,7 @@ impl Values {
         })?;
         if self.lib.has_functions() {
             expr.ast = self.lib.merge(&expr.ast);
+            expr.foreign = self.lib_owners.clone().into();
         }
         Ok(expr)
     }
@@ -161,6 +165,11 @@ impl Values {
         let expr = self
             .compile(engine, source, origin)
             .map_err(|e| e.context(ctx()))?;
+        for f in expr.ast.iter_functions() {
+            if !self.lib_owners.iter().any(|(n, _)| n == f.name) {
+                self.lib_owners.push((f.name.to_string(), name.to_string()));
+            }
+        }
         self.lib = self.lib.merge(&expr.ast.clone_functions_only());
         if self.is_animated(&expr) {
             self.slots.insert(name.to_string(), Slot::Animated);
