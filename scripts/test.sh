@@ -13,6 +13,8 @@ chmod 700 "$XDG_RUNTIME_DIR" 2>/dev/null || true
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+echo "== architecture rules (docs/architecture.md)"
+bash scripts/check-architecture.sh
 echo "== cargo clippy -D warnings"
 cargo clippy --release --locked --all-targets -- -D warnings
 # One closing line per run (cargo prints one per test binary).
@@ -40,6 +42,9 @@ if cargo tree --locked --no-default-features -e normal --prefix none | grep -E '
   echo "error: the crates above are built without the default features" >&2
   exit 1
 fi
+echo "== cargo clippy --no-default-features -D warnings"
+PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= \
+  cargo clippy --release --locked --no-default-features --all-targets -- -D warnings
 echo "== cargo test --release --no-default-features (pkg-config finds nothing)"
 PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= \
   cargo test --release --locked --no-default-features -- --test-threads=2 2>&1 | tee "$log_pure"

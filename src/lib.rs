@@ -20,6 +20,11 @@
 //! - [`preview`] is the live window; [`cli`] holds the binary's flags and
 //!   [`progress`] its progress bar; [`suggest`] says "did you mean";
 //!   [`fsread`] reads input files with a bound.
+//! - [`expr`] is the sandboxed expression engine scene files will compute
+//!   with (issue 17; not yet wired into the scene format).
+//!
+//! docs/architecture.md is the map: where each element kind lives
+//! (`scene::widgets`), and how to add an element, a step or an output.
 //!
 //! Everything up to `tess` is pure CPU code, unit-tested without a GPU.
 //!
