@@ -43,10 +43,18 @@ if cargo tree --locked --no-default-features -e normal --prefix none | grep -E '
   exit 1
 fi
 echo "== cargo clippy --no-default-features -D warnings"
+# Its own target folder: built into target/release, the feature-less
+# binary would replace the full target/release/anim.
+pure_target=target/no-default-features
 PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= \
-  cargo clippy --release --locked --no-default-features --all-targets -- -D warnings
+  cargo clippy --release --locked --no-default-features --target-dir "$pure_target" --all-targets -- -D warnings
 echo "== cargo test --release --no-default-features (pkg-config finds nothing)"
 PKG_CONFIG_LIBDIR=/nonexistent PKG_CONFIG_PATH= \
-  cargo test --release --locked --no-default-features -- --test-threads=2 2>&1 | tee "$log_pure"
+  cargo test --release --locked --no-default-features --target-dir "$pure_target" -- --test-threads=2 2>&1 | tee "$log_pure"
+echo "== the feature-less binary links no FFmpeg or X11 library"
+if ldd "$pure_target/release/anim" | grep -E 'lib(av|sw|X11|xcb)'; then
+  echo "error: the binary built without default features links the libraries above" >&2
+  exit 1
+fi
 echo "default features:    $full"
 echo "no default features: $(summary "$log_pure")"
