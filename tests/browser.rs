@@ -22,21 +22,33 @@
 //! (2–2.5 min on 2 cores, most of it rendering the videos and stills). Work files go
 //! to `target/tmp/browser/`; `ANIM_BROWSER_FRAMES=DIR` also saves every
 //! frame Chromium sent as a PNG there.
+//!
+//! This file is the test crate's root (the `browser` target of Cargo.toml)
+//! and holds the two tests; `tests/browser/` holds the page's web server
+//! (`server.rs`), headless Chromium (`headless.rs`) and the comparison of
+//! its frames with anim's stills (`compare.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "browser/compare.rs"]
+mod compare;
+#[path = "browser/headless.rs"]
+mod headless;
+#[path = "browser/server.rs"]
+mod server;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, OnceLock};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use anim::image::RgbaImage;
 use common::CHAPTER_SCENES;
+use compare::{diff, Extremes};
+use headless::{chromium, Browser};
+use server::{serve, Message, Site};
 
 /// Seek points per video: frames `k × (frames − 1) / 10` for k = 0..=10, so
 /// the first and last frames and one every ~2 s, in this order (forward and
@@ -45,12 +57,16 @@ const SEEKS: [u32; 11] = [0, 5, 10, 2, 7, 1, 9, 4, 8, 3, 6];
 
 /// How long the page waits for one media event.
 const EVENT_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// How long the test waits for the page's next frame.
 const FRAME_TIMEOUT: Duration = Duration::from_secs(40);
+
 /// The whole browser run, Chromium's start included (it took 14–22 s).
 const BROWSER_DEADLINE: Duration = Duration::from_secs(150);
+
 /// Rendering one chapter video (11–18 s; more on a busy machine).
 const VIDEO_LIMIT: Duration = Duration::from_secs(180);
+
 /// One still, ffmpeg or ffprobe run (well under a second each).
 const TOOL_LIMIT: Duration = Duration::from_secs(60);
 
@@ -70,8 +86,10 @@ const TOOL_LIMIT: Duration = Duration::from_secs(60);
 /// seek point's still ≥ 89. [`MAX_BLOCK_MEAN`] is the test that tells
 /// frames apart; the other two catch a frame wrong all over.
 const MAX_BLOCK_MEAN: f64 = 20.0;
+
 /// Whole-frame mean absolute difference, in levels.
 const MAX_MEAN: f64 = 3.0;
+
 /// Whole-frame PSNR floor in dB.
 const MIN_PSNR: f64 = 33.0;
 
@@ -235,333 +253,6 @@ fn chapter_videos_seek_in_ffmpeg() {
         "ffmpeg -ss printed warnings:\n{}",
         failures.join("\n")
     );
-}
-
-/// How a browser frame differs from the still, over the RGB channels.
-#[derive(Clone, Copy, Debug)]
-struct Diff {
-    /// Whole-frame PSNR in dB (infinite when identical).
-    psnr: f64,
-    /// Mean absolute difference over the whole frame, in levels.
-    mean: f64,
-    /// The largest mean absolute difference of a 16×16 block, in levels.
-    worst_block: f64,
-}
-
-impl Diff {
-    fn passes(&self) -> bool {
-        self.worst_block <= MAX_BLOCK_MEAN && self.mean <= MAX_MEAN && self.psnr >= MIN_PSNR
-    }
-}
-
-fn diff(a: &RgbaImage, b: &RgbaImage) -> Diff {
-    assert_eq!((a.width, a.height), (b.width, b.height));
-    const BLOCK: usize = 16;
-    let (w, h) = (a.width as usize, a.height as usize);
-    let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
-    let mut blocks = vec![(0u64, 0u64); bw * bh];
-    let (mut abs, mut sq) = (0u64, 0u64);
-    for y in 0..h {
-        for x in 0..w {
-            let i = (y * w + x) * 4;
-            let mut d = 0u64;
-            for c in 0..3 {
-                let e = u64::from(a.data[i + c].abs_diff(b.data[i + c]));
-                d += e;
-                sq += e * e;
-            }
-            abs += d;
-            let block = &mut blocks[(y / BLOCK) * bw + x / BLOCK];
-            block.0 += d;
-            block.1 += 3;
-        }
-    }
-    let samples = (w * h * 3) as f64;
-    let mse = sq as f64 / samples;
-    Diff {
-        psnr: 10.0 * (255.0 * 255.0 / mse).log10(),
-        mean: abs as f64 / samples,
-        worst_block: blocks
-            .iter()
-            .map(|&(sum, n)| sum as f64 / n as f64)
-            .fold(0.0, f64::max),
-    }
-}
-
-/// What the page sends.
-enum Message {
-    Frame {
-        video: usize,
-        seek: usize,
-        /// The `mediaTime` of the frame presented, in seconds.
-        time: String,
-        image: RgbaImage,
-    },
-    Fail(String),
-    Done,
-}
-
-/// What the server serves.
-struct Site {
-    page: &'static str,
-    plan: String,
-    videos: Vec<Vec<u8>>,
-    messages: Sender<Message>,
-}
-
-/// Accepts connections on a thread each until the test process ends.
-fn serve(listener: TcpListener, site: Site) {
-    let site = Arc::new(site);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let site = Arc::clone(&site);
-            std::thread::spawn(move || {
-                // The media player drops connections it no longer needs: not an error.
-                let _ = handle(stream, &site);
-            });
-        }
-    });
-}
-
-/// One request per connection (`Connection: close`).
-fn handle(stream: TcpStream, site: &Site) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    stream.set_write_timeout(Some(Duration::from_secs(30)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let mut parts = line.split_whitespace();
-    let (method, target) = (
-        parts.next().unwrap_or("").to_string(),
-        parts.next().unwrap_or("").to_string(),
-    );
-    let (mut range, mut length) = (None, 0usize);
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header.trim().is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            match name.trim().to_ascii_lowercase().as_str() {
-                "range" => range = Some(value.trim().to_string()),
-                "content-length" => length = value.trim().parse().unwrap_or(0),
-                _ => {}
-            }
-        }
-    }
-    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-    let mut out = stream;
-    match (method.as_str(), path) {
-        ("GET", "/") => respond(
-            &mut out,
-            "200 OK",
-            "text/html; charset=utf-8",
-            &[],
-            site.page.as_bytes(),
-        ),
-        ("GET", "/plan.json") => respond(&mut out, "200 OK", "application/json", &[], site.plan.as_bytes()),
-        ("GET", p) if p.starts_with("/video/") => {
-            match p["/video/".len()..]
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| site.videos.get(i))
-            {
-                Some(bytes) => serve_bytes(&mut out, bytes, range.as_deref()),
-                None => respond(&mut out, "404 Not Found", "text/plain", &[], b"no such video"),
-            }
-        }
-        ("POST", "/frame" | "/fail" | "/done") => {
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body)?;
-            let message = match path {
-                "/frame" => frame_message(query, body),
-                "/fail" => Message::Fail(String::from_utf8_lossy(&body).into_owned()),
-                _ => Message::Done,
-            };
-            let _ = site.messages.send(message);
-            respond(&mut out, "204 No Content", "text/plain", &[], b"")
-        }
-        _ => respond(&mut out, "404 Not Found", "text/plain", &[], b"not found"),
-    }
-}
-
-fn frame_message(query: &str, rgba: Vec<u8>) -> Message {
-    let param = |key: &str| {
-        query
-            .split('&')
-            .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
-            .unwrap_or("")
-            .to_string()
-    };
-    let (width, height) = (param("w").parse().unwrap_or(0), param("h").parse().unwrap_or(0));
-    if rgba.len() != width as usize * height as usize * 4 {
-        return Message::Fail(format!("/frame?{query}: {} bytes of pixels", rgba.len()));
-    }
-    Message::Frame {
-        video: param("v").parse().unwrap_or(usize::MAX),
-        seek: param("s").parse().unwrap_or(usize::MAX),
-        time: param("t"),
-        image: RgbaImage {
-            width,
-            height,
-            data: rgba,
-        },
-    }
-}
-
-fn respond(
-    out: &mut TcpStream,
-    status: &str,
-    kind: &str,
-    headers: &[String],
-    body: &[u8],
-) -> std::io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n",
-        body.len()
-    );
-    for h in headers {
-        head.push_str(h);
-        head.push_str("\r\n");
-    }
-    head.push_str("\r\n");
-    out.write_all(head.as_bytes())?;
-    out.write_all(body)?;
-    out.flush()
-}
-
-/// A file with Range support: `bytes=A-B`, `bytes=A-` and `bytes=-N` get
-/// 206 Partial Content, no Range gets 200, an unsatisfiable one 416.
-fn serve_bytes(out: &mut TcpStream, bytes: &[u8], range: Option<&str>) -> std::io::Result<()> {
-    const MP4: &str = "video/mp4";
-    let accept = "Accept-Ranges: bytes".to_string();
-    let Some(range) = range else {
-        return respond(out, "200 OK", MP4, &[accept], bytes);
-    };
-    let len = bytes.len();
-    match byte_range(range, len) {
-        Some((start, end)) => respond(
-            out,
-            "206 Partial Content",
-            MP4,
-            &[accept, format!("Content-Range: bytes {start}-{end}/{len}")],
-            &bytes[start..=end],
-        ),
-        None => respond(
-            out,
-            "416 Range Not Satisfiable",
-            MP4,
-            &[accept, format!("Content-Range: bytes */{len}")],
-            b"",
-        ),
-    }
-}
-
-/// The inclusive byte range a single-range `Range` header asks of `len` bytes.
-fn byte_range(header: &str, len: usize) -> Option<(usize, usize)> {
-    let spec = header.strip_prefix("bytes=")?.trim();
-    let (a, b) = spec.split_once('-')?;
-    if len == 0 || spec.contains(',') {
-        return None;
-    }
-    let (start, end) = if a.is_empty() {
-        let n: usize = b.parse().ok()?;
-        (len.checked_sub(n.min(len)).filter(|_| n > 0)?, len - 1)
-    } else {
-        let start: usize = a.parse().ok()?;
-        let end = if b.is_empty() {
-            len - 1
-        } else {
-            b.parse::<usize>().ok()?.min(len - 1)
-        };
-        (start, end)
-    };
-    (start <= end).then_some((start, end))
-}
-
-#[test]
-fn byte_ranges() {
-    assert_eq!(byte_range("bytes=0-", 10), Some((0, 9)));
-    assert_eq!(byte_range("bytes=2-4", 10), Some((2, 4)));
-    assert_eq!(byte_range("bytes=5-99", 10), Some((5, 9)));
-    assert_eq!(byte_range("bytes=-3", 10), Some((7, 9)));
-    assert_eq!(byte_range("bytes=-30", 10), Some((0, 9)));
-    assert_eq!(byte_range("bytes=10-", 10), None);
-    assert_eq!(byte_range("bytes=4-2", 10), None);
-    assert_eq!(byte_range("bytes=-0", 10), None);
-    assert_eq!(byte_range("bytes=0-1,4-5", 10), None);
-    assert_eq!(byte_range("items=0-1", 10), None);
-}
-
-/// `chromium` on the PATH, or a clear failure: the test must not pass
-/// without a browser.
-fn chromium() -> PathBuf {
-    std::env::var_os("PATH")
-        .into_iter()
-        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
-        .map(|dir| dir.join("chromium"))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "chromium is not installed: the browser seek test needs Debian's `chromium` package \
-                 (scripts/install-deps.sh installs it: apt-get install --no-install-recommends chromium)"
-            )
-        })
-}
-
-/// Headless Chromium in its own process group, killed with all its
-/// processes when dropped (it never exits by itself).
-struct Browser {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Browser {
-    fn start(chromium: &Path, url: &str, dir: &Path) -> Browser {
-        let profile = dir.join("profile");
-        let _ = std::fs::remove_dir_all(&profile);
-        let log = dir.join("chromium.log");
-        let file = std::fs::File::create(&log).unwrap();
-        let child = Command::new(chromium)
-            .args([
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--autoplay-policy=no-user-gesture-required",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--mute-audio",
-                "--disable-background-media-suspend",
-                "--disable-background-timer-throttling",
-                "--disable-renderer-backgrounding",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(url)
-            .stdin(Stdio::null())
-            .stdout(file.try_clone().unwrap())
-            .stderr(file)
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("could not start {}: {e}", chromium.display()));
-        Browser { child, log }
-    }
-
-    /// The end of Chromium's output, for failure messages.
-    fn log_tail(&self) -> String {
-        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let lines: Vec<&str> = log.lines().collect();
-        lines[lines.len().saturating_sub(15)..].join("\n")
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // The group Chromium leads: the browser and its renderer, GPU and utility processes.
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[test]
@@ -749,41 +440,4 @@ fn chapter_videos_seek_in_chromium() {
         "frames shown by Chromium differ from anim's stills:\n{}",
         failures.join("\n")
     );
-}
-
-/// The worst values of [`Diff`]s seen, both ways.
-struct Extremes {
-    count: usize,
-    min_psnr: f64,
-    max_psnr: f64,
-    max_mean: f64,
-    min_mean: f64,
-    max_block: f64,
-    min_block: f64,
-}
-
-impl Default for Extremes {
-    fn default() -> Self {
-        Extremes {
-            count: 0,
-            min_psnr: f64::INFINITY,
-            max_psnr: 0.0,
-            max_mean: 0.0,
-            min_mean: f64::INFINITY,
-            max_block: 0.0,
-            min_block: f64::INFINITY,
-        }
-    }
-}
-
-impl Extremes {
-    fn add(&mut self, d: Diff) {
-        self.count += 1;
-        self.min_psnr = self.min_psnr.min(d.psnr);
-        self.max_psnr = self.max_psnr.max(d.psnr);
-        self.max_mean = self.max_mean.max(d.mean);
-        self.min_mean = self.min_mean.min(d.mean);
-        self.max_block = self.max_block.max(d.worst_block);
-        self.min_block = self.min_block.min(d.worst_block);
-    }
 }

@@ -287,7 +287,7 @@ fn edits_reload_and_errors_keep_the_window() {
     let x = Xvfb::start(1);
     let mut preview = paused_at_one_second(&project, &x);
     let shot = output_dir().join("preview-reload.actual.png");
-    // Box "a" at t = 1 s: primary_soft (#dce8f5) at (30, 60), as in tests/cli.rs.
+    // Box "a" at t = 1 s: primary_soft (#dce8f5) at (30, 60), as in tests/cli/outputs.rs.
     let pixel_becomes = |want: [u8; 4]| {
         poll(Duration::from_secs(5), || {
             let img = x.screenshot(320, 180, &shot);
