@@ -71,7 +71,10 @@ pub fn element_state(scene: &Scene, e: usize, t: f64) -> State {
             StepKind::Rotate(r) => s.rotation += (r - s.rotation) * pf,
             StepKind::Color(c) => {
                 // A kind without a colour of its own ignores the step.
-                let from = s.color.or_else(|| el.kind.widget().base_color()).unwrap_or(*c);
+                let from = s
+                    .color
+                    .or_else(|| el.kind.widget().caps().base_color)
+                    .unwrap_or(*c);
                 s.color = Some(from.lerp(*c, pf));
             }
             StepKind::Pulse => {
@@ -109,7 +112,7 @@ pub fn element_state(scene: &Scene, e: usize, t: f64) -> State {
 }
 
 fn follow_point(scene: &Scene, path: usize, f: f32) -> Option<(Vec2, Vec2)> {
-    scene.elements[path].kind.widget().outline()?.point_at(f)
+    scene.elements[path].kind.widget().caps().outline?.point_at(f)
 }
 
 /// The scene at time `t` (clamped into `0..=duration`).
@@ -181,7 +184,7 @@ impl<'a> Evaluator<'a> {
 /// Whether an element's items depend only on its own state, transform and
 /// opacity: not on another element's state, as a bound text or a loss curve's do.
 fn memoisable(el: &Element) -> bool {
-    !el.kind.widget().reads_others()
+    !el.kind.widget().caps().reads_others
 }
 
 /// [`evaluate`], reusing and recording each element's items in `memo` when given.

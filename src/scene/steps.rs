@@ -210,7 +210,7 @@ fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, target: usize) -> Result<StepKin
         StepSpec::FadeOut(_) => StepKind::FadeOut,
         StepSpec::DrawOn(_) => StepKind::DrawOn,
         StepSpec::Write(_) => {
-            if !w.writable() {
+            if !w.caps().writable {
                 return Err("Write needs a Text, or a Box/Circle with a label".to_string());
             }
             StepKind::Write
@@ -264,7 +264,7 @@ fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, target: usize) -> Result<StepKin
                 return Err("an element cannot follow itself".into());
             }
             // A Box or Circle is followed around its outline (documented).
-            if ctx.elements[o].kind.widget().outline().is_none() {
+            if ctx.elements[o].kind.widget().caps().outline.is_none() {
                 return Err(format!("\"{p}\" is not an Arrow, Line, Path, Box or Circle"));
             }
             StepKind::Follow(o)

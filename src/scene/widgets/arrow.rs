@@ -10,7 +10,7 @@ use glam::Vec2;
 use super::load::{spec, v, Declared, LoadCx, P};
 use super::paint::{dash, PaintCx};
 use super::state::ParamDef;
-use super::widget::{Placed, Spec, Widget};
+use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
 use crate::scene::error::SceneError;
@@ -266,17 +266,13 @@ impl Widget for Arrow {
     fn text_blocks(&self) -> Vec<&TextBlock> {
         self.label.iter().collect()
     }
-    fn base_color(&self) -> Option<Color> {
-        Some(self.color)
-    }
-    fn reads_others(&self) -> bool {
-        false
-    }
-    fn writable(&self) -> bool {
-        true
-    }
-    fn outline(&self) -> Option<&PathData> {
-        Some(&self.shaft)
+    fn caps(&self) -> Caps<'_> {
+        Caps {
+            base_color: Some(self.color),
+            writable: true,
+            outline: Some(&self.shaft),
+            ..Caps::NONE
+        }
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let s = cx.state;

@@ -7,7 +7,7 @@ use glam::Vec2;
 use super::load::{spec, LoadCx, P};
 use super::paint::PaintCx;
 use super::state::ParamDef;
-use super::widget::{Placed, Spec, Widget};
+use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
 use crate::scene::error::SceneError;
@@ -89,17 +89,13 @@ impl Widget for Badge {
     fn text_blocks(&self) -> Vec<&TextBlock> {
         vec![&self.label]
     }
-    fn base_color(&self) -> Option<Color> {
-        Some(self.stroke)
-    }
-    fn reads_others(&self) -> bool {
-        false
-    }
-    fn writable(&self) -> bool {
-        true
-    }
-    fn outline(&self) -> Option<&PathData> {
-        Some(&self.pill)
+    fn caps(&self) -> Caps<'_> {
+        Caps {
+            base_color: Some(self.stroke),
+            writable: true,
+            outline: Some(&self.pill),
+            ..Caps::NONE
+        }
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let s = cx.state;

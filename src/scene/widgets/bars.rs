@@ -6,9 +6,9 @@ use super::load::{spec, v, LoadCx, P};
 use super::number::{format_number, MAX_DECIMALS};
 use super::paint::PaintCx;
 use super::state::ParamDef;
-use super::widget::{Placed, Spec, Widget};
+use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
-use crate::geom::{PathData, Rect};
+use crate::geom::Rect;
 use crate::scene::error::SceneError;
 use crate::text::TextBlock;
 
@@ -109,17 +109,8 @@ impl Widget for Bars {
     fn text_blocks(&self) -> Vec<&TextBlock> {
         self.labels.iter().chain(&self.title).collect()
     }
-    fn base_color(&self) -> Option<Color> {
-        None
-    }
-    fn reads_others(&self) -> bool {
-        false
-    }
-    fn writable(&self) -> bool {
-        false
-    }
-    fn outline(&self) -> Option<&PathData> {
-        None
+    fn caps(&self) -> Caps<'_> {
+        Caps::NONE
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         axes::Bars {

@@ -12,7 +12,7 @@ use super::load::{spec, LoadCx, P};
 use super::number::format_number;
 use super::paint::{dash, lerp, small_label, PaintCx};
 use super::state::{Param, ParamDef, Range, State};
-use super::widget::{Placed, Spec, Widget};
+use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
 use crate::prob::{self, ProbError};
@@ -245,17 +245,8 @@ impl Widget for Distribution {
     fn text_blocks(&self) -> Vec<&TextBlock> {
         self.labels.iter().chain(&self.title).collect()
     }
-    fn base_color(&self) -> Option<Color> {
-        None
-    }
-    fn reads_others(&self) -> bool {
-        false
-    }
-    fn writable(&self) -> bool {
-        false
-    }
-    fn outline(&self) -> Option<&PathData> {
-        None
+    fn caps(&self) -> Caps<'_> {
+        Caps::NONE
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let (d, s) = (self, cx.state);

@@ -4,9 +4,7 @@
 
 use super::paint::PaintCx;
 use super::state::ParamDef;
-use super::widget::Widget;
-use crate::color::Color;
-use crate::geom::PathData;
+use super::widget::{Caps, Widget};
 use crate::text::TextBlock;
 
 #[derive(Clone, Debug)]
@@ -17,17 +15,8 @@ impl Widget for Group {
     fn text_blocks(&self) -> Vec<&TextBlock> {
         Vec::new()
     }
-    fn base_color(&self) -> Option<Color> {
-        None
-    }
-    fn reads_others(&self) -> bool {
-        false
-    }
-    fn writable(&self) -> bool {
-        false
-    }
-    fn outline(&self) -> Option<&PathData> {
-        None
+    fn caps(&self) -> Caps<'_> {
+        Caps::NONE
     }
     fn paint(&self, _cx: &mut PaintCx<'_>) {}
 }

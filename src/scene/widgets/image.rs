@@ -5,9 +5,8 @@ use glam::Vec2;
 use super::load::{spec, LoadCx, P};
 use super::paint::PaintCx;
 use super::state::ParamDef;
-use super::widget::{Placed, Spec, Widget};
-use crate::color::Color;
-use crate::geom::{PathData, Rect};
+use super::widget::{Caps, Placed, Spec, Widget};
+use crate::geom::Rect;
 use crate::image::{ImageError, RgbaImage};
 use crate::scene::error::SceneError;
 use crate::scene::limits;
@@ -74,17 +73,8 @@ impl Widget for Image {
     fn text_blocks(&self) -> Vec<&TextBlock> {
         Vec::new()
     }
-    fn base_color(&self) -> Option<Color> {
-        None
-    }
-    fn reads_others(&self) -> bool {
-        false
-    }
-    fn writable(&self) -> bool {
-        false
-    }
-    fn outline(&self) -> Option<&PathData> {
-        None
+    fn caps(&self) -> Caps<'_> {
+        Caps::NONE
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         cx.p.image(self.rect, &self.image, cx.state.draw);

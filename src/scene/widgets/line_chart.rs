@@ -8,7 +8,7 @@ use super::axes::ChartMap;
 use super::load::{spec, v, LoadCx, P};
 use super::paint::{dash, lerp, PaintCx};
 use super::state::{Param, ParamDef, Range};
-use super::widget::{Placed, Spec, Widget};
+use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
 use crate::scene::csv::read_csv_columns;
@@ -264,17 +264,8 @@ impl Widget for LineChart {
             .chain(self.series.iter().filter_map(|s| s.label.as_ref()))
             .collect()
     }
-    fn base_color(&self) -> Option<Color> {
-        None
-    }
-    fn reads_others(&self) -> bool {
-        false
-    }
-    fn writable(&self) -> bool {
-        false
-    }
-    fn outline(&self) -> Option<&PathData> {
-        None
+    fn caps(&self) -> Caps<'_> {
+        Caps::NONE
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let progress = cx.state.param(Param::Progress, 1.0);

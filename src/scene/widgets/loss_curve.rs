@@ -8,7 +8,7 @@ use super::load::{spec, v, LoadCx, P};
 use super::number::format_number;
 use super::paint::{dash, small_label, PaintCx};
 use super::state::ParamDef;
-use super::widget::{Placed, Spec, Widget};
+use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
 use crate::scene::error::SceneError;
@@ -89,17 +89,11 @@ impl Widget for LossCurve {
     fn text_blocks(&self) -> Vec<&TextBlock> {
         self.ticks.iter().collect()
     }
-    fn base_color(&self) -> Option<Color> {
-        None
-    }
-    fn reads_others(&self) -> bool {
-        true
-    }
-    fn writable(&self) -> bool {
-        false
-    }
-    fn outline(&self) -> Option<&PathData> {
-        None
+    fn caps(&self) -> Caps<'_> {
+        Caps {
+            reads_others: true,
+            ..Caps::NONE
+        }
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let (c, pal) = (self, cx.theme.palette);

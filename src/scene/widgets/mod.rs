@@ -36,7 +36,7 @@ use serde::Deserialize;
 pub use load::{Common, Declared, HasCommon, LoadCx};
 pub use paint::{Neighbours, PaintCx, Painter};
 pub use state::{Param, ParamDef, Range, State};
-pub use widget::{Dyn, Placed, Spec, Widget};
+pub use widget::{Caps, Dyn, Placed, Spec, Widget};
 
 use crate::geom::Rect;
 use crate::scene::error::SceneError;

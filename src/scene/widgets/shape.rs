@@ -8,7 +8,7 @@ use glam::Vec2;
 use super::load::{spec, v, LoadCx, WeightSpec, P};
 use super::paint::{dash, morph_path, PaintCx};
 use super::state::ParamDef;
-use super::widget::{Placed, Spec, Widget};
+use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
 use crate::scene::error::SceneError;
@@ -309,18 +309,14 @@ impl Widget for Shape {
     fn text_blocks(&self) -> Vec<&TextBlock> {
         self.label.iter().collect()
     }
-    fn base_color(&self) -> Option<Color> {
-        // An unpainted shape (a bare labelled circle) is recoloured from black.
-        Some(self.fill.or(self.stroke).unwrap_or(Color::BLACK))
-    }
-    fn reads_others(&self) -> bool {
-        false
-    }
-    fn writable(&self) -> bool {
-        self.label.is_some()
-    }
-    fn outline(&self) -> Option<&PathData> {
-        Some(&self.path)
+    fn caps(&self) -> Caps<'_> {
+        Caps {
+            // An unpainted shape (a bare labelled circle) is recoloured from black.
+            base_color: Some(self.fill.or(self.stroke).unwrap_or(Color::BLACK)),
+            writable: self.label.is_some(),
+            outline: Some(&self.path),
+            ..Caps::NONE
+        }
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let s = cx.state;

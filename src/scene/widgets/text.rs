@@ -12,9 +12,8 @@ use super::paint::PaintCx;
 use super::shape::weight;
 use super::state::{Param, ParamDef, Range};
 use super::template::Template;
-use super::widget::{Placed, Spec, Widget};
+use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
-use crate::geom::PathData;
 use crate::scene::error::SceneError;
 use crate::scene::layout::place_layout;
 use crate::text::{Align, Family, TextBlock, TextStyle, Weight};
@@ -148,20 +147,16 @@ impl Widget for Text {
             Text::Dynamic(_) => Vec::new(),
         }
     }
-    fn base_color(&self) -> Option<Color> {
-        Some(match self {
-            Text::Static(b) => b.color,
-            Text::Dynamic(t) => t.color,
-        })
-    }
-    fn reads_others(&self) -> bool {
-        matches!(self, Text::Dynamic(Dynamic { bind: Some(_), .. }))
-    }
-    fn writable(&self) -> bool {
-        true
-    }
-    fn outline(&self) -> Option<&PathData> {
-        None
+    fn caps(&self) -> Caps<'_> {
+        Caps {
+            base_color: Some(match self {
+                Text::Static(b) => b.color,
+                Text::Dynamic(t) => t.color,
+            }),
+            writable: true,
+            reads_others: matches!(self, Text::Dynamic(Dynamic { bind: Some(_), .. })),
+            ..Caps::NONE
+        }
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let s = cx.state;

@@ -6,7 +6,7 @@ use glam::Vec2;
 use super::load::{spec, LoadCx, P};
 use super::paint::PaintCx;
 use super::state::{Param, ParamDef, Range};
-use super::widget::{Placed, Spec, Widget};
+use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
 use crate::scene::error::SceneError;
@@ -130,17 +130,11 @@ impl Widget for Tokens {
             .flat_map(|c| std::iter::once(&c.text).chain(&c.id))
             .collect()
     }
-    fn base_color(&self) -> Option<Color> {
-        Some(self.fill)
-    }
-    fn reads_others(&self) -> bool {
-        false
-    }
-    fn writable(&self) -> bool {
-        false
-    }
-    fn outline(&self) -> Option<&PathData> {
-        None
+    fn caps(&self) -> Caps<'_> {
+        Caps {
+            base_color: Some(self.fill),
+            ..Caps::NONE
+        }
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let s = cx.state;

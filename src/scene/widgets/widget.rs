@@ -44,6 +44,32 @@ pub trait Spec: HasCommon {
     fn resolve(&self, cx: &LoadCx<'_>) -> Result<Placed<Self::Widget>, SceneError>;
 }
 
+/// What a kind offers the steps that are not its own parameters, and the
+/// frame memo. Every kind states it ([`Widget::caps`] has no default), most
+/// as `Caps::NONE` plus the few it has.
+#[derive(Clone, Copy, Debug)]
+pub struct Caps<'a> {
+    /// The colour a `Color` step starts from, if the kind has one.
+    pub base_color: Option<Color>,
+    /// Whether `Write` applies to it (it has text to write).
+    pub writable: bool,
+    /// The outline `Follow` travels along, if it has one.
+    pub outline: Option<&'a PathData>,
+    /// Whether what it paints depends on another element's state (a bound
+    /// text, a loss curve): such items are drawn again every frame.
+    pub reads_others: bool,
+}
+
+impl Caps<'_> {
+    /// No colour to start from, nothing to write or follow, reads no other element.
+    pub const NONE: Caps<'static> = Caps {
+        base_color: None,
+        writable: false,
+        outline: None,
+        reads_others: false,
+    };
+}
+
 /// A resolved element kind.
 pub trait Widget: Any + Clone + Debug {
     /// The parameters `Set` can animate (empty for most kinds).
@@ -51,15 +77,9 @@ pub trait Widget: Any + Clone + Debug {
     /// Every static text block it draws (labels, ticks, titles): checked
     /// against the frame at load.
     fn text_blocks(&self) -> Vec<&TextBlock>;
-    /// The colour a `Color` step starts from, if the kind has one.
-    fn base_color(&self) -> Option<Color>;
-    /// Whether `Write` applies to it (it has text to write).
-    fn writable(&self) -> bool;
-    /// The outline `Follow` travels along, if it has one.
-    fn outline(&self) -> Option<&PathData>;
-    /// Whether what it paints depends on another element's state (a bound
-    /// text, a loss curve): such items are drawn again every frame.
-    fn reads_others(&self) -> bool;
+    /// How it answers the generic steps and the frame memo: `Caps::NONE`
+    /// plus what the kind has (`Caps { writable: true, ..Caps::NONE }`).
+    fn caps(&self) -> Caps<'_>;
     /// Paints it into the snapshot, in its own coordinates.
     fn paint(&self, cx: &mut PaintCx<'_>);
 }
@@ -74,10 +94,7 @@ pub trait Dyn {
     /// The value `p` starts from when the first step animates it.
     fn entrance(&self, p: Param) -> Option<f64>;
     fn text_blocks(&self) -> Vec<&TextBlock>;
-    fn base_color(&self) -> Option<Color>;
-    fn reads_others(&self) -> bool;
-    fn writable(&self) -> bool;
-    fn outline(&self) -> Option<&PathData>;
+    fn caps(&self) -> Caps<'_>;
     fn paint(&self, cx: &mut PaintCx<'_>);
 }
 
@@ -103,17 +120,8 @@ impl<W: Widget> Dyn for W {
     fn text_blocks(&self) -> Vec<&TextBlock> {
         Widget::text_blocks(self)
     }
-    fn base_color(&self) -> Option<Color> {
-        Widget::base_color(self)
-    }
-    fn reads_others(&self) -> bool {
-        Widget::reads_others(self)
-    }
-    fn writable(&self) -> bool {
-        Widget::writable(self)
-    }
-    fn outline(&self) -> Option<&PathData> {
-        Widget::outline(self)
+    fn caps(&self) -> Caps<'_> {
+        Widget::caps(self)
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         Widget::paint(self, cx)
