@@ -5,6 +5,10 @@
 # A refactor that must not move a pixel: run it at both commits, diff the sums.
 set -euo pipefail
 root=$1; out=$2
+if [ -e "$out" ] && [ ! -f "$out/sums" ]; then
+  echo "render-sums.sh: $out exists and is not an earlier render-sums output; not replacing it" >&2
+  exit 2
+fi
 rm -rf "$out"; mkdir -p "$out"
 ( cd "$root" && ./target/release/anim render --all --force -q --out "$out" )
 cd "$out"
