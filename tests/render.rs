@@ -7,10 +7,10 @@ mod common;
 
 use anim::color::Color;
 use anim::geom::{PathData, Rect};
-use anim::gpu::{BackendChoice, DrawRequest, GpuContext, Readback, RenderOptions, Renderer};
+use anim::gpu::{BackendChoice, GpuContext, RenderOptions, Renderer};
 use anim::image::RgbaImage;
 use anim::snapshot::{DrawItem, LineCap, Paint, Snapshot};
-use anim::tess::{tessellate, Antialias};
+use anim::tess::Antialias;
 use common::{check_reference, DEFAULT_TOLERANCE};
 use glam::Vec2;
 
@@ -21,20 +21,9 @@ fn hex(s: &str) -> Color {
 fn render(s: &Snapshot, scale: f32, antialias: Antialias) -> RgbaImage {
     let ctx = GpuContext::new(BackendChoice::Auto).unwrap();
     let mut r = Renderer::new(&ctx, RenderOptions { antialias });
-    let mesh = tessellate(s, scale, antialias).unwrap();
     let (w, h) = ((s.width as f32 * scale) as u32, (s.height as f32 * scale) as u32);
-    let req = DrawRequest {
-        mesh: &mesh,
-        viewport: [s.width as f32, s.height as f32],
-        background: s.background,
-        size: (w, h),
-        redraw: None,
-    };
-    let mut img = r.draw(&ctx, &req, Readback::Rgba).unwrap().into_rgba().unwrap();
-    if s.background.a < 1.0 {
-        img.unpremultiply();
-    }
-    img
+    // The PNG path's own draw (whole frame, un-premultiplied when not opaque).
+    anim::render::draw(&ctx, &mut r, s, w, h).unwrap()
 }
 
 fn rect(x: f32, y: f32, w: f32, h: f32) -> Rect {

@@ -12,7 +12,7 @@ use super::{say, PreviewError, PreviewOptions};
 use crate::gpu::{GpuContext, GpuError, PixelRect, RenderOptions, Renderer, WindowDraw};
 use crate::render::Frames;
 use crate::snapshot::Snapshot;
-use crate::tess::{tessellate_cached, TessCache};
+use crate::tess::{tessellate_cached, Antialias, Mesh, TessCache};
 
 /// The window's GPU side: device, configured surface and renderer.
 ///
@@ -150,15 +150,7 @@ impl Gpu {
         }
         let size = (rect.width as u32, rect.height as u32);
         self.update_kept(snap, keys, size)?;
-        let mesh = tessellate_cached(
-            panels,
-            rect.width / panels.width.max(1) as f32,
-            self.frames.antialias(),
-            &mut self.panel_cache,
-            0..panels.items.len(),
-            None,
-        )
-        .map_err(|e| FrameError::Soft(e.to_string()))?;
+        let mesh = window_mesh(panels, rect, self.frames.antialias(), &mut self.panel_cache)?;
         let (texture, suboptimal) = match self.next_texture()? {
             Ok(t) => t,
             Err(drawn) => return Ok(drawn),
@@ -229,16 +221,7 @@ impl Gpu {
     /// Draws `snap` (with its background and panels as items) whole into
     /// `rect` of the next surface texture and presents it.
     fn draw_whole(&mut self, snap: &Snapshot, rect: PixelRect) -> Result<Drawn, FrameError> {
-        let aa = self.frames.antialias();
-        let mesh = tessellate_cached(
-            snap,
-            rect.width / snap.width.max(1) as f32,
-            aa,
-            &mut self.cache,
-            0..snap.items.len(),
-            None,
-        )
-        .map_err(|e| FrameError::Soft(e.to_string()))?;
+        let mesh = window_mesh(snap, rect, self.frames.antialias(), &mut self.cache)?;
         let (texture, suboptimal) = match self.next_texture()? {
             Ok(t) => t,
             Err(drawn) => return Ok(drawn),
@@ -259,6 +242,25 @@ impl Gpu {
         self.ctx.queue.submit([encoder.finish()]);
         Ok(self.present(texture, suboptimal))
     }
+}
+
+/// The triangles of all of `snap`'s items at the scale `rect` shows it at
+/// (`cache` keeps those of items unchanged since the last call).
+fn window_mesh(
+    snap: &Snapshot,
+    rect: PixelRect,
+    aa: Antialias,
+    cache: &mut TessCache,
+) -> Result<Mesh, FrameError> {
+    tessellate_cached(
+        snap,
+        rect.width / snap.width.max(1) as f32,
+        aa,
+        cache,
+        0..snap.items.len(),
+        None,
+    )
+    .map_err(|e| FrameError::Soft(e.to_string()))
 }
 
 /// A render error of the kept-frame path: the GPU's are fatal, the rest
