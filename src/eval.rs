@@ -17,6 +17,7 @@
 use glam::{Affine2, Vec2};
 
 use crate::easing::ease;
+use crate::scene::live::LiveElement;
 use crate::scene::model::{Element, Scene, StepKind};
 use crate::scene::widgets::{ElementsAt, PaintCx, Painter};
 use crate::snapshot::{DrawItem, Snapshot};
@@ -142,6 +143,8 @@ pub struct EvalMemo(Memo);
 struct Memo {
     drawn: Vec<Option<Drawn>>,
     keys: Vec<u64>,
+    /// The changing elements of a computing scene as last resolved.
+    live: Vec<Option<LiveElement>>,
 }
 
 /// An element's items and the inputs they were drawn from.
@@ -149,6 +152,8 @@ struct Drawn {
     state: State,
     xf: Affine2,
     opacity: f32,
+    /// The key of the changing element's text it was drawn from, if it is one.
+    live: Option<u64>,
     items: Vec<DrawItem>,
     keys: Vec<u64>,
 }
@@ -187,9 +192,43 @@ fn memoisable(el: &Element) -> bool {
     !el.kind.widget().caps().reads_others
 }
 
+/// The changing elements of a computing scene at `t`, by element index
+/// (empty for a plain scene), reusing what `memo` resolved for the same
+/// text. An element that fails here keeps its form at load (the loader
+/// checked every frame time; only a preview scrubbing between frames can
+/// meet a time it did not check).
+fn live_at(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Vec<Option<LiveElement>> {
+    let Some(ls) = &scene.live else {
+        return Vec::new();
+    };
+    let Ok(texts) = ls.texts_at(scene, t) else {
+        return Vec::new();
+    };
+    let mut out = vec![None; scene.elements.len()];
+    if let Some(m) = memo.as_deref_mut() {
+        m.live.resize(scene.elements.len(), None);
+    }
+    for (i, key, text) in texts {
+        if let Some(m) = memo.as_deref_mut() {
+            if let Some(c) = m.live[i].as_ref().filter(|c| c.key == key) {
+                out[i] = Some(c.clone());
+                continue;
+            }
+        }
+        if let Ok(el) = ls.resolve(scene, i, key, &text) {
+            if let Some(m) = memo.as_deref_mut() {
+                m.live[i] = Some(el.clone());
+            }
+            out[i] = Some(el);
+        }
+    }
+    out
+}
+
 /// [`evaluate`], reusing and recording each element's items in `memo` when given.
 fn evaluate_in(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Snapshot {
     let t = t.clamp(0.0, scene.duration);
+    let live = live_at(scene, t, memo.as_deref_mut());
     let states: Vec<State> = (0..scene.elements.len())
         .map(|e| element_state(scene, e, t))
         .collect();
@@ -205,11 +244,14 @@ fn evaluate_in(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Snapshot {
     let mut world: Vec<(Affine2, f32)> = Vec::with_capacity(scene.elements.len());
     for (e, el) in scene.elements.iter().enumerate() {
         let s = &states[e];
+        let now = live.get(e).and_then(Option::as_ref);
+        let (kind, origin) = now.map_or((&el.kind, el.origin), |l| (&l.kind, l.origin));
+        let live_key = now.map(|l| l.key);
         let scale = s.scale * (1.0 + 0.06 * s.pulse);
-        let local = Affine2::from_translation(el.origin + s.offset)
+        let local = Affine2::from_translation(origin + s.offset)
             * Affine2::from_angle(s.rotation.to_radians())
             * Affine2::from_scale(Vec2::splat(scale))
-            * Affine2::from_translation(-el.origin);
+            * Affine2::from_translation(-origin);
         let (pxf, pop) = el.parent.map(|p| world[p]).unwrap_or((Affine2::IDENTITY, 1.0));
         let xf = pxf * local;
         let opacity = pop * el.opacity * s.opacity;
@@ -219,7 +261,7 @@ fn evaluate_in(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Snapshot {
         }
         if let Some(m) = memo.as_deref_mut() {
             if let Some(d) = &m.drawn[e] {
-                if d.state == *s && d.xf == xf && d.opacity == opacity {
+                if d.state == *s && d.xf == xf && d.opacity == opacity && d.live == live_key {
                     snap.items.extend_from_slice(&d.items);
                     m.keys.extend_from_slice(&d.keys);
                     continue;
@@ -238,7 +280,7 @@ fn evaluate_in(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Snapshot {
             fonts: &scene.fonts,
             others: &others,
         };
-        el.kind.widget().paint(&mut cx);
+        kind.widget().paint(&mut cx);
         if let Some(m) = memo.as_deref_mut() {
             let items = &snap.items[start..];
             let keys: Vec<u64> = items.iter().map(DrawItem::key).collect();
@@ -247,6 +289,7 @@ fn evaluate_in(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Snapshot {
                 state: s.clone(),
                 xf,
                 opacity,
+                live: live_key,
                 items: items.to_vec(),
                 keys,
             });

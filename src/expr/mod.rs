@@ -43,6 +43,7 @@ pub use colour::{mix_oklab, ramp_oklab, Oklab, Palette};
 pub use engine::{Engine, Expr};
 pub use error::{ExprError, Origin};
 pub use format::{format_value, Format};
+pub(crate) use kind::as_number;
 pub use template::Template;
 pub use values::{Value, Values};
 

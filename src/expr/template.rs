@@ -39,6 +39,19 @@ impl Template {
         text: &str,
         origin: Origin,
     ) -> Result<Template, ExprError> {
+        Template::parse_keeping(engine, values, text, origin, &|_| false)
+    }
+
+    /// [`Template::parse`], but a part whose code `keep` accepts stays in
+    /// the text as written, braces and format included (a placeholder some
+    /// later stage fills, such as a bound Text's `{p}`).
+    pub fn parse_keeping(
+        engine: &Engine,
+        values: &Values,
+        text: &str,
+        origin: Origin,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<Template, ExprError> {
         let err = |at: usize, m: String| ExprError::new(text, origin, at, m);
         let mut parts = Vec::new();
         let mut literal = String::new();
@@ -67,6 +80,11 @@ impl Template {
                     if code.trim().is_empty() {
                         return Err(err(i, "an empty `{}` in a text".into()));
                     }
+                    if keep(code.trim()) {
+                        literal.push_str(&text[i..=close]);
+                        i = close + 1;
+                        continue;
+                    }
                     let sub = Origin::at(origin.offset + i + 1);
                     let expr = values.compile(engine, code, sub)?;
                     if !literal.is_empty() {
@@ -86,6 +104,23 @@ impl Template {
             parts.push(Part::Text(literal));
         }
         Ok(Template { parts })
+    }
+
+    /// The expression when the template is exactly one `{…}` part with no
+    /// format: its value keeps its type (a number, a list, a colour).
+    pub fn single(&self) -> Option<&Expr> {
+        match self.parts.as_slice() {
+            [Part::Expr(e, Format::Auto)] => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The compiled parts.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Expr(e, _) => Some(e),
+            Part::Text(_) => None,
+        })
     }
 
     /// Whether the template has no `{…}` part (its text never changes).

@@ -34,7 +34,8 @@ pub enum Value {
 }
 
 impl Value {
-    fn of(d: &Dynamic) -> Value {
+    /// The value of a Rhai result, by kind.
+    pub fn of(d: &Dynamic) -> Value {
         if let Some(x) = as_number(d) {
             Value::Number(x)
         } else if let Ok(b) = d.as_bool() {
@@ -182,6 +183,31 @@ impl Values {
             self.push_constant(name, v);
         }
         Ok(())
+    }
+
+    /// Binds `name` to a constant `value` (a loop's item, a component's
+    /// parameter): readable by every expression compiled after.
+    pub fn bind(&mut self, name: &str, value: Dynamic) -> Result<(), String> {
+        if self.slots.contains_key(name) {
+            return Err(format!("`{name}` is already a value here: pick another name"));
+        }
+        if !is_identifier(name) {
+            return Err(format!(
+                "`{name}` is not a name: a letter followed by letters, digits or `_`"
+            ));
+        }
+        self.push_constant(name, value);
+        Ok(())
+    }
+
+    /// Whether `name` is a value, an input or a binding here.
+    pub fn knows(&self, name: &str) -> bool {
+        self.slots.contains_key(name)
+    }
+
+    /// Whether `name` is an input or reads one.
+    pub fn is_animated_name(&self, name: &str) -> bool {
+        matches!(self.slots.get(name), Some(Slot::Input | Slot::Animated))
     }
 
     /// Sets input `name` for the next [`Values::update`]; false if there is

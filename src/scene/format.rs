@@ -117,9 +117,11 @@ step!(
     FollowStep { path: Option<String> }
 );
 step!(
-    /// `Set`: a widget parameter to a number.
+    /// `Set`: a widget parameter (`target`, `param`) or a scene value
+    /// (`value`, no target) to a number.
     SetStep {
         param: Option<String>,
+        value: Option<String>,
         to: Option<f64>,
     }
 );

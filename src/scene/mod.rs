@@ -15,9 +15,11 @@
 
 pub mod csv;
 pub mod error;
+pub mod expand;
 pub mod format;
 pub mod layout;
 pub mod limits;
+pub mod live;
 pub mod model;
 pub mod nav;
 pub mod theme;
@@ -238,10 +240,40 @@ impl Loader {
                 "the file is empty; a scene starts with `(` — see docs/scene-format.md",
             ));
         }
+        let Some(root) = expand::cst::parse(src) else {
+            // Not RON this reader understands: ron says why (or reads it).
+            let file: format::SceneFile = ron_options()
+                .from_str(src)
+                .map_err(|e| ron_error(path, src, &e))?;
+            let theme = resolve::theme_for(self, path, src, file.theme.as_deref())?;
+            return resolve::resolve(self, path, src, file, theme, &[]).map(|(s, _)| s);
+        };
+        let theme_rel = root.field(src, "theme").and_then(|f| f.value.as_str());
+        let theme = resolve::theme_for(self, path, src, theme_rel)?;
+        let Some(expanded) = expand::expand(path, src, &theme.theme)? else {
+            let file: format::SceneFile = ron_options()
+                .from_str(src)
+                .map_err(|e| ron_error(path, src, &e))?;
+            return resolve::resolve(self, path, src, file, theme, &[]).map(|(s, _)| s);
+        };
+        let out = &expanded.out;
+        let text = &out.text;
         let file: format::SceneFile = ron_options()
-            .from_str(src)
-            .map_err(|e| ron_error(path, src, &e))?;
-        resolve::resolve(self, path, src, file)
+            .from_str(text)
+            .map_err(|e| out.remap(ron_error(path, text, &e), path, src))?;
+        let inputs = expanded.live.as_ref().map_or(&[][..], |l| &l.inputs[..]);
+        let (mut scene, tracks) =
+            resolve::resolve(self, path, text, file, theme, inputs).map_err(|e| out.remap(e, path, src))?;
+        if let Some(mut live) = expanded.live {
+            live.tracks = tracks;
+            let ls = live::LiveScene {
+                live,
+                root: self.root.clone(),
+            };
+            ls.check(&scene)?;
+            scene.live = Some(Arc::new(ls));
+        }
+        Ok(scene)
     }
 
     pub(crate) fn fonts(&self) -> &Arc<FontBook> {

@@ -42,6 +42,9 @@ pub struct Scene {
     /// Every file the scene was made from: the scene file, the theme, the
     /// fonts, data and image files (the render cache hashes them).
     pub inputs: Vec<PathBuf>,
+    /// What changes over time in a scene that computes (`Set` on values,
+    /// fields that read them): `None` for a plain scene.
+    pub live: Option<Arc<super::live::LiveScene>>,
 }
 
 impl Scene {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use glam::Vec2;
 
 use super::error::SceneError;
+use super::expand::live::ValueStep;
 use super::format::SceneFile;
 use super::limits;
 use super::model::{Element, ElementSpec, Kind, Scene, StepKind};
@@ -75,7 +76,37 @@ impl Ctx<'_> {
     }
 }
 
-pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) -> Result<Scene, SceneError> {
+/// The theme a scene asks for, loaded before it is resolved (the expand
+/// pass needs its colours).
+pub(super) struct ThemeIn {
+    pub theme: Arc<Theme>,
+    pub path: PathBuf,
+}
+
+/// Loads the theme `rel` (relative to the project root; default
+/// `assets/theme.ron`) that the scene `src` at `path` asks for.
+pub(super) fn theme_for(
+    loader: &Loader,
+    path: &Path,
+    src: &str,
+    rel: Option<&str>,
+) -> Result<ThemeIn, SceneError> {
+    let theme_path = loader.root().join(rel.unwrap_or("assets/theme.ron"));
+    let theme = Arc::new(load_theme(path, src, &theme_path)?);
+    Ok(ThemeIn {
+        theme,
+        path: theme_path,
+    })
+}
+
+pub(super) fn resolve(
+    loader: &Loader,
+    path: &Path,
+    src: &str,
+    file: SceneFile,
+    theme_in: ThemeIn,
+    values: &[(String, f64)],
+) -> Result<(Scene, Vec<ValueStep>), SceneError> {
     let whole = |m: String| SceneError::whole_file(path, m);
     let key_offset = |key: &str| nav::field(src, nav::root(src), key);
     let at_key = |key: &str, m: String| match key_offset(key) {
@@ -115,10 +146,10 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
             format!("still must be a time within 0..={} s", file.duration),
         ));
     }
-    let theme_path = loader
-        .root()
-        .join(file.theme.as_deref().unwrap_or("assets/theme.ron"));
-    let theme = Arc::new(load_theme(path, src, &theme_path)?);
+    let ThemeIn {
+        theme,
+        path: theme_path,
+    } = theme_in;
     let background = match &file.background {
         Some(b) => theme.color(b).map_err(|e| at_key("background", e))?,
         None => theme.palette.background,
@@ -153,8 +184,9 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
         elements: &ctx.elements,
         by_name: &ctx.by_name,
         theme: &theme,
+        values,
     };
-    let steps = steps::resolve_steps(&step_cx, &file.timeline, file.duration)?;
+    let (steps, value_steps) = steps::resolve_steps(&step_cx, &file.timeline, file.duration)?;
     let mut steps_of = vec![Vec::new(); ctx.elements.len()];
     for (i, s) in steps.iter().enumerate() {
         steps_of[s.target].push(i);
@@ -183,28 +215,32 @@ pub(super) fn resolve(loader: &Loader, path: &Path, src: &str, file: SceneFile) 
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(Scene {
-        path: path.to_path_buf(),
-        name,
-        title: file.title,
-        width: w,
-        height: h,
-        fps: file.fps,
-        duration: file.duration,
-        still,
-        background,
-        theme,
-        fonts: loader.fonts().clone(),
-        elements: ctx.elements,
-        steps,
-        steps_of,
-        by_name: ctx.by_name,
-        inputs: [path.to_path_buf(), theme_path]
-            .into_iter()
-            .chain(loader.font_files().iter().cloned())
-            .chain(ctx.inputs.into_inner())
-            .collect(),
-    })
+    Ok((
+        Scene {
+            path: path.to_path_buf(),
+            name,
+            title: file.title,
+            width: w,
+            height: h,
+            fps: file.fps,
+            duration: file.duration,
+            still,
+            background,
+            theme,
+            fonts: loader.fonts().clone(),
+            elements: ctx.elements,
+            steps,
+            steps_of,
+            by_name: ctx.by_name,
+            inputs: [path.to_path_buf(), theme_path]
+                .into_iter()
+                .chain(loader.font_files().iter().cloned())
+                .chain(ctx.inputs.into_inner())
+                .collect(),
+            live: None,
+        },
+        value_steps,
+    ))
 }
 
 /// The scene's theme (default `assets/theme.ron`). Its errors name the

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use glam::Vec2;
 
-use super::format::{CountStep, StepSpec, P};
+use super::expand::live::ValueStep;
+use super::format::{CountStep, SetStep, StepSpec, P};
 use super::limits;
 use super::model::{Element, Kind, Param, Step, StepKind};
 use super::nav;
@@ -27,6 +28,8 @@ pub(super) struct StepCx<'a> {
     pub elements: &'a [Element],
     pub by_name: &'a HashMap<String, usize>,
     pub theme: &'a Theme,
+    /// The scene values `Set(value: …)` may animate.
+    pub values: &'a [(String, f64)],
 }
 
 impl StepCx<'_> {
@@ -57,8 +60,9 @@ pub(super) fn resolve_steps(
     ctx: &StepCx<'_>,
     specs: &[StepSpec],
     duration: f64,
-) -> Result<Vec<Step>, SceneError> {
+) -> Result<(Vec<Step>, Vec<ValueStep>), SceneError> {
     let mut steps = Vec::new();
+    let mut value_steps = Vec::new();
     let (mut prev_start, mut prev_end) = (0.0f64, 0.0f64);
     for (i, spec) in specs.iter().enumerate() {
         let (kind_name, f) = spec.parts();
@@ -104,6 +108,40 @@ pub(super) fn resolve_steps(
             (None, Some(ts)) => (ts.to_vec(), |k| format!("targets.{k}")),
             (None, None) => (Vec::new(), |_| String::new()),
         };
+        if let StepSpec::Set(SetStep {
+            value: Some(name), ..
+        }) = spec
+        {
+            let StepSpec::Set(set) = spec else { unreachable!() };
+            if !targets.is_empty() || set.param.is_some() {
+                return Err(err(
+                    "a Set on a value takes `value`, not `target` or `param`".into()
+                ));
+            }
+            if !ctx.values.iter().any(|(n, _)| n == name) {
+                return Err(field_err(
+                    "value",
+                    format!("unknown value \"{name}\": declare it in `values` as a number"),
+                ));
+            }
+            let to = number(set.to).map_err(|m| field_err("to", m))?;
+            if start + dur > duration + 1e-9 {
+                return Err(err(format!(
+                    "runs until {:.2} s, past the end of the scene ({duration} s): lengthen `duration` or move the step",
+                    start + dur
+                )));
+            }
+            value_steps.push(ValueStep {
+                name: name.clone(),
+                to,
+                start,
+                dur,
+                ease: f.ease.unwrap_or_default(),
+            });
+            prev_start = start;
+            prev_end = start + dur;
+            continue;
+        }
         if matches!(spec, StepSpec::Wait(_)) {
             if !targets.is_empty() {
                 return Err(err("does not take a target".into()));
@@ -117,7 +155,30 @@ pub(super) fn resolve_steps(
         }
         let stagger = f.stagger.unwrap_or(0.0);
         let mut end = start;
+        // A name with `*` stands for every element it matches, in element order.
+        let mut expanded: Vec<(String, usize)> = Vec::new();
         for (k, tname) in targets.iter().enumerate() {
+            if tname.contains('*') {
+                let mut hits: Vec<(usize, &String)> = ctx
+                    .by_name
+                    .iter()
+                    .filter(|(n, _)| glob(tname, n))
+                    .map(|(n, &i)| (i, n))
+                    .collect();
+                if hits.is_empty() {
+                    return Err(field_err(
+                        &target_field(k),
+                        format!("no element's name matches \"{tname}\""),
+                    ));
+                }
+                hits.sort();
+                expanded.extend(hits.into_iter().map(|(_, n)| (n.clone(), k)));
+            } else {
+                expanded.push((tname.clone(), k));
+            }
+        }
+        for (k, (tname, written)) in expanded.iter().enumerate() {
+            let target_field = |_: usize| target_field(*written);
             let target = *ctx.by_name.get(tname).ok_or_else(|| {
                 let mut known: Vec<&str> = ctx.by_name.keys().map(|s| s.as_str()).collect();
                 known.sort();
@@ -162,7 +223,25 @@ pub(super) fn resolve_steps(
         prev_end = end;
     }
     steps.sort_by(|a, b| a.start.total_cmp(&b.start));
-    Ok(steps)
+    value_steps.sort_by(|a, b| a.start.total_cmp(&b.start));
+    Ok((steps, value_steps))
+}
+
+/// Whether `name` matches `pattern`, where `*` is any run of characters.
+fn glob(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !name.starts_with(first) || name.len() < first.len() + last.len() || !name.ends_with(last) {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 /// The field that [`step_kind`]'s errors for this step are about.

@@ -70,7 +70,7 @@ impl Spec for ArrowSpec {
         let mut s = self.clone();
         for end in [&mut s.from, &mut s.to] {
             if let EndSpec::Point(p) = end {
-                *p = (p.0 + cx.offset.x, p.1 + cx.offset.y);
+                *p = P(p.0 + cx.offset.x, p.1 + cx.offset.y);
             }
         }
         Ok(Placed {

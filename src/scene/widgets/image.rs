@@ -50,9 +50,9 @@ impl Spec for ImageSpec {
         let (iw, ih) = (img.width as f32, img.height as f32);
         let size = match s.size {
             None => Vec2::new(iw, ih),
-            Some((w, h)) if w > 0.0 && h == 0.0 => Vec2::new(w, w * ih / iw),
-            Some((w, h)) if w == 0.0 && h > 0.0 => Vec2::new(h * iw / ih, h),
-            Some((w, h)) => Vec2::new(
+            Some(P(w, h)) if w > 0.0 && h == 0.0 => Vec2::new(w, w * ih / iw),
+            Some(P(w, h)) if w == 0.0 && h > 0.0 => Vec2::new(h * iw / ih, h),
+            Some(P(w, h)) => Vec2::new(
                 cx.positive("size.0", "width", w)?,
                 cx.positive("size.1", "height", h)?,
             ),

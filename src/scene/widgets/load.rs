@@ -17,8 +17,36 @@ use crate::scene::nav;
 use crate::scene::theme::Theme;
 use crate::text::{Align, Family, FontBook, TextBlock, TextError, TextStyle, Weight};
 
-/// `(x, y)` in scene units.
-pub type P = (f32, f32);
+/// `(x, y)` in scene units; `[x, y]` is read too (what an `"{expression}"`
+/// giving a point is written as).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct P(pub f32, pub f32);
+
+impl<'de> serde::Deserialize<'de> for P {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<P, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = P;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a point (x, y)")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<P, A::Error> {
+                use serde::de::Error;
+                let x: f32 = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+                let y: f32 = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+                if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(A::Error::invalid_length(3, &self));
+                }
+                Ok(P(x, y))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
 
 pub fn v(p: P) -> Vec2 {
     Vec2::new(p.0, p.1)

@@ -68,6 +68,9 @@ macro_rules! widgets {
         }
 
         impl ElementSpec {
+            /// The kinds' names, as the file writes them.
+            pub const KINDS: &'static [&'static str] = &[$(stringify!($name)),*];
+
             pub fn common(&self) -> Common {
                 match self {
                     $(ElementSpec::$name(s) => load::HasCommon::common(s)),*

@@ -1,0 +1,154 @@
+//! A computing scene's changing elements, resolved for one instant: the
+//! expand pass writes each again for `t` ([`Live::texts_at`]); this parses
+//! and resolves that text as the loader would, so a frame sees an element
+//! of its usual kind.
+
+use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use glam::Vec2;
+
+use super::error::SceneError;
+use super::expand::live::Live;
+use super::expand::out::Out;
+use super::model::{ElementSpec, Kind, Scene};
+use super::widgets::{Elements, LoadCx};
+use crate::geom::Rect;
+
+/// The most changing elements resolved when a scene is checked at every
+/// frame; beyond it, frames are checked at a stride.
+const CHECK_BUDGET: usize = 20_000;
+
+/// The live part of a loaded scene.
+pub struct LiveScene {
+    pub live: Live,
+    /// The project root (images and data are relative to it).
+    pub root: PathBuf,
+}
+
+/// One changing element at one instant.
+#[derive(Clone, Debug)]
+pub struct LiveElement {
+    /// A hash of its text: equal keys, equal elements.
+    pub key: u64,
+    pub kind: Kind,
+    pub origin: Vec2,
+    pub bounds: Rect,
+}
+
+impl LiveScene {
+    /// Each changing element's text at `t`, by element index, with its key.
+    pub fn texts_at(&self, scene: &Scene, t: f64) -> Result<Vec<(usize, u64, Out)>, SceneError> {
+        Ok(self
+            .live
+            .texts_at(&scene.path, t)?
+            .into_iter()
+            .map(|(i, out)| {
+                let mut h = std::hash::DefaultHasher::new();
+                out.text.hash(&mut h);
+                (i, h.finish(), out)
+            })
+            .collect())
+    }
+
+    /// Element `index` from its text `out`.
+    pub fn resolve(
+        &self,
+        scene: &Scene,
+        index: usize,
+        key: u64,
+        out: &Out,
+    ) -> Result<LiveElement, SceneError> {
+        let path: &Path = &scene.path;
+        let src = &self.live.src;
+        let spec: ElementSpec = super::ron_options()
+            .from_str(&out.text)
+            .map_err(|e| out.remap(super::ron_error(path, &out.text, &e), path, src))?;
+        let view = Elements {
+            elements: &scene.elements,
+            by_name: &scene.by_name,
+        };
+        let el = &scene.elements[index];
+        let inputs = RefCell::new(Vec::new());
+        let cx = LoadCx {
+            path,
+            src: &out.text,
+            theme: &scene.theme,
+            fonts: &scene.fonts,
+            root: &self.root,
+            index,
+            start: Some(0),
+            offset: el.parent.map_or(Vec2::ZERO, |p| scene.elements[p].origin),
+            declared: &view,
+            inputs: &inputs,
+        };
+        let (kind, origin, bounds) = spec.resolve(&cx).map_err(|e| out.remap(e, path, src))?;
+        let within = |v: f32| v.is_finite() && v.abs() <= super::limits::MAX_COORD;
+        if ![
+            bounds.min.x,
+            bounds.min.y,
+            bounds.max.x,
+            bounds.max.y,
+            origin.x,
+            origin.y,
+        ]
+        .into_iter()
+        .all(within)
+        {
+            let e = SceneError::at_offset(
+                path,
+                &out.text,
+                0,
+                format!(
+                    "coordinates must be finite and within ±{}",
+                    super::limits::MAX_COORD
+                ),
+            );
+            return Err(out.remap(e, path, src));
+        }
+        Ok(LiveElement {
+            key,
+            kind,
+            origin,
+            bounds,
+        })
+    }
+
+    /// Every changing element at `t`, resolved.
+    pub fn elements_at(&self, scene: &Scene, t: f64) -> Result<Vec<(usize, LiveElement)>, SceneError> {
+        self.texts_at(scene, t)?
+            .into_iter()
+            .map(|(i, key, out)| self.resolve(scene, i, key, &out).map(|e| (i, e)))
+            .collect()
+    }
+
+    /// Checks the scene at every frame time and at the still: an expression
+    /// that fails at 3 s (a division by a value that reaches zero) is an
+    /// error at load, not a broken render. Elements whose text did not
+    /// change since the frame before are not resolved again.
+    pub fn check(&self, scene: &Scene) -> Result<(), SceneError> {
+        let frames = scene.frame_count();
+        let n = self.live.dynamic.len().max(1) as u64;
+        let stride = (frames * n).div_ceil(CHECK_BUDGET as u64).max(1);
+        let mut last: Vec<Option<u64>> = vec![None; scene.elements.len()];
+        let times = (0..frames)
+            .step_by(stride as usize)
+            .map(|f| f as f64 / scene.fps as f64)
+            .chain([scene.still, scene.duration]);
+        for t in times {
+            for (i, key, out) in self.texts_at(scene, t)? {
+                if last[i] != Some(key) {
+                    self.resolve(scene, i, key, &out).map_err(|mut e| {
+                        if !e.message.contains("(at t =") {
+                            e.message = format!("{} (at t = {t:.2} s)", e.message);
+                        }
+                        e
+                    })?;
+                    last[i] = Some(key);
+                }
+            }
+        }
+        Ok(())
+    }
+}
