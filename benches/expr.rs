@@ -4,7 +4,9 @@
 //! one frame: 190 waves of `t` and 10 softmax rows over 8 logits that move
 //! with `t`), `expr/one_value` (one of those waves alone), `expr/template`
 //! (a caption with two formatted numbers), `expr/load_200` (declaring the
-//! 200 values: compile + name checks). Target (issue 17): a frame under 1 ms
+//! 200 values: compile + name checks), `expr/scene_200_circles` and
+//! `expr/scene_200_points` (a whole scene's `evaluate` with 200 animated
+//! bound values: 200 circles placed by them, or one line through them). Target (issue 17): a frame under 1 ms
 //! on the 2-core machine. Figures in docs/expressions.md.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -71,6 +73,31 @@ fn bench(c: &mut Criterion) {
         b.iter(|| caption.render(&engine, &mut values).unwrap())
     });
     g.bench_function("load_200", |b| b.iter(|| load(&engine)));
+    // Whole scenes: `evaluate(scene, t)` (values, elements written again,
+    // parsed, resolved and painted) for 200 bound values.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let loader = anim::scene::Loader::new(root).unwrap();
+    for (name, elements) in [
+        // 200 elements, each placed by an animated value.
+        (
+            "scene_200_circles",
+            "For(each: \"i\", in: 200, body: [ Circle(at: \"{[40 + 8 * i, 300 + 100 * sin(t * 2.0 + i)]}\", radius: 4, fill: \"primary\") ])",
+        ),
+        // One line whose 200 points are animated values.
+        (
+            "scene_200_points",
+            "Line(points: \"{range(200).map(|i| [40 + 8 * i, 300 + 100 * sin(t * 2.0 + i)])}\", stroke: \"primary\", width: 3)",
+        ),
+    ] {
+        let src = format!("(size: (1920, 1080), duration: 10.0, elements: [ {elements} ])");
+        let scene = loader.parse(&root.join("bench.ron"), &src).unwrap();
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                frame += 1;
+                anim::eval::evaluate(&scene, (frame % 600) as f64 / 60.0)
+            })
+        });
+    }
     g.finish();
 }
 

@@ -17,7 +17,7 @@
 use glam::{Affine2, Vec2};
 
 use crate::easing::ease;
-use crate::scene::live::LiveElement;
+use crate::scene::model::LiveElement;
 use crate::scene::model::{Element, Scene, StepKind};
 use crate::scene::widgets::{ElementsAt, PaintCx, Painter};
 use crate::snapshot::{DrawItem, Snapshot};

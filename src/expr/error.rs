@@ -7,9 +7,6 @@
 //! ([`ExprError::to_scene_error`]).
 
 use std::fmt;
-use std::path::Path;
-
-use crate::scene::error::SceneError;
 
 /// Where an expression's text sits in its scene file.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -54,18 +51,6 @@ impl ExprError {
     pub fn context(mut self, context: impl fmt::Display) -> ExprError {
         self.message = format!("{context}: {}", self.message);
         self
-    }
-
-    /// The error as a scene-file error: `file:line:col`, the line and a caret.
-    ///
-    /// `src` is the scene file's text. When the expression is not written
-    /// verbatim at its origin (a RON string with escapes), the caret goes to
-    /// the expression's start instead of a wrong column.
-    pub fn to_scene_error(&self, file: &Path, src: &str) -> SceneError {
-        let start = self.offset - self.at;
-        let verbatim = src.get(start..).is_some_and(|s| s.starts_with(&self.source));
-        let offset = if verbatim { self.offset } else { start };
-        SceneError::at_offset(file, src, offset, self.message.clone())
     }
 }
 

@@ -102,6 +102,22 @@ impl fmt::Display for SceneError {
 
 impl std::error::Error for SceneError {}
 
+/// Expression errors are placed in the scene file here, on the scene side
+/// (the expression engine knows nothing of scenes).
+impl crate::expr::ExprError {
+    /// The error as a scene-file error: `file:line:col`, the line and a caret.
+    ///
+    /// `src` is the scene file's text. When the expression is not written
+    /// verbatim at its origin (a RON string with escapes), the caret goes to
+    /// the expression's start instead of a wrong column.
+    pub fn to_scene_error(&self, file: &Path, src: &str) -> SceneError {
+        let start = self.offset - self.at;
+        let verbatim = src.get(start..).is_some_and(|s| s.starts_with(&self.source));
+        let offset = if verbatim { self.offset } else { start };
+        SceneError::at_offset(file, src, offset, self.message.clone())
+    }
+}
+
 /// At most [`SNIPPET_CHARS`] chars of `line` that include column `col`
 /// (1-based), and the caret's column in them: a long line (a minified
 /// scene, deep nesting) is shown around the error, marked with `…`.

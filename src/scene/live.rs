@@ -5,37 +5,18 @@
 
 use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use glam::Vec2;
 
 use super::error::SceneError;
-use super::expand::live::Live;
 use super::expand::out::Out;
-use super::model::{ElementSpec, Kind, Scene};
+use super::model::{ElementSpec, LiveElement, LiveScene, Scene};
 use super::widgets::{Elements, LoadCx};
-use crate::geom::Rect;
 
 /// The most changing elements resolved when a scene is checked at every
 /// frame; beyond it, frames are checked at a stride.
 const CHECK_BUDGET: usize = 20_000;
-
-/// The live part of a loaded scene.
-pub struct LiveScene {
-    pub live: Live,
-    /// The project root (images and data are relative to it).
-    pub root: PathBuf,
-}
-
-/// One changing element at one instant.
-#[derive(Clone, Debug)]
-pub struct LiveElement {
-    /// A hash of its text: equal keys, equal elements.
-    pub key: u64,
-    pub kind: Kind,
-    pub origin: Vec2,
-    pub bounds: Rect,
-}
 
 impl LiveScene {
     /// Each changing element's text at `t`, by element index, with its key.

@@ -266,7 +266,7 @@ impl Loader {
             resolve::resolve(self, path, text, file, theme, inputs).map_err(|e| out.remap(e, path, src))?;
         if let Some(mut live) = expanded.live {
             live.tracks = tracks;
-            let ls = live::LiveScene {
+            let ls = model::LiveScene {
                 live,
                 root: self.root.clone(),
             };

@@ -44,7 +44,7 @@ pub struct Scene {
     pub inputs: Vec<PathBuf>,
     /// What changes over time in a scene that computes (`Set` on values,
     /// fields that read them): `None` for a plain scene.
-    pub live: Option<Arc<super::live::LiveScene>>,
+    pub live: Option<Arc<LiveScene>>,
 }
 
 impl Scene {
@@ -97,4 +97,21 @@ pub struct Step {
     pub ease: EaseSpec,
     /// Index of the step in the file, for messages.
     pub source_index: usize,
+}
+
+/// The live part of a loaded scene.
+pub struct LiveScene {
+    pub live: super::expand::live::Live,
+    /// The project root (images and data are relative to it).
+    pub root: PathBuf,
+}
+
+/// One changing element at one instant.
+#[derive(Clone, Debug)]
+pub struct LiveElement {
+    /// A hash of its text: equal keys, equal elements.
+    pub key: u64,
+    pub kind: Kind,
+    pub origin: Vec2,
+    pub bounds: crate::geom::Rect,
 }

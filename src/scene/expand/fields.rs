@@ -1,0 +1,141 @@
+//! Field values: a string with `{…}` parts computed (one whole
+//! `{expression}` keeps its type; anything else is a text template), and
+//! the RON text a value is written as.
+
+use super::cst::{Body, Node, NodeKind};
+use super::out::{ron_string, Out};
+use super::{animated_name, Ex, PLACEHOLDERS};
+use crate::expr::{Template, Value, Values};
+use crate::scene::error::SceneError;
+
+impl Ex<'_> {
+    /// A value inside an element or step: strings with `{…}` computed.
+    /// `fixed` names where animated values are refused (a step, a scene field).
+    pub(super) fn value(
+        &mut self,
+        node: &Node,
+        values: &mut Values,
+        out: &mut Out,
+        fixed: Option<&str>,
+    ) -> Result<(), SceneError> {
+        let c = self.ctx_id(out);
+        match &node.kind {
+            NodeKind::Str(s) if s.contains('{') || s.contains('}') => {
+                self.string(node, s, values, out, fixed)?
+            }
+            NodeKind::Str(_) | NodeKind::Atom => out.copy(self.src, node.span.clone(), c),
+            NodeKind::List(items) => {
+                out.put("[", node.span.start, c);
+                for i in items {
+                    self.value(i, values, out, fixed)?;
+                    out.put(", ", i.span.end, c);
+                }
+                out.put("]", node.span.end.saturating_sub(1), c);
+            }
+            NodeKind::Map(entries) => {
+                out.put("{", node.span.start, c);
+                for (k, v) in entries {
+                    self.value(k, values, out, fixed)?;
+                    out.put(": ", v.span.start, c);
+                    self.value(v, values, out, fixed)?;
+                    out.put(", ", v.span.end, c);
+                }
+                out.put("}", node.span.end.saturating_sub(1), c);
+            }
+            NodeKind::Struct { name, body } => {
+                match name {
+                    Some(n) => {
+                        out.copy(self.src, n.clone(), c);
+                        out.put("(", n.end, c);
+                    }
+                    None => out.put("(", node.span.start, c),
+                }
+                match body {
+                    Body::Fields(fs) => {
+                        for f in fs {
+                            out.copy(self.src, f.name.clone(), c);
+                            out.put(": ", f.value.span.start, c);
+                            self.value(&f.value, values, out, fixed)?;
+                            out.put(", ", f.value.span.end, c);
+                        }
+                    }
+                    Body::Items(items) => {
+                        for i in items {
+                            self.value(i, values, out, fixed)?;
+                            out.put(", ", i.span.end, c);
+                        }
+                    }
+                }
+                out.put(")", node.span.end.saturating_sub(1), c);
+            }
+        }
+        Ok(())
+    }
+
+    /// A string with `{…}` parts: one whole `{expression}` keeps its type,
+    /// anything else is a text template.
+    pub(super) fn string(
+        &mut self,
+        node: &Node,
+        s: &str,
+        values: &mut Values,
+        out: &mut Out,
+        fixed: Option<&str>,
+    ) -> Result<(), SceneError> {
+        let c = self.ctx_id(out);
+        let keep = |code: &str| PLACEHOLDERS.contains(&code) && !values.knows(code);
+        let t = Template::parse_keeping(self.engine, values, s, self.str_origin(node), &keep)
+            .map_err(|e| self.xerr(e))?;
+        if t.is_literal() {
+            // Only kept placeholders or `{{ }}`: the text is the widget's.
+            out.copy(self.src, node.span.clone(), c);
+            return Ok(());
+        }
+        self.changed = true;
+        if let Some(e) = t.exprs().find(|e| values.is_animated(e)) {
+            if let Some(what) = fixed {
+                return Err(self.xerr(e.error(format!(
+                    "{what} cannot change over time, and this reads {}",
+                    animated_name(values, e)
+                ))));
+            }
+            self.animated = true;
+        }
+        let text = match t.single() {
+            Some(e) => {
+                let v = values.eval(self.engine, e).map_err(|e| self.xerr(e))?;
+                ron_literal(&Value::of(&v)).map_err(|m| self.xerr(e.error(m)))?
+            }
+            None => ron_string(&t.render(self.engine, values).map_err(|e| self.xerr(e))?),
+        };
+        out.put(&text, node.span.start, c);
+        Ok(())
+    }
+}
+
+/// A value as RON text, for a field.
+pub(super) fn ron_literal(v: &Value) -> Result<String, String> {
+    Ok(match v {
+        Value::Number(x) => {
+            if !x.is_finite() {
+                return Err(format!("gives {x}, not a finite number"));
+            }
+            if x.fract() == 0.0 && x.abs() < 1e15 {
+                format!("{}", *x as i64)
+            } else {
+                format!("{x:?}")
+            }
+        }
+        Value::Bool(b) => b.to_string(),
+        Value::Str(s) => ron_string(s),
+        Value::Colour(c) => {
+            let [r, g, b, a] = c.to_rgba8();
+            format!("\"#{r:02x}{g:02x}{b:02x}{a:02x}\"")
+        }
+        Value::List(items) => {
+            let parts: Result<Vec<String>, String> = items.iter().map(ron_literal).collect();
+            format!("[{}]", parts?.join(", "))
+        }
+        Value::Other(kind) => return Err(format!("gives {kind}, which a scene field cannot hold")),
+    })
+}
