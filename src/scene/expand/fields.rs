@@ -84,8 +84,16 @@ impl Ex<'_> {
     ) -> Result<(), SceneError> {
         let c = self.ctx_id(out);
         let keep = |code: &str| PLACEHOLDERS.contains(&code) && !values.knows(code);
-        let t = Template::parse_keeping(self.engine, values, s, self.str_origin(node), &keep)
-            .map_err(|e| self.xerr(e))?;
+        let t = Template::parse_keeping(self.engine, values, s, self.str_origin(node), &keep).map_err(|mut e| {
+            if e.message.starts_with("unknown name") {
+                e.message = format!(
+                    "{}: a `{{…}}` in a string is an expression over the scene's values, or one of a Text's placeholders ({}); write `{{{{` for a brace",
+                    e.message,
+                    PLACEHOLDERS.join(", ")
+                );
+            }
+            self.xerr(e)
+        })?;
         if t.is_literal() {
             // Only kept placeholders or `{{ }}`: the text is the widget's.
             out.copy(self.src, node.span.clone(), c);
