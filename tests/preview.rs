@@ -328,6 +328,61 @@ fn edits_reload_and_errors_keep_the_window() {
     let _ = std::fs::remove_file(&shot);
 }
 
+/// Issue 17: a scene that computes (a value, a component reading it)
+/// reloads like any other; a broken expression shows its error, with the
+/// line and column of the offending token, and the window stays.
+#[test]
+fn computing_scenes_reload_and_expression_errors_show() {
+    let project = Project::new("reload-expr");
+    let computing = |colour: &str| {
+        mini()
+            .replace(
+                "    elements: [\n",
+                &format!(
+                    "    values: {{ \"c\": \"{colour}\" }},\n    components: {{ \"Chip\": (params: {{ \"f\": () }}, body: [ Box(name: \"a\", at: (70, 60), size: (110, 50), fill: \"{{f}}\", stroke: \"primary\") ]) }},\n    elements: [\n"
+                ),
+            )
+            .replace(
+                r#"Box(name: "a", at: (70, 60), size: (110, 50), label: "ação", label_size: 18, fill: "primary_soft", stroke: "primary"),"#,
+                r#"Chip(f: "{c}"),"#,
+            )
+    };
+    std::fs::write(project.scene(), computing("#00ff00")).unwrap();
+    let x = Xvfb::start(4);
+    let mut preview = paused_at_one_second(&project, &x);
+    let shot = output_dir().join("preview-reload-expr.actual.png");
+    let pixel_becomes = |want: [u8; 4]| {
+        poll(Duration::from_secs(5), || {
+            let img = x.screenshot(320, 180, &shot);
+            (img.pixel(30, 60) == want).then_some(())
+        })
+        .is_some()
+    };
+    assert!(pixel_becomes([0, 255, 0, 255]), "{}", preview.stderr());
+
+    std::fs::write(project.scene(), computing("#0000ff")).unwrap();
+    preview.wait_for("preview: reloaded", 1, Duration::from_secs(5));
+    assert!(pixel_becomes([0, 0, 255, 255]), "{}", preview.stderr());
+
+    // `+*` is a syntax error at the `*`: line 7 holds the components.
+    let broken = computing("#0000ff").replace(r#"Chip(f: "{c}")"#, r#"Chip(f: "{c +* 1}")"#);
+    let line_no = broken.lines().position(|l| l.contains("+*")).unwrap() + 1;
+    let col = broken.lines().nth(line_no - 1).unwrap().find('*').unwrap() + 1;
+    std::fs::write(project.scene(), &broken).unwrap();
+    let line = preview.wait_for("preview: error:", 1, Duration::from_secs(5));
+    assert!(line.contains(&format!("01-mini.ron:{line_no}:{col}:")), "{line}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(preview.alive(), "the preview closed:\n{}", preview.stderr());
+    assert!(pixel_becomes([0, 0, 255, 255]));
+
+    let reloads = preview.count("preview: reloaded");
+    std::fs::write(project.scene(), computing("#00ff00")).unwrap();
+    preview.wait_for("preview: reloaded", reloads + 1, Duration::from_secs(5));
+    assert!(pixel_becomes([0, 255, 0, 255]), "{}", preview.stderr());
+    assert!(!preview.stderr().contains("panicked"), "{}", preview.stderr());
+    let _ = std::fs::remove_file(&shot);
+}
+
 /// Issue 22: playing redraws only what changed, frame after frame, over a
 /// frame kept offscreen; after playing through to the end (no loop: it
 /// stops there) the window must still show exactly the last frame that
