@@ -86,7 +86,7 @@ fn bench(c: &mut Criterion) {
         // One line whose 200 points are animated values.
         (
             "scene_200_points",
-            "Line(points: \"{range(200).map(|i| [40 + 8 * i, 300 + 100 * sin(t * 2.0 + i)])}\", stroke: \"primary\", width: 3)",
+            "Line(points: \"{range(200).map(|i| [40 + 8 * i, 300 + 100 * sin(t * 2.0 + i)])}\", color: \"primary\", width: 3)",
         ),
     ] {
         let src = format!("(size: (1920, 1080), duration: 10.0, elements: [ {elements} ])");

@@ -74,6 +74,20 @@ impl Ex<'_> {
 
     /// A string with `{…}` parts: one whole `{expression}` keeps its type,
     /// anything else is a text template.
+    fn parse_template(&self, node: &Node, s: &str, values: &Values) -> Result<Template, SceneError> {
+        let keep = |code: &str| PLACEHOLDERS.contains(&code) && !values.knows(code);
+        Template::parse_keeping(self.engine, values, s, self.str_origin(node), &keep).map_err(|mut e| {
+            if e.message.starts_with("unknown name") {
+                e.message = format!(
+                    "{}: a `{{…}}` in a string is an expression over the scene's values, or one of a Text's placeholders ({}); write `{{{{` for a brace",
+                    e.message,
+                    PLACEHOLDERS.join(", ")
+                );
+            }
+            self.xerr(e)
+        })
+    }
+
     pub(super) fn string(
         &mut self,
         node: &Node,
@@ -83,17 +97,19 @@ impl Ex<'_> {
         fixed: Option<&str>,
     ) -> Result<(), SceneError> {
         let c = self.ctx_id(out);
-        let keep = |code: &str| PLACEHOLDERS.contains(&code) && !values.knows(code);
-        let t = Template::parse_keeping(self.engine, values, s, self.str_origin(node), &keep).map_err(|mut e| {
-            if e.message.starts_with("unknown name") {
-                e.message = format!(
-                    "{}: a `{{…}}` in a string is an expression over the scene's values, or one of a Text's placeholders ({}); write `{{{{` for a brace",
-                    e.message,
-                    PLACEHOLDERS.join(", ")
-                );
+        // Written again per frame: the template compiled the first time is reused.
+        let cached = self
+            .templates
+            .and_then(|m| m.lock().ok().and_then(|m| m.get(&node.span.start).cloned()));
+        let t = match cached {
+            Some(t) => t,
+            None => self.parse_template(node, s, values)?,
+        };
+        if let Some(m) = self.templates {
+            if let Ok(mut m) = m.lock() {
+                m.entry(node.span.start).or_insert_with(|| t.clone());
             }
-            self.xerr(e)
-        })?;
+        }
         if t.is_literal() {
             // Only kept placeholders or `{{ }}`: the text is the widget's.
             out.copy(self.src, node.span.clone(), c);

@@ -70,7 +70,7 @@ impl Live {
             for (n, x) in &inputs {
                 values.set(n, *x);
             }
-            let mut ex = Ex::for_frame(path, &self.src, &self.engine);
+            let mut ex = Ex::for_frame(path, &self.src, &self.engine, &d.templates);
             if let Some(c) = &d.ctx {
                 ex.ctx.push(c.clone());
             }

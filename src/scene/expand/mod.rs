@@ -29,7 +29,7 @@ mod stamp;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rhai::Dynamic;
 
@@ -94,6 +94,7 @@ pub fn expand(path: &Path, src: &str, theme: &Arc<Theme>) -> Result<Option<Expan
         use_depth: 0,
         ctx: Vec::new(),
         dynamic: Vec::new(),
+        templates: None,
     };
     let mut values = Values::new(&input_names);
     let mut out = Out::default();
@@ -192,6 +193,8 @@ pub struct DynElement {
     pub values: Values,
     /// The loop or component it came through, for messages.
     pub ctx: Option<String>,
+    /// Its templates, compiled on the first frame that writes it.
+    pub templates: Arc<Mutex<HashMap<usize, Template>>>,
 }
 
 struct Ex<'a> {
@@ -209,11 +212,18 @@ struct Ex<'a> {
     /// The loops and components being expanded, outermost first.
     ctx: Vec<String>,
     dynamic: Vec<DynElement>,
+    /// Templates compiled on an earlier frame, by their string's offset.
+    templates: Option<&'a Mutex<HashMap<usize, Template>>>,
 }
 
 impl<'a> Ex<'a> {
     /// An expander for one element, written again for a frame.
-    pub(crate) fn for_frame(path: &'a Path, src: &'a str, engine: &'a Engine) -> Ex<'a> {
+    pub(crate) fn for_frame(
+        path: &'a Path,
+        src: &'a str,
+        engine: &'a Engine,
+        templates: &'a Mutex<HashMap<usize, Template>>,
+    ) -> Ex<'a> {
         Ex {
             path,
             src,
@@ -226,6 +236,7 @@ impl<'a> Ex<'a> {
             use_depth: 0,
             ctx: Vec::new(),
             dynamic: Vec::new(),
+            templates: Some(templates),
         }
     }
 
@@ -498,6 +509,7 @@ impl<'a> Ex<'a> {
                 node: node.clone(),
                 values: values.clone(),
                 ctx: self.ctx_text(),
+                templates: Arc::default(),
             });
         }
         self.animated = outer;
