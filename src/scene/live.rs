@@ -117,7 +117,17 @@ impl LiveScene {
             .step_by(stride as usize)
             .map(|f| f as f64 / scene.fps as f64)
             .chain([scene.still, scene.duration]);
+        let deadline = std::time::Instant::now() + 2 * super::expand::MAX_EXPAND;
         for t in times {
+            if std::time::Instant::now() > deadline {
+                return Err(SceneError::whole_file(
+                    &scene.path,
+                    format!(
+                        "checking the animated values at every frame takes more than {} s (stopped at t = {t:.2} s): fewer or lighter expressions that change over time",
+                        2 * super::expand::MAX_EXPAND.as_secs()
+                    ),
+                ));
+            }
             for (i, key, out) in self.texts_at(scene, t)? {
                 if last[i] != Some(key) {
                     self.resolve(scene, i, key, &out).map_err(|mut e| {

@@ -50,6 +50,10 @@ const MAX_USE_DEPTH: usize = 8;
 /// The most bytes the expanded text may have (loops multiply text).
 const MAX_TEXT: usize = 32 * 1024 * 1024;
 
+/// How long a scene's expressions may take to expand, all together: each
+/// evaluation is bounded (`expr::limits`), but a loop runs many.
+pub const MAX_EXPAND: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// The scene as plain source, and what changes over time.
 pub struct Expanded {
     pub out: Out,
@@ -95,6 +99,7 @@ pub fn expand(path: &Path, src: &str, theme: &Arc<Theme>) -> Result<Option<Expan
         ctx: Vec::new(),
         dynamic: Vec::new(),
         templates: None,
+        deadline: std::time::Instant::now() + MAX_EXPAND,
     };
     let mut values = Values::new(&input_names);
     let mut out = Out::default();
@@ -214,6 +219,8 @@ struct Ex<'a> {
     dynamic: Vec<DynElement>,
     /// Templates compiled on an earlier frame, by their string's offset.
     templates: Option<&'a Mutex<HashMap<usize, Template>>>,
+    /// When expanding must have finished.
+    deadline: std::time::Instant,
 }
 
 impl<'a> Ex<'a> {
@@ -237,6 +244,7 @@ impl<'a> Ex<'a> {
             ctx: Vec::new(),
             dynamic: Vec::new(),
             templates: Some(templates),
+            deadline: std::time::Instant::now() + MAX_EXPAND,
         }
     }
 
@@ -410,6 +418,15 @@ impl<'a> Ex<'a> {
         kind: Items,
     ) -> Result<(), SceneError> {
         for item in items {
+            if std::time::Instant::now() > self.deadline {
+                return Err(self.err(
+                    item.span.start,
+                    format!(
+                        "the scene's expressions take more than {} s to expand: a loop over too many heavy expressions?",
+                        MAX_EXPAND.as_secs()
+                    ),
+                ));
+            }
             let name = item.struct_name(self.src);
             if out.text.len() > MAX_TEXT {
                 return Err(self.err(
