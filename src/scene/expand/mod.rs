@@ -86,21 +86,7 @@ pub fn expand(path: &Path, src: &str, theme: &Arc<Theme>) -> Result<Option<Expan
         set_names.iter().map(|(n, _)| (n.clone(), f64::NAN)).collect();
     let mut input_names: Vec<&str> = vec!["t"];
     input_names.extend(animated_inputs.iter().map(|(n, _)| n.as_str()));
-    let mut ex = Ex {
-        path,
-        src,
-        engine: &engine,
-        components: HashMap::new(),
-        changed: false,
-        animated: false,
-        elements: 0,
-        steps: 0,
-        use_depth: 0,
-        ctx: Vec::new(),
-        dynamic: Vec::new(),
-        templates: None,
-        deadline: std::time::Instant::now() + MAX_EXPAND,
-    };
+    let mut ex = Ex::new(path, src, &engine, None);
     let mut values = Values::new(&input_names);
     let mut out = Out::default();
     out.put("(", root.span.start, None);
@@ -224,6 +210,29 @@ struct Ex<'a> {
 }
 
 impl<'a> Ex<'a> {
+    fn new(
+        path: &'a Path,
+        src: &'a str,
+        engine: &'a Engine,
+        templates: Option<&'a Mutex<HashMap<usize, Template>>>,
+    ) -> Ex<'a> {
+        Ex {
+            path,
+            src,
+            engine,
+            components: HashMap::new(),
+            changed: false,
+            animated: false,
+            elements: 0,
+            steps: 0,
+            use_depth: 0,
+            ctx: Vec::new(),
+            dynamic: Vec::new(),
+            templates,
+            deadline: std::time::Instant::now() + MAX_EXPAND,
+        }
+    }
+
     /// An expander for one element, written again for a frame.
     pub(crate) fn for_frame(
         path: &'a Path,
@@ -231,21 +240,7 @@ impl<'a> Ex<'a> {
         engine: &'a Engine,
         templates: &'a Mutex<HashMap<usize, Template>>,
     ) -> Ex<'a> {
-        Ex {
-            path,
-            src,
-            engine,
-            components: HashMap::new(),
-            changed: true,
-            animated: false,
-            elements: 0,
-            steps: 0,
-            use_depth: 0,
-            ctx: Vec::new(),
-            dynamic: Vec::new(),
-            templates: Some(templates),
-            deadline: std::time::Instant::now() + MAX_EXPAND,
-        }
+        Ex::new(path, src, engine, Some(templates))
     }
 
     pub(super) fn ctx_text(&self) -> Option<String> {
@@ -322,29 +317,43 @@ impl<'a> Ex<'a> {
             if name == "t" {
                 return Err(self.err(k.span.start, "`t` is the time in seconds: pick another name"));
             }
-            match &v.kind {
-                NodeKind::Str(s) if single_part(s) => {
-                    let code = &s[1..s.len() - 1];
-                    let origin = Origin::at(v.span.start + 2);
-                    values
-                        .declare(self.engine, name, code, origin)
-                        .map_err(|e| self.xerr(e))?;
-                }
-                NodeKind::Str(s) if s.contains('{') => {
-                    let t = Template::parse(self.engine, values, s, self.str_origin(v))
-                        .map_err(|e| self.xerr(e))?;
-                    let text = t.render(self.engine, values).map_err(|e| self.xerr(e))?;
-                    values
-                        .bind(name, Dynamic::from(text))
-                        .map_err(|m| self.err(k.span.start, m))?;
-                }
-                _ => {
-                    let d = self.literal(v)?;
-                    values.bind(name, d).map_err(|m| self.err(k.span.start, m))?;
-                }
-            }
+            self.declare_node(values, name, v, k.span.start)?;
         }
         Ok(())
+    }
+
+    /// Declares `name` in `values` as `node` says: an `"{expression}"`
+    /// (compiled; animated if it reads an animated value), a template
+    /// (rendered once) or a literal. `name_at` is where the name is written.
+    pub(super) fn declare_node(
+        &self,
+        values: &mut Values,
+        name: &str,
+        node: &Node,
+        name_at: usize,
+    ) -> Result<(), SceneError> {
+        match &node.kind {
+            NodeKind::Str(s) if single_part(s) => values
+                .declare(
+                    self.engine,
+                    name,
+                    &s[1..s.len() - 1],
+                    Origin::at(node.span.start + 2),
+                )
+                .map_err(|e| self.xerr(e)),
+            NodeKind::Str(s) if s.contains('{') => {
+                let t = Template::parse(self.engine, values, s, self.str_origin(node))
+                    .map_err(|e| self.xerr(e))?;
+                let text = t.render(self.engine, values).map_err(|e| self.xerr(e))?;
+                values
+                    .bind(name, Dynamic::from(text))
+                    .map_err(|m| self.err(name_at, m))
+            }
+            _ => {
+                let d = self.literal(node)?;
+                values.bind(name, d).map_err(|m| self.err(name_at, m))
+            }
+        }
     }
 
     /// A RON literal as a Rhai value: numbers, strings, booleans, lists, tuples, maps.

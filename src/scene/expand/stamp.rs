@@ -6,7 +6,7 @@ use rhai::Dynamic;
 use super::cst::{self, Body, Node, NodeKind};
 use super::out::Out;
 use super::{animated_name, display_item, single_part, Component, Ex, Items, MAX_USE_DEPTH};
-use crate::expr::{Origin, Template, Values};
+use crate::expr::{Origin, Values};
 use crate::scene::error::SceneError;
 use crate::scene::limits;
 use crate::scene::widgets::ElementSpec;
@@ -274,30 +274,7 @@ impl Ex<'_> {
                     return Err(self.err(node.span.start, format!("component `{name}` needs `{p}`")));
                 }
             };
-            match &node_v.kind {
-                NodeKind::Str(s) if single_part(s) => {
-                    local
-                        .declare(
-                            self.engine,
-                            p,
-                            &s[1..s.len() - 1],
-                            Origin::at(node_v.span.start + 2),
-                        )
-                        .map_err(|e| self.xerr(e))?;
-                }
-                NodeKind::Str(s) if s.contains('{') => {
-                    let t = Template::parse(self.engine, values, s, self.str_origin(node_v))
-                        .map_err(|e| self.xerr(e))?;
-                    let text = t.render(self.engine, values).map_err(|e| self.xerr(e))?;
-                    local
-                        .bind(p, Dynamic::from(text))
-                        .map_err(|m| self.err(node_v.span.start, m))?;
-                }
-                _ => {
-                    let d = self.literal(node_v)?;
-                    local.bind(p, d).map_err(|m| self.err(node_v.span.start, m))?;
-                }
-            }
+            self.declare_node(&mut local, p, node_v, node_v.span.start)?;
         }
         let at = crate::scene::error::Location::of_offset(self.src, node.span.start);
         self.ctx
