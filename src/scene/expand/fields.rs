@@ -55,7 +55,9 @@ impl Ex<'_> {
                         for f in fs {
                             out.copy(self.src, f.name.clone(), c);
                             out.put(": ", f.value.span.start, c);
+                            let outer = self.enter_field(&f.name);
                             self.value(&f.value, values, out, fixed)?;
+                            self.text_field = outer;
                             out.put(", ", f.value.span.end, c);
                         }
                     }
@@ -128,7 +130,9 @@ impl Ex<'_> {
         let text = match t.single() {
             Some(e) => {
                 let v = values.eval(self.engine, e).map_err(|e| self.xerr(e))?;
-                ron_literal(&Value::of(&v)).map_err(|m| self.xerr(e.error(m)))?
+                let v = Value::of(&v);
+                let v = if self.text_field { as_text(v) } else { v };
+                ron_literal(&v).map_err(|m| self.xerr(e.error(m)))?
             }
             None => ron_string(&t.render(self.engine, values).map_err(|e| self.xerr(e))?),
         };
@@ -138,6 +142,17 @@ impl Ex<'_> {
 }
 
 /// A value as RON text, for a field.
+/// Numbers (and booleans) as the text a template would write, in lists
+/// too: what a field that holds text wants from `"{i}"`.
+fn as_text(v: Value) -> Value {
+    match v {
+        Value::Number(x) => Value::Str(crate::expr::format_value(x, crate::expr::Format::Auto)),
+        Value::Bool(b) => Value::Str(b.to_string()),
+        Value::List(items) => Value::List(items.into_iter().map(as_text).collect()),
+        other => other,
+    }
+}
+
 pub(super) fn ron_literal(v: &Value) -> Result<String, String> {
     Ok(match v {
         Value::Number(x) => {

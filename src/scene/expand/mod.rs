@@ -44,6 +44,22 @@ use crate::scene::theme::Theme;
 /// in the text unless the scene declares a value of that name.
 const PLACEHOLDERS: &[&str] = &["value", "p", "loss", "T", "k", "top_p", "argmax", "p_argmax"];
 
+/// The fields of element kinds that hold text (or lists of texts): a
+/// number written into one by `"{i}"` is written as text.
+const TEXT_FIELDS: &[&str] = &[
+    "text",
+    "label",
+    "caption",
+    "title",
+    "labels",
+    "tokens",
+    "x_label",
+    "y_label",
+    "p_label",
+    "loss_label",
+    "name",
+];
+
 /// How deep components may use components.
 const MAX_USE_DEPTH: usize = 8;
 
@@ -207,6 +223,8 @@ struct Ex<'a> {
     templates: Option<&'a Mutex<HashMap<usize, Template>>>,
     /// When expanding must have finished.
     deadline: std::time::Instant,
+    /// Whether the value being written is in a field that holds text.
+    text_field: bool,
 }
 
 impl<'a> Ex<'a> {
@@ -230,7 +248,15 @@ impl<'a> Ex<'a> {
             dynamic: Vec::new(),
             templates,
             deadline: std::time::Instant::now() + MAX_EXPAND,
+            text_field: false,
         }
+    }
+
+    /// Notes that the field named at `name` is being written; returns the
+    /// previous state, to restore after.
+    pub(super) fn enter_field(&mut self, name: &std::ops::Range<usize>) -> bool {
+        let text = TEXT_FIELDS.contains(&&self.src[name.clone()]);
+        std::mem::replace(&mut self.text_field, text)
     }
 
     /// An expander for one element, written again for a frame.
@@ -511,7 +537,9 @@ impl<'a> Ex<'a> {
                         self.list(&f.value, values, out, Items::Elements)?;
                         self.animated = own;
                     } else {
+                        let outer = self.enter_field(&f.name);
                         self.value(&f.value, values, out, None)?;
+                        self.text_field = outer;
                     }
                     out.put(", ", f.value.span.end, c);
                 }
@@ -543,7 +571,7 @@ impl<'a> Ex<'a> {
     }
 }
 
-/// Whether `s` is exactly one `{…}` part.
+/// Whether `s` is exactly one `{…}` part with no format.
 pub(super) fn single_part(s: &str) -> bool {
     s.len() >= 2 && s.starts_with('{') && !s.starts_with("{{") && s.ends_with('}') && {
         // The first `{` closes at the end.
@@ -565,6 +593,8 @@ pub(super) fn single_part(s: &str) -> bool {
             }
             match ch {
                 '"' | '`' | '\'' => quote = Some(ch),
+                // `{x:.2f}` is a formatted text, not a typed value.
+                ':' if depth == 1 => return false,
                 '{' | '(' | '[' => depth += 1,
                 '}' | ')' | ']' => {
                     depth -= 1;

@@ -162,3 +162,14 @@ fn an_error_that_only_happens_later_is_found_at_load() {
     assert!(e.message.contains("sqrt") && e.message.contains("at t ="), "{e}");
     caret_on(&src, &e, "sqrt(x - 1)");
 }
+
+/// docs/scene-format.md's examples, gathered in tests/fixtures/computing.ron, load.
+#[test]
+fn the_documented_examples_load() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/computing.ron");
+    let s = loader().load(&path).unwrap();
+    assert!(s.by_name.contains_key("cell_7_7") && s.by_name.contains_key("c_7"));
+    // A number given to a text field is written as text.
+    let live = s.live.clone().unwrap();
+    assert_eq!(live.elements_at(&s, 5.0).unwrap().len(), 3);
+}
