@@ -297,6 +297,14 @@ fn semantic_errors_carry_line_and_column() {
         ("missing-glyph.ron", ":7:54: font Sans has no glyph"),
         ("fps-float.ron", ":4:10: `fps` must be a whole number"),
         ("csv-extra-cell.ron", ":7:79: "),
+        // Expressions: on the offending token inside the string.
+        ("expr-unknown-name.ron", ":6:36: unknown name `m`"),
+        ("expr-syntax-error.ron", ":5:35: unexpected '*'"),
+        ("expr-fails-later.ron", ":6:42: sqrt of a negative number"),
+        (
+            "component-unknown-param.ron",
+            ":6:36: component `Chip` has no parameter `size`",
+        ),
     ];
     for (file, want) in cases {
         let (code, err) = check(&root().join("tests/bad-scenes").join(file));

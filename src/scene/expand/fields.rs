@@ -136,7 +136,21 @@ impl Ex<'_> {
             }
             None => ron_string(&t.render(self.engine, values).map_err(|e| self.xerr(e))?),
         };
-        out.put(&text, node.span.start, c);
+        match t.single() {
+            Some(e) => {
+                let mut shown: String = text.chars().take(60).collect();
+                if shown.len() < text.len() {
+                    shown.push('…');
+                }
+                out.put_value(
+                    &text,
+                    node.span.start,
+                    c,
+                    format!("`{{{}}}` gives {shown}", e.source()),
+                )
+            }
+            None => out.put(&text, node.span.start, c),
+        }
         Ok(())
     }
 }

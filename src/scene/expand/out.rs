@@ -27,6 +27,9 @@ struct Seg {
     /// Copied bytes map one to one; a written piece (`exact: false`) maps to `orig`.
     exact: bool,
     ctx: Option<u32>,
+    /// What the piece is, when it is an expression's value: said after a
+    /// message about it ("`{w}` gives [1, 2, 3]").
+    note: Option<u32>,
 }
 
 impl Out {
@@ -37,6 +40,7 @@ impl Out {
             orig: span.start,
             exact: true,
             ctx,
+            note: None,
         });
         self.text.push_str(&src[span]);
     }
@@ -48,19 +52,34 @@ impl Out {
             orig,
             exact: false,
             ctx,
+            note: None,
         });
         self.text.push_str(s);
     }
 
-    /// The scene-file offset of byte `at` of the text, and its context.
-    pub fn origin(&self, at: usize) -> (usize, Option<&str>) {
+    /// [`Out::put`] for an expression's value, with `note` saying what it is.
+    pub fn put_value(&mut self, s: &str, orig: usize, ctx: Option<u32>, note: String) {
+        self.contexts.push(note);
+        self.segs.push(Seg {
+            at: self.text.len(),
+            orig,
+            exact: false,
+            ctx,
+            note: Some(self.contexts.len() as u32 - 1),
+        });
+        self.text.push_str(s);
+    }
+
+    /// The scene-file offset of byte `at` of the text, its context and note.
+    pub fn origin(&self, at: usize) -> (usize, Option<&str>, Option<&str>) {
         let i = self.segs.partition_point(|s| s.at <= at);
         match i.checked_sub(1).map(|i| self.segs[i]) {
             Some(s) => {
                 let off = if s.exact { s.orig + (at - s.at) } else { s.orig };
-                (off, s.ctx.map(|c| self.contexts[c as usize].as_str()))
+                let text = |c: Option<u32>| c.map(|c| self.contexts[c as usize].as_str());
+                (off, text(s.ctx), text(s.note))
             }
-            None => (0, None),
+            None => (0, None, None),
         }
     }
 
@@ -70,11 +89,14 @@ impl Out {
         let Some(loc) = e.location.filter(|_| e.file == path) else {
             return e;
         };
-        let (off, ctx) = self.origin(loc.offset_in(&self.text));
-        let message = match ctx {
-            Some(c) => format!("{} ({c})", e.message),
-            None => e.message,
-        };
+        let (off, ctx, note) = self.origin(loc.offset_in(&self.text));
+        let mut message = e.message;
+        if let Some(n) = note {
+            message = format!("{message}: {n}");
+        }
+        if let Some(c) = ctx {
+            message = format!("{message} ({c})");
+        }
         let off = off.min(src.len());
         SceneError::at(path, src, Location::of_offset(src, off), message)
     }

@@ -215,7 +215,10 @@ impl Ex<'_> {
         out: &mut Out,
     ) -> Result<(), SceneError> {
         if self.use_depth >= MAX_USE_DEPTH {
-            return Err(self.err(
+            // Said once, without the chain of uses that led here.
+            return Err(SceneError::at_offset(
+                self.path,
+                self.src,
                 node.span.start,
                 format!("component `{name}` uses itself, or components nest deeper than {MAX_USE_DEPTH}"),
             ));
