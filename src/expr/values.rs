@@ -121,7 +121,16 @@ impl Values {
     /// declared before (or be an input).
     pub fn compile(&self, engine: &Engine, source: &str, origin: Origin) -> Result<Expr, ExprError> {
         let mut expr = engine.compile_with(source, origin, &|name| match self.slots.get(name)? {
-            Slot::Constant => self.scope.get(name).map(|v| Known::Constant(v.clone())),
+            // A function value is not folded in: Rhai's optimiser would turn
+            // `f.call(x)` into a direct call of its code, which inside a
+            // closure (`range(8).map(|i| f.call(i))`) it then cannot find.
+            Slot::Constant => self.scope.get(name).map(|v| {
+                if v.is_fnptr() {
+                    Known::PerFrame
+                } else {
+                    Known::Constant(v.clone())
+                }
+            }),
             Slot::Input | Slot::Animated => Some(Known::PerFrame),
         })?;
         if self.lib.has_functions() {
@@ -180,6 +189,7 @@ impl Values {
             self.scope.rewind(self.constants);
             let v = engine.run(&mut self.scope, &expr).map_err(|e| e.context(ctx()))?;
             check_value(&expr, &v).map_err(|e| e.context(ctx()))?;
+            let v = detached(v);
             self.push_constant(name, v);
         }
         Ok(())
@@ -198,6 +208,15 @@ impl Values {
         }
         self.push_constant(name, value);
         Ok(())
+    }
+
+    /// Lets `name` be declared or bound again here, hiding the earlier one
+    /// (a component's parameter named like a value of its caller). Inputs
+    /// cannot be hidden.
+    pub fn forget(&mut self, name: &str) {
+        if matches!(self.slots.get(name), Some(Slot::Constant | Slot::Animated)) {
+            self.slots.remove(name);
+        }
     }
 
     /// Whether `name` is a value, an input or a binding here.
@@ -330,6 +349,25 @@ fn check_value(expr: &Expr, v: &Dynamic) -> Result<(), ExprError> {
         return Err(expr.error("the expression has no value (it ends with `;`?)"));
     }
     Ok(())
+}
+
+/// A function value (`|s| …`) called by name, without the environment of
+/// the evaluation that made it: Rhai looks that environment's functions up
+/// only when the value is called at an expression's top level, not from
+/// inside another closure (`range(8).map(|i| f.call(i))` said "unknown
+/// function `anon$…`"). Its code is in the library every later expression
+/// merges, so the name resolves everywhere; captured values stay curried.
+fn detached(v: Dynamic) -> Dynamic {
+    let Some(f) = v.clone().try_cast::<rhai::FnPtr>() else {
+        return v;
+    };
+    match rhai::FnPtr::new(f.fn_name()) {
+        Ok(mut plain) => {
+            plain.set_curry(f.curry().iter().cloned());
+            Dynamic::from(plain)
+        }
+        Err(_) => v,
+    }
 }
 
 fn is_identifier(name: &str) -> bool {

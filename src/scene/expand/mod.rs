@@ -382,6 +382,33 @@ impl<'a> Ex<'a> {
         }
     }
 
+    /// The value of `node` now, in `values`: an `"{expression}"` (which must
+    /// not change over time), a template's text or a literal.
+    pub(super) fn node_value(&self, values: &mut Values, node: &Node) -> Result<Dynamic, SceneError> {
+        match &node.kind {
+            NodeKind::Str(s) if single_part(s) => {
+                let e = values
+                    .compile(self.engine, &s[1..s.len() - 1], Origin::at(node.span.start + 2))
+                    .map_err(|e| self.xerr(e))?;
+                if values.is_animated(&e) {
+                    return Err(self.xerr(e.error(format!(
+                        "a parameter named like a value of the caller cannot change over time, and this reads {}; rename the parameter",
+                        animated_name(values, &e)
+                    ))));
+                }
+                values.eval(self.engine, &e).map_err(|e| self.xerr(e))
+            }
+            NodeKind::Str(s) if s.contains('{') => {
+                let t = Template::parse(self.engine, values, s, self.str_origin(node))
+                    .map_err(|e| self.xerr(e))?;
+                Ok(Dynamic::from(
+                    t.render(self.engine, values).map_err(|e| self.xerr(e))?,
+                ))
+            }
+            _ => self.literal(node),
+        }
+    }
+
     /// A RON literal as a Rhai value: numbers, strings, booleans, lists, tuples, maps.
     pub(super) fn literal(&self, node: &Node) -> Result<Dynamic, SceneError> {
         Ok(match &node.kind {

@@ -277,7 +277,16 @@ impl Ex<'_> {
                     return Err(self.err(node.span.start, format!("component `{name}` needs `{p}`")));
                 }
             };
-            self.declare_node(&mut local, p, node_v, node_v.span.start)?;
+            if local.knows(p) {
+                // A parameter hides a caller's value of the same name (the
+                // loop variable `i` given as `i: "{i}"`): computed where the
+                // component is used, then bound under its name.
+                let d = self.node_value(values, node_v)?;
+                local.forget(p);
+                local.bind(p, d).map_err(|m| self.err(node_v.span.start, m))?;
+            } else {
+                self.declare_node(&mut local, p, node_v, node_v.span.start)?;
+            }
         }
         let at = crate::scene::error::Location::of_offset(self.src, node.span.start);
         self.ctx
