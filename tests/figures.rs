@@ -90,3 +90,19 @@ fn images_scale_rotate_fade_and_keep_paint_order() {
     assert_eq!(img.pixel(185, 90), [0x2f, 0x85, 0x58, 255]);
     check_reference("image_element", img, DEFAULT_TOLERANCE);
 }
+
+/// The cookbook of docs/scene-format.md (issue 17): three figures written by
+/// hand in the scene format, computing their numbers, colours and positions.
+/// The schedule is also checked mid-way, where its dot, the drawn part of
+/// the curve and the printed value come from the animated `step`.
+#[test]
+fn cookbook_examples() {
+    let att = render("docs/examples/atencao-causal.ron", &[9.0], 1.0);
+    check_reference("cookbook_atencao-causal", &att[0], DEFAULT_TOLERANCE);
+    let bpe = render("docs/examples/bpe-merges.ron", &[4.0, 13.0], 1.0);
+    check_reference("cookbook_bpe-merges_t4", &bpe[0], DEFAULT_TOLERANCE);
+    check_reference("cookbook_bpe-merges", &bpe[1], DEFAULT_TOLERANCE);
+    let lr = render("docs/examples/lr-schedule.ron", &[6.0, 12.0], 1.0);
+    check_reference("cookbook_lr-schedule_t6", &lr[0], DEFAULT_TOLERANCE);
+    check_reference("cookbook_lr-schedule", &lr[1], DEFAULT_TOLERANCE);
+}
