@@ -72,6 +72,11 @@ pub enum Command {
     /// Open a live window that plays the scene and reloads it when its file changes.
     Preview(PreviewArgs),
     /// Validate scene files without rendering (all scenes when no file is given).
+    ///
+    /// Everything a render would refuse is reported, with file:line:col:
+    /// fields, colours, texts, steps, and every expression (unknown names
+    /// and functions, wrong types, division by zero, NaN), those that change
+    /// over time evaluated at every frame time.
     Check {
         /// Scene files or names.
         files: Vec<String>,
