@@ -209,7 +209,7 @@ impl Parser<'_> {
         self.trivia();
         let save = self.i;
         // Fields start with `ident :`.
-        if let Some(name) = self.ident() {
+        if self.ident().is_some() {
             self.trivia();
             if self.peek() == Some(b':') {
                 self.i = save;
@@ -230,7 +230,6 @@ impl Parser<'_> {
                     }
                 }
             }
-            let _ = name;
         }
         self.i = save;
         Some(Body::Items(self.items(b')', depth)?))

@@ -20,9 +20,7 @@ impl Ex<'_> {
     ) -> Result<(), SceneError> {
         let c = self.ctx_id(out);
         match &node.kind {
-            NodeKind::Str(s) if s.contains('{') || s.contains('}') => {
-                self.string(node, s, values, out, fixed)?
-            }
+            NodeKind::Str(s) if s.contains('{') => self.string(node, s, values, out, fixed)?,
             NodeKind::Str(_) | NodeKind::Atom => out.copy(self.src, node.span.clone(), c),
             NodeKind::List(items) => {
                 out.put("[", node.span.start, c);

@@ -325,9 +325,6 @@ impl<'a> Ex<'a> {
             let Some(name) = k.as_str() else {
                 return Err(self.err(k.span.start, "a value's name is a string: \"n\": 8"));
             };
-            if PLACEHOLDERS.contains(&name) {
-                // Allowed, but it shadows a bound Text's placeholder of that name.
-            }
             if let Some(slot) = inputs.iter().position(|(n, _)| n == name) {
                 // Animated by Set: starts at the number written here.
                 let x = literal_number(self.src, v).ok_or_else(|| {

@@ -225,8 +225,8 @@ impl Ex<'_> {
         }
         self.changed = true;
         let comp = self.components[name].clone();
-        let index = self.count_element(node)?;
-        let _ = index;
+        // The Group it becomes is one element.
+        self.count_element(node)?;
         let fields: &[cst::Field] = match &node.kind {
             NodeKind::Struct {
                 body: Body::Fields(fs),
