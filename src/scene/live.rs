@@ -88,6 +88,23 @@ impl LiveScene {
             );
             return Err(out.remap(e, path, src));
         }
+        // As at load: a text the frame's edge would cut is an error.
+        let (w, h) = (scene.width as f32, scene.height as f32);
+        for b in kind.widget().text_blocks() {
+            let r = b.bounds;
+            if r.min.x < -0.5 || r.min.y < -0.5 || r.max.x > w + 0.5 || r.max.y > h + 0.5 {
+                let e = SceneError::at_offset(
+                    path,
+                    &out.text,
+                    0,
+                    format!(
+                        "a text of this element spans x {:.0}..{:.0}, y {:.0}..{:.0}: outside the {w}x{h} frame",
+                        r.min.x, r.max.x, r.min.y, r.max.y
+                    ),
+                );
+                return Err(out.remap(e, path, src));
+            }
+        }
         Ok(LiveElement {
             key,
             kind,
