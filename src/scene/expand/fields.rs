@@ -132,7 +132,15 @@ impl Ex<'_> {
                 let v = if self.text_field { as_text(v) } else { v };
                 ron_literal(&v).map_err(|m| self.xerr(e.error(m)))?
             }
-            None => ron_string(&t.render(self.engine, values).map_err(|e| self.xerr(e))?),
+            None => {
+                let text = t.render(self.engine, values).map_err(|e| self.xerr(e))?;
+                if self.placeholders {
+                    // The Text reads `{…}` again: keep written braces literal.
+                    ron_string(&escape_braces_outside_kept(&text))
+                } else {
+                    ron_string(&text)
+                }
+            }
         };
         match t.single() {
             Some(e) => {
@@ -154,6 +162,33 @@ impl Ex<'_> {
 }
 
 /// A value as RON text, for a field.
+/// `text` with its braces doubled, except around the placeholders the
+/// template kept for the Text (`{p:.2}`), which must stay placeholders.
+fn escape_braces_outside_kept(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open].replace('}', "}}"));
+        let after = &rest[open + 1..];
+        let kept = after.find('}').filter(|&close| {
+            let name = after[..close].split(':').next().unwrap_or("");
+            PLACEHOLDERS.contains(&name)
+        });
+        match kept {
+            Some(close) => {
+                out.push_str(&rest[open..open + close + 2]);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&rest.replace('}', "}}"));
+    out
+}
+
 /// Numbers (and booleans) as the text a template would write, in lists
 /// too: what a field that holds text wants from `"{i}"`.
 fn as_text(v: Value) -> Value {

@@ -225,6 +225,11 @@ struct Ex<'a> {
     deadline: std::time::Instant,
     /// Whether the value being written is in a field that holds text.
     text_field: bool,
+    /// The kind of the element being written, and whether the value is a
+    /// Text's `text` (which fills placeholders itself, so a brace a
+    /// template writes must stay escaped).
+    kind: Option<String>,
+    placeholders: bool,
 }
 
 impl<'a> Ex<'a> {
@@ -249,14 +254,17 @@ impl<'a> Ex<'a> {
             templates,
             deadline: std::time::Instant::now() + MAX_EXPAND,
             text_field: false,
+            kind: None,
+            placeholders: false,
         }
     }
 
     /// Notes that the field named at `name` is being written; returns the
     /// previous state, to restore after.
     pub(super) fn enter_field(&mut self, name: &std::ops::Range<usize>) -> bool {
-        let text = TEXT_FIELDS.contains(&&self.src[name.clone()]);
-        std::mem::replace(&mut self.text_field, text)
+        let field = &self.src[name.clone()];
+        self.placeholders = field == "text" && self.kind.as_deref() == Some("Text");
+        std::mem::replace(&mut self.text_field, TEXT_FIELDS.contains(&field))
     }
 
     /// An expander for one element, written again for a frame.
@@ -544,6 +552,7 @@ impl<'a> Ex<'a> {
     ) -> Result<(), SceneError> {
         let index = self.count_element(node)?;
         let kind = node.struct_name(self.src);
+        let outer_kind = std::mem::replace(&mut self.kind, kind.map(str::to_string));
         let outer = std::mem::replace(&mut self.animated, false);
         let c = self.ctx_id(out);
         match &node.kind {
@@ -591,6 +600,7 @@ impl<'a> Ex<'a> {
             });
         }
         self.animated = outer;
+        self.kind = outer_kind;
         Ok(())
     }
 }

@@ -173,3 +173,15 @@ fn the_documented_examples_load() {
     let live = s.live.clone().unwrap();
     assert_eq!(live.elements_at(&s, 5.0).unwrap().len(), 3);
 }
+
+/// `{{`/`}}` stay literal braces in a Text, next to computed parts and the
+/// Text's own placeholders.
+#[test]
+fn escaped_braces_stay_literal_in_a_text() {
+    let src = scene(
+        "    values: { \"n\": 3 },\n    elements: [\n        Distribution(name: \"d\", at: (400, 100), size: (300, 100), tokens: [\"a\", \"b\"], logits: [1, 2], target: 0),\n        Text(name: \"t\", at: (400, 250), text: \"a {{x}} {n} p={p:.2}\", bind: \"d\"),\n        Text(name: \"u\", at: (400, 350), text: \"b {{y}}\"),\n    ],",
+    );
+    // Before, the Text read the written `{x}` as an unknown placeholder.
+    let s = parse(&src).unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.by_name.contains_key("t") && s.by_name.contains_key("u"));
+}

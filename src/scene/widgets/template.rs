@@ -61,13 +61,20 @@ pub struct Template {
 }
 
 impl Template {
-    /// Parses `{name}`, `{name:.N}` and `{name:%N}` placeholders.
+    /// Parses `{name}`, `{name:.N}` and `{name:%N}` placeholders; `{{` and
+    /// `}}` are literal braces.
     pub fn parse(source: &str) -> Result<Template, String> {
         let mut segments = Vec::new();
         let mut rest = source;
         while let Some(open) = rest.find('{') {
             if open > 0 {
-                segments.push(Segment::Literal(rest[..open].to_string()));
+                segments.push(Segment::Literal(rest[..open].replace("}}", "}")));
+            }
+            // `{{` is a literal brace.
+            if rest[open + 1..].starts_with('{') {
+                segments.push(Segment::Literal("{".to_string()));
+                rest = &rest[open + 2..];
+                continue;
             }
             let close = rest[open..].find('}').ok_or("unclosed `{` in text")? + open;
             let inner = &rest[open + 1..close];
@@ -105,7 +112,7 @@ impl Template {
             rest = &rest[close + 1..];
         }
         if !rest.is_empty() {
-            segments.push(Segment::Literal(rest.to_string()));
+            segments.push(Segment::Literal(rest.replace("}}", "}")));
         }
         Ok(Template {
             source: source.to_string(),
