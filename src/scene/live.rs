@@ -65,45 +65,12 @@ impl LiveScene {
             inputs: &inputs,
         };
         let (kind, origin, bounds) = spec.resolve(&cx).map_err(|e| out.remap(e, path, src))?;
-        let within = |v: f32| v.is_finite() && v.abs() <= super::limits::MAX_COORD;
-        if ![
-            bounds.min.x,
-            bounds.min.y,
-            bounds.max.x,
-            bounds.max.y,
-            origin.x,
-            origin.y,
-        ]
-        .into_iter()
-        .all(within)
-        {
-            let e = SceneError::at_offset(
-                path,
-                &out.text,
-                0,
-                format!(
-                    "coordinates must be finite and within ±{}",
-                    super::limits::MAX_COORD
-                ),
-            );
+        // As at load: coordinates within the limits, no text cut by the frame.
+        let problem = super::resolve::geometry_problem(origin, bounds)
+            .or_else(|| super::resolve::text_outside_frame(&kind, scene.width as f32, scene.height as f32));
+        if let Some(m) = problem {
+            let e = SceneError::at_offset(path, &out.text, 0, m);
             return Err(out.remap(e, path, src));
-        }
-        // As at load: a text the frame's edge would cut is an error.
-        let (w, h) = (scene.width as f32, scene.height as f32);
-        for b in kind.widget().text_blocks() {
-            let r = b.bounds;
-            if r.min.x < -0.5 || r.min.y < -0.5 || r.max.x > w + 0.5 || r.max.y > h + 0.5 {
-                let e = SceneError::at_offset(
-                    path,
-                    &out.text,
-                    0,
-                    format!(
-                        "a text of this element spans x {:.0}..{:.0}, y {:.0}..{:.0}: outside the {w}x{h} frame",
-                        r.min.x, r.max.x, r.min.y, r.max.y
-                    ),
-                );
-                return Err(out.remap(e, path, src));
-            }
         }
         Ok(LiveElement {
             key,

@@ -242,19 +242,12 @@ impl Loader {
         }
         let Some(root) = expand::cst::parse(src) else {
             // Not RON this reader understands: ron says why (or reads it).
-            let file: format::SceneFile = ron_options()
-                .from_str(src)
-                .map_err(|e| ron_error(path, src, &e))?;
-            let theme = resolve::theme_for(self, path, src, file.theme.as_deref())?;
-            return resolve::resolve(self, path, src, file, theme, &[]).map(|(s, _)| s);
+            return self.parse_plain(path, src, None);
         };
         let theme_rel = root.field(src, "theme").and_then(|f| f.value.as_str());
         let theme = resolve::theme_for(self, path, src, theme_rel)?;
-        let Some(expanded) = expand::expand(path, src, &theme.theme)? else {
-            let file: format::SceneFile = ron_options()
-                .from_str(src)
-                .map_err(|e| ron_error(path, src, &e))?;
-            return resolve::resolve(self, path, src, file, theme, &[]).map(|(s, _)| s);
+        let Some(expanded) = expand::expand(path, src, &root, &theme.theme)? else {
+            return self.parse_plain(path, src, Some(theme));
         };
         let out = &expanded.out;
         let text = &out.text;
@@ -274,6 +267,24 @@ impl Loader {
             scene.live = Some(Arc::new(ls));
         }
         Ok(scene)
+    }
+
+    /// A scene that computes nothing: ron reads the file as written.
+    /// `theme` is the theme already loaded for it, if it was.
+    fn parse_plain(
+        &self,
+        path: &Path,
+        src: &str,
+        theme: Option<resolve::ThemeIn>,
+    ) -> Result<Scene, SceneError> {
+        let file: format::SceneFile = ron_options()
+            .from_str(src)
+            .map_err(|e| ron_error(path, src, &e))?;
+        let theme = match theme {
+            Some(t) => t,
+            None => resolve::theme_for(self, path, src, file.theme.as_deref())?,
+        };
+        resolve::resolve(self, path, src, file, theme, &[]).map(|(s, _)| s)
     }
 
     pub(crate) fn fonts(&self) -> &Arc<FontBook> {

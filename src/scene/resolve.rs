@@ -370,39 +370,48 @@ fn place_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
 /// would stall tessellation or dashing later (stroke widths are checked by
 /// the kinds that stroke).
 fn check_geometry(ctx: &Ctx<'_>, index: usize, origin: Vec2, b: Rect) -> Result<(), SceneError> {
-    let within = |v: f32| v.is_finite() && v.abs() <= limits::MAX_COORD;
-    if ![b.min.x, b.min.y, b.max.x, b.max.y, origin.x, origin.y]
-        .into_iter()
-        .all(within)
-    {
-        return Err(ctx.element_err(
-            index,
-            format!(
-                "coordinates must be finite and within ±{} (the frame is at most {} px)",
-                limits::MAX_COORD,
-                limits::MAX_SIDE
-            ),
-        ));
+    match geometry_problem(origin, b) {
+        Some(m) => Err(ctx.element_err(index, m)),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Why an element's origin or bounds are out of the documented limits, if
+/// they are (shared with the per-frame check of changing elements).
+pub(super) fn geometry_problem(origin: Vec2, b: Rect) -> Option<String> {
+    let within = |v: f32| v.is_finite() && v.abs() <= limits::MAX_COORD;
+    let ok = [b.min.x, b.min.y, b.max.x, b.max.y, origin.x, origin.y]
+        .into_iter()
+        .all(within);
+    (!ok).then(|| {
+        format!(
+            "coordinates must be finite and within ±{} (the frame is at most {} px)",
+            limits::MAX_COORD,
+            limits::MAX_SIDE
+        )
+    })
 }
 
 /// Text that would be cut off by the frame's edge is an error: the figure
 /// must stand alone, every label legible.
 fn check_inside_canvas(ctx: &Ctx<'_>, w: f32, h: f32) -> Result<(), SceneError> {
     for (index, el) in ctx.elements.iter().enumerate() {
-        for b in el.kind.widget().text_blocks() {
-            let r = b.bounds;
-            if r.min.x < -0.5 || r.min.y < -0.5 || r.max.x > w + 0.5 || r.max.y > h + 0.5 {
-                return Err(ctx.element_err(
-                    index,
-                    format!(
-                        "a text of this element spans x {:.0}..{:.0}, y {:.0}..{:.0}: outside the {w}x{h} frame",
-                        r.min.x, r.max.x, r.min.y, r.max.y
-                    ),
-                ));
-            }
+        if let Some(m) = text_outside_frame(&el.kind, w, h) {
+            return Err(ctx.element_err(index, m));
         }
     }
     Ok(())
+}
+
+/// Why a text of `kind` would be cut off by a `w`×`h` frame, if one would.
+pub(super) fn text_outside_frame(kind: &Kind, w: f32, h: f32) -> Option<String> {
+    kind.widget().text_blocks().iter().find_map(|b| {
+        let r = b.bounds;
+        (r.min.x < -0.5 || r.min.y < -0.5 || r.max.x > w + 0.5 || r.max.y > h + 0.5).then(|| {
+            format!(
+                "a text of this element spans x {:.0}..{:.0}, y {:.0}..{:.0}: outside the {w}x{h} frame",
+                r.min.x, r.max.x, r.min.y, r.max.y
+            )
+        })
+    })
 }

@@ -76,13 +76,14 @@ pub struct Expanded {
     pub live: Option<live::Live>,
 }
 
-/// Expands `src` (the scene file at `path`), or `None` when it uses no
-/// computation (or is not RON this reader understands: ron then reports
-/// the error as usual).
-pub fn expand(path: &Path, src: &str, theme: &Arc<Theme>) -> Result<Option<Expanded>, SceneError> {
-    let Some(root) = cst::parse(src) else {
-        return Ok(None);
-    };
+/// Expands `src` (the scene file at `path`, read into `root` by
+/// [`cst::parse`]), or `None` when it uses no computation.
+pub fn expand(
+    path: &Path,
+    src: &str,
+    root: &Node,
+    theme: &Arc<Theme>,
+) -> Result<Option<Expanded>, SceneError> {
     let NodeKind::Struct {
         body: Body::Fields(fields),
         ..

@@ -43,8 +43,9 @@ fn a_plain_scene_is_not_rewritten() {
     let theme =
         crate::scene::theme::Theme::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/theme.ron"))
             .unwrap();
+    let root = super::cst::parse(&src).unwrap();
     assert!(
-        super::expand(Path::new("t.ron"), &src, &std::sync::Arc::new(theme))
+        super::expand(Path::new("t.ron"), &src, &root, &std::sync::Arc::new(theme))
             .unwrap()
             .is_none()
     );
