@@ -66,6 +66,11 @@ impl ChartMap {
         let (r, (lo, hi)) = (self.rect, self.y_range);
         r.max.y - ((y - lo) / (hi - lo)) as f32 * r.size().y
     }
+    /// The scene point of data point `(x, y)`, if it is within both ranges.
+    pub fn point(&self, x: f64, y: f64) -> Option<Vec2> {
+        let within = |v: f64, (lo, hi): (f64, f64)| v >= lo.min(hi) && v <= lo.max(hi);
+        (within(x, self.x_range) && within(y, self.y_range)).then(|| Vec2::new(self.x(x), self.y(y)))
+    }
 }
 
 /// The labels under the bars of a Bars or Distribution, written at `field`.

@@ -265,7 +265,10 @@ impl Widget for LineChart {
             .collect()
     }
     fn caps(&self) -> Caps<'_> {
-        Caps::NONE
+        Caps {
+            chart: Some(self.map),
+            ..Caps::NONE
+        }
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let progress = cx.state.param(Param::Progress, 1.0);

@@ -9,6 +9,7 @@ use std::fmt::Debug;
 
 use glam::Vec2;
 
+use super::axes::ChartMap;
 use super::load::{HasCommon, LoadCx};
 use super::paint::PaintCx;
 use super::state::{Param, ParamDef, Range};
@@ -58,6 +59,9 @@ pub struct Caps<'a> {
     /// Whether what it paints depends on another element's state (a bound
     /// text, a loss curve): such items are drawn again every frame.
     pub reads_others: bool,
+    /// Its data space, if it plots data: other elements can be placed at a
+    /// data point (`place: Data(of: "chart", x: 3, y: 0.5)`).
+    pub chart: Option<ChartMap>,
 }
 
 impl Caps<'_> {
@@ -67,6 +71,7 @@ impl Caps<'_> {
         writable: false,
         outline: None,
         reads_others: false,
+        chart: None,
     };
 }
 
