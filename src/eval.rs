@@ -34,7 +34,7 @@ pub fn element_state(scene: &Scene, e: usize, t: f64) -> State {
         opacity: if el.hidden { 0.0 } else { 1.0 },
         offset: Vec2::ZERO,
         scale: 1.0,
-        rotation: 0.0,
+        rotation: el.rotation,
         color: None,
         draw: 1.0,
         write: 1.0,
@@ -110,6 +110,54 @@ pub fn element_state(scene: &Scene, e: usize, t: f64) -> State {
         }
     }
     s
+}
+
+/// The camera's transform at `t`: the view's centre goes to the frame's
+/// centre, scaled by the zoom. Centres move linearly and zooms
+/// geometrically (each doubling takes as long), both with the step's easing.
+pub fn camera_at(scene: &Scene, t: f64) -> Affine2 {
+    if scene.camera.is_empty() {
+        return Affine2::IDENTITY;
+    }
+    let half = Vec2::new(scene.width as f32, scene.height as f32) * 0.5;
+    let (mut center, mut zoom) = (half, 1.0f32);
+    for m in &scene.camera {
+        if t < m.start {
+            break;
+        }
+        let raw = if m.dur <= 0.0 { 1.0 } else { (t - m.start) / m.dur };
+        let p = ease(m.ease, raw) as f32;
+        if let Some(c) = m.center {
+            center = center.lerp(c, p);
+        }
+        if let Some(z) = m.zoom {
+            zoom = (zoom.ln() + (z.ln() - zoom.ln()) * p).exp();
+        }
+    }
+    Affine2::from_translation(half)
+        * Affine2::from_scale(Vec2::splat(zoom))
+        * Affine2::from_translation(-center)
+}
+
+/// Children of a container that reflows move to where the layout puts
+/// them with each child shown as much as its opacity: one fading out
+/// shrinks with its slot and hands its room to the others, which glide.
+fn reflow(scene: &Scene, states: &mut [State]) {
+    for el in &scene.elements {
+        let Some(r) = el.kind.widget().caps().reflow else {
+            continue;
+        };
+        let weights: Vec<f32> = r.children.iter().map(|&c| states[c].opacity).collect();
+        if weights.iter().all(|&w| w >= 1.0) {
+            continue;
+        }
+        if let Some((_, boxes)) = r.solve(&weights) {
+            for (((&c, now), rest), w) in r.children.iter().zip(&boxes).zip(&r.rest).zip(&weights) {
+                states[c].offset += now.center() - rest.center();
+                states[c].scale *= w.clamp(0.0, 1.0);
+            }
+        }
+    }
 }
 
 fn follow_point(scene: &Scene, path: usize, f: f32) -> Option<(Vec2, Vec2)> {
@@ -229,9 +277,11 @@ fn live_at(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Vec<Option<Liv
 fn evaluate_in(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Snapshot {
     let t = t.clamp(0.0, scene.duration);
     let live = live_at(scene, t, memo.as_deref_mut());
-    let states: Vec<State> = (0..scene.elements.len())
+    let mut states: Vec<State> = (0..scene.elements.len())
         .map(|e| element_state(scene, e, t))
         .collect();
+    reflow(scene, &mut states);
+    let camera = camera_at(scene, t);
     let others = ElementsAt {
         elements: &scene.elements,
         states: &states,
@@ -252,7 +302,7 @@ fn evaluate_in(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Snapshot {
             * Affine2::from_angle(s.rotation.to_radians())
             * Affine2::from_scale(Vec2::splat(scale))
             * Affine2::from_translation(-origin);
-        let (pxf, pop) = el.parent.map(|p| world[p]).unwrap_or((Affine2::IDENTITY, 1.0));
+        let (pxf, pop) = el.parent.map(|p| world[p]).unwrap_or((camera, 1.0));
         let xf = pxf * local;
         let opacity = pop * el.opacity * s.opacity;
         world.push((xf, opacity));

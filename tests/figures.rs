@@ -106,3 +106,13 @@ fn cookbook_examples() {
     check_reference("cookbook_lr-schedule_t6", &lr[0], DEFAULT_TOLERANCE);
     check_reference("cookbook_lr-schedule", &lr[1], DEFAULT_TOLERANCE);
 }
+
+/// The layout example: containers, `place`, a reflowing row mid-fade and
+/// the camera zoomed into the grid.
+#[test]
+fn layout_containers_reflow_and_camera() {
+    let f = render("docs/examples/layout.ron", &[0.0, 1.5, 3.2], 1.0);
+    check_reference("layout_rest", &f[0], DEFAULT_TOLERANCE);
+    check_reference("layout_reflow_t1.5", &f[1], DEFAULT_TOLERANCE);
+    check_reference("layout_camera_t3.2", &f[2], DEFAULT_TOLERANCE);
+}

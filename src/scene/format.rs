@@ -133,6 +133,17 @@ step!(
     }
 );
 
+step!(
+    /// `Camera`: the view moves to centre `to` and/or to `zoom` (1: the
+    /// whole frame), or frames the element `focus` names with `padding`.
+    CameraStep {
+        to: Option<P>,
+        zoom: Option<f64>,
+        focus: Option<String>,
+        padding: Option<f64>,
+    }
+);
+
 /// One timeline step, each kind with its own fields.
 #[derive(Debug, Deserialize, Clone)]
 pub enum StepSpec {
@@ -151,6 +162,7 @@ pub enum StepSpec {
     Count(CountStep),
     Reveal(ToNumber),
     Wait(Plain),
+    Camera(CameraStep),
 }
 
 impl StepSpec {
@@ -172,6 +184,7 @@ impl StepSpec {
             StepSpec::Count(f) => ("Count", f.timing()),
             StepSpec::Reveal(f) => ("Reveal", f.timing()),
             StepSpec::Wait(f) => ("Wait", f.timing()),
+            StepSpec::Camera(f) => ("Camera", f.timing()),
         }
     }
 }

@@ -50,3 +50,5 @@ mod tests {
         assert_eq!(crate::image::MAX_PNG_SIDE, super::MAX_SIDE);
     }
 }
+/// Most columns in a `Grid`.
+pub const MAX_GRID_COLUMNS: usize = 256;

@@ -7,11 +7,10 @@ use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
-use glam::Vec2;
-
 use super::error::SceneError;
 use super::expand::out::Out;
 use super::model::{ElementSpec, LiveElement, LiveScene, Scene};
+use super::nav;
 use super::widgets::{Elements, LoadCx};
 
 /// The most changing elements resolved when a scene is checked at every
@@ -52,7 +51,7 @@ impl LiveScene {
         };
         let el = &scene.elements[index];
         let inputs = RefCell::new(Vec::new());
-        let cx = LoadCx {
+        let mut cx = LoadCx {
             path,
             src: &out.text,
             theme: &scene.theme,
@@ -60,13 +59,27 @@ impl LiveScene {
             root: &self.root,
             index,
             start: Some(0),
-            offset: el.parent.map_or(Vec2::ZERO, |p| scene.elements[p].origin),
+            offset: el.offset,
+            slot: None,
             declared: &view,
             inputs: &inputs,
         };
-        let (kind, origin, bounds) = spec.resolve(&cx).map_err(|e| out.remap(e, path, src))?;
+        let mut resolved = spec.resolve(&cx).map_err(|e| out.remap(e, path, src))?;
+        // Placed next to another element (or at a chart's data point): again
+        // from where the placement starts, as the box may have changed.
+        if let Some(place) = &spec.common().place {
+            let delta =
+                super::tree::place_delta(&scene.elements, &scene.by_name, el.parent, place, resolved.2)
+                    .map_err(|(field, m)| {
+                        let at = nav::path(&out.text, 0, &field).unwrap_or(0);
+                        out.remap(SceneError::at_offset(path, &out.text, at, m), path, src)
+                    })?;
+            cx.offset += delta;
+            resolved = spec.resolve(&cx).map_err(|e| out.remap(e, path, src))?;
+        }
+        let (kind, origin, bounds) = resolved;
         // As at load: coordinates within the limits, no text cut by the frame.
-        let problem = super::resolve::geometry_problem(origin, bounds)
+        let problem = super::tree::geometry_problem(origin, bounds)
             .or_else(|| super::resolve::text_outside_frame(&kind, scene.width as f32, scene.height as f32));
         if let Some(m) = problem {
             let e = SceneError::at_offset(path, &out.text, 0, m);

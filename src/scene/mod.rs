@@ -13,6 +13,7 @@
 //! parameters and paint), listed once in the `widgets!` registry; `resolve`
 //! walks the element tree and `steps` the timeline. See docs/architecture.md.
 
+pub mod arrange;
 pub mod csv;
 pub mod error;
 pub mod expand;
@@ -27,6 +28,7 @@ pub mod widgets;
 
 mod resolve;
 mod steps;
+mod tree;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -358,7 +360,11 @@ mod tests {
             16
         );
         let e = error(&nested_groups(limits::MAX_DEPTH + 1));
-        assert!(e.message.contains("groups are nested deeper than 16"), "{e}");
+        assert!(
+            e.message
+                .contains("groups and containers are nested deeper than 16"),
+            "{e}"
+        );
         // Deeper than ron reads: still anim's words, with a position.
         let e = error(&nested_groups(40));
         assert!(e.message.contains("nested too deeply"), "{e}");

@@ -42,6 +42,8 @@ pub struct Scene {
     /// Every file the scene was made from: the scene file, the theme, the
     /// fonts, data and image files (the render cache hashes them).
     pub inputs: Vec<PathBuf>,
+    /// The camera's moves, by start time (empty: the whole frame, always).
+    pub camera: Vec<CameraMove>,
     /// What changes over time in a scene that computes (`Set` on values,
     /// fields that read them): `None` for a plain scene.
     pub live: Option<Arc<LiveScene>>,
@@ -97,6 +99,17 @@ pub struct Step {
     pub ease: EaseSpec,
     /// Index of the step in the file, for messages.
     pub source_index: usize,
+}
+
+/// A `Camera` step: the view's centre and zoom move to these (`None`:
+/// unchanged) from where the earlier moves left them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CameraMove {
+    pub center: Option<Vec2>,
+    pub zoom: Option<f32>,
+    pub start: f64,
+    pub dur: f64,
+    pub ease: EaseSpec,
 }
 
 /// The live part of a loaded scene.

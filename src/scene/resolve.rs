@@ -1,80 +1,21 @@
 //! Raw scene file → resolved [`Scene`]: the scene's own fields, the theme,
-//! the element tree (each element resolved by its kind's module in
-//! [`super::widgets`], arrows last), the timeline ([`super::steps`]) and the
+//! the element tree ([`super::tree`]), the timeline ([`super::steps`]) and the
 //! checks that need the whole file. Errors point at the element or step
 //! they concern.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-use glam::Vec2;
 
 use super::error::SceneError;
 use super::expand::live::ValueStep;
 use super::format::SceneFile;
 use super::limits;
-use super::model::{Element, ElementSpec, Kind, Scene, StepKind};
+use super::model::{Kind, Scene, StepKind};
 use super::nav;
 use super::steps;
 use super::theme::Theme;
-use super::widgets::{arrow, Elements, LoadCx};
+use super::tree::{self, Ctx};
 use super::Loader;
-use crate::geom::Rect;
-
-/// What resolving a scene keeps between elements and steps.
-struct Ctx<'a> {
-    loader: &'a Loader,
-    path: &'a Path,
-    src: &'a str,
-    theme: Arc<Theme>,
-    /// Where each element starts in `src`, by element index.
-    element_offsets: Vec<usize>,
-    elements: Vec<Element>,
-    by_name: HashMap<String, usize>,
-    /// Files read for this scene besides the scene file and the theme (data,
-    /// images); a cell, as the widgets only borrow the context.
-    inputs: std::cell::RefCell<Vec<PathBuf>>,
-}
-
-impl Ctx<'_> {
-    /// An error at `offset`, or about the whole file when it is unknown.
-    fn err_at(&self, offset: Option<usize>, message: impl Into<String>) -> SceneError {
-        match offset {
-            Some(o) => SceneError::at_offset(self.path, self.src, o, message),
-            None => SceneError::whole_file(self.path, message),
-        }
-    }
-
-    /// An error about element `id` as a whole: the caret is on its kind.
-    fn element_err(&self, id: usize, message: impl Into<String>) -> SceneError {
-        self.err_at(self.element_offsets.get(id).copied(), message)
-    }
-
-    /// An error about the value at `field` of element `id`: the caret is on
-    /// the value, or on the element when the field is not written (a default).
-    fn field_err(&self, id: usize, field: &str, message: impl Into<String>) -> SceneError {
-        let start = self.element_offsets.get(id).copied();
-        let off = start.and_then(|s| nav::path(self.src, s, field));
-        self.err_at(off.or(start), message)
-    }
-
-    /// Element `index`'s view of the scene, inside a group at `offset`.
-    fn load_cx<'c>(&'c self, view: &'c Elements<'c>, index: usize, offset: Vec2) -> LoadCx<'c> {
-        LoadCx {
-            path: self.path,
-            src: self.src,
-            theme: &self.theme,
-            fonts: self.loader.fonts(),
-            root: self.loader.root(),
-            index,
-            start: self.element_offsets.get(index).copied(),
-            offset,
-            declared: view,
-            inputs: &self.inputs,
-        }
-    }
-}
 
 /// The theme a scene asks for, loaded before it is resolved (the expand
 /// pass needs its colours).
@@ -155,20 +96,8 @@ pub(super) fn resolve(
         None => theme.palette.background,
     };
 
-    let mut ctx = Ctx {
-        loader,
-        path,
-        src,
-        theme: theme.clone(),
-        element_offsets: nav::element_starts(src),
-        elements: Vec::new(),
-        by_name: HashMap::new(),
-        inputs: Default::default(),
-    };
-    for spec in &file.elements {
-        add_element(&mut ctx, spec, None, Vec2::ZERO, 0)?;
-    }
-    place_arrows(&mut ctx)?;
+    let mut ctx = Ctx::new(loader, path, src, theme.clone());
+    tree::add_all(&mut ctx, &file.elements)?;
     check_inside_canvas(&ctx, w as f32, h as f32)?;
     if file.timeline.len() > limits::MAX_STEPS {
         return Err(whole(format!(
@@ -185,8 +114,13 @@ pub(super) fn resolve(
         by_name: &ctx.by_name,
         theme: &theme,
         values,
+        frame: glam::Vec2::new(w as f32, h as f32),
     };
-    let (steps, value_steps) = steps::resolve_steps(&step_cx, &file.timeline, file.duration)?;
+    let steps::Timeline {
+        steps,
+        values: value_steps,
+        camera,
+    } = steps::resolve_steps(&step_cx, &file.timeline, file.duration)?;
     let mut steps_of = vec![Vec::new(); ctx.elements.len()];
     for (i, s) in steps.iter().enumerate() {
         steps_of[s.target].push(i);
@@ -237,6 +171,7 @@ pub(super) fn resolve(
                 .chain(loader.font_files().iter().cloned())
                 .chain(ctx.inputs.into_inner())
                 .collect(),
+            camera,
             live: None,
         },
         value_steps,
@@ -256,139 +191,6 @@ fn load_theme(path: &Path, src: &str, theme_path: &Path) -> Result<Theme, SceneE
         };
         e.message = format!("{} ({asked})", e.message);
         e
-    })
-}
-
-/// Resolves `spec` (and a group's children) into `ctx.elements`.
-fn add_element(
-    ctx: &mut Ctx<'_>,
-    spec: &ElementSpec,
-    parent: Option<usize>,
-    offset: Vec2,
-    depth: usize,
-) -> Result<usize, SceneError> {
-    let common = spec.common();
-    // Elements are numbered depth first, as `nav::element_starts` finds them.
-    let index = ctx.elements.len();
-    // `depth` groups hold this element; a group here would be one more.
-    if matches!(spec, ElementSpec::Group(_)) && depth >= limits::MAX_DEPTH {
-        return Err(ctx.element_err(
-            index,
-            format!("groups are nested deeper than {}", limits::MAX_DEPTH),
-        ));
-    }
-    if index >= limits::MAX_ELEMENTS {
-        return Err(ctx.element_err(index, format!("more than {} elements", limits::MAX_ELEMENTS)));
-    }
-    if let Some(n) = common.name.as_deref() {
-        if n.is_empty() || n.contains('.') || n.contains(char::is_whitespace) {
-            return Err(ctx.field_err(
-                index,
-                "name",
-                format!("invalid name \"{n}\": use letters, digits, - and _"),
-            ));
-        }
-        if ctx.by_name.contains_key(n) {
-            return Err(ctx.field_err(
-                index,
-                "name",
-                format!("duplicate name \"{n}\": each element needs its own name"),
-            ));
-        }
-    }
-    let opacity = common.opacity.unwrap_or(1.0);
-    if !(0.0..=1.0).contains(&opacity) {
-        return Err(ctx.field_err(
-            index,
-            "opacity",
-            format!("opacity must be within 0..=1, got {opacity}"),
-        ));
-    }
-    let (kind, origin, mut bounds) = {
-        let view = Elements {
-            elements: &ctx.elements,
-            by_name: &ctx.by_name,
-        };
-        spec.resolve(&ctx.load_cx(&view, index, offset))?
-    };
-    // Reserve the slot so children come after their parent.
-    ctx.elements.push(Element {
-        name: common.name.clone(),
-        parent,
-        opacity,
-        hidden: common.hidden,
-        origin,
-        bounds,
-        params: kind.widget().params(),
-        kind,
-    });
-    if let Some(n) = &common.name {
-        ctx.by_name.insert(n.clone(), index);
-    }
-    if let ElementSpec::Group(g) = spec {
-        let mut children: Option<Rect> = None;
-        for child in &g.children {
-            let ci = add_element(ctx, child, Some(index), origin, depth + 1)?;
-            let b = ctx.elements[ci].bounds;
-            children = Some(children.map_or(b, |r| r.union(&b)));
-        }
-        bounds = children.unwrap_or(bounds);
-        ctx.elements[index].bounds = bounds;
-    }
-    check_geometry(ctx, index, origin, bounds)?;
-    Ok(index)
-}
-
-/// Places the arrows, now that every other element has its bounds.
-fn place_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
-    let mut pending = Vec::new();
-    for (i, el) in ctx.elements.iter_mut().enumerate() {
-        if let Kind::Arrow(a) = &mut el.kind {
-            if let Some(spec) = a.pending.take() {
-                pending.push((i, *spec));
-            }
-        }
-    }
-    let placed = {
-        let view = Elements {
-            elements: &ctx.elements,
-            by_name: &ctx.by_name,
-        };
-        let cx_of = |i: usize| ctx.load_cx(&view, i, Vec2::ZERO);
-        arrow::place_all(&pending, &cx_of, &view)?
-    };
-    for (i, p) in placed {
-        let el = &mut ctx.elements[i];
-        el.origin = p.origin;
-        el.bounds = p.bounds;
-        el.kind = Kind::Arrow(p.widget);
-    }
-    Ok(())
-}
-
-/// Coordinates within the documented limits: huge or non-finite geometry
-/// would stall tessellation or dashing later (stroke widths are checked by
-/// the kinds that stroke).
-fn check_geometry(ctx: &Ctx<'_>, index: usize, origin: Vec2, b: Rect) -> Result<(), SceneError> {
-    match geometry_problem(origin, b) {
-        Some(m) => Err(ctx.element_err(index, m)),
-        None => Ok(()),
-    }
-}
-
-/// Why an element's origin or bounds are out of the documented limits, if
-/// they are (shared with the per-frame check of changing elements).
-pub(super) fn geometry_problem(origin: Vec2, b: Rect) -> Option<String> {
-    let within = |v: f32| v.is_finite() && v.abs() <= limits::MAX_COORD;
-    let ok = [b.min.x, b.min.y, b.max.x, b.max.y, origin.x, origin.y]
-        .into_iter()
-        .all(within);
-    (!ok).then(|| {
-        format!(
-            "coordinates must be finite and within ±{} (the frame is at most {} px)",
-            limits::MAX_COORD,
-            limits::MAX_SIDE
-        )
     })
 }
 

@@ -9,9 +9,9 @@ use std::path::Path;
 use glam::Vec2;
 
 use super::expand::live::ValueStep;
-use super::format::{CountStep, SetStep, StepSpec, P};
+use super::format::{CameraStep, CountStep, SetStep, StepSpec, P};
 use super::limits;
-use super::model::{Element, Kind, Param, Step, StepKind};
+use super::model::{CameraMove, Element, Kind, Param, Step, StepKind};
 use super::nav;
 use super::theme::Theme;
 use super::widgets::shape::Shape;
@@ -30,6 +30,8 @@ pub(super) struct StepCx<'a> {
     pub theme: &'a Theme,
     /// The scene values `Set(value: …)` may animate.
     pub values: &'a [(String, f64)],
+    /// The frame's size (a camera's focus fits an element into it).
+    pub frame: Vec2,
 }
 
 impl StepCx<'_> {
@@ -60,9 +62,10 @@ pub(super) fn resolve_steps(
     ctx: &StepCx<'_>,
     specs: &[StepSpec],
     duration: f64,
-) -> Result<(Vec<Step>, Vec<ValueStep>), SceneError> {
+) -> Result<Timeline, SceneError> {
     let mut steps = Vec::new();
     let mut value_steps = Vec::new();
+    let mut camera = Vec::new();
     let (mut prev_start, mut prev_end) = (0.0f64, 0.0f64);
     for (i, spec) in specs.iter().enumerate() {
         let (kind_name, f) = spec.parts();
@@ -134,6 +137,31 @@ pub(super) fn resolve_steps(
             value_steps.push(ValueStep {
                 name: name.clone(),
                 to,
+                start,
+                dur,
+                ease: f.ease.unwrap_or_default(),
+            });
+            prev_start = start;
+            prev_end = start + dur;
+            continue;
+        }
+        if let StepSpec::Camera(c) = spec {
+            if !targets.is_empty() {
+                return Err(field_err(
+                    target_field(0).as_str(),
+                    "moves the view, not an element: write `focus: \"name\"` to frame an element".into(),
+                ));
+            }
+            let (center, zoom) = camera_view(ctx, c).map_err(|(f, m)| field_err(f, m))?;
+            if start + dur > duration + 1e-9 {
+                return Err(err(format!(
+                    "runs until {:.2} s, past the end of the scene ({duration} s): lengthen `duration` or move the step",
+                    start + dur
+                )));
+            }
+            camera.push(CameraMove {
+                center,
+                zoom,
                 start,
                 dur,
                 ease: f.ease.unwrap_or_default(),
@@ -224,7 +252,83 @@ pub(super) fn resolve_steps(
     }
     steps.sort_by(|a, b| a.start.total_cmp(&b.start));
     value_steps.sort_by(|a, b| a.start.total_cmp(&b.start));
-    Ok((steps, value_steps))
+    camera.sort_by(|a: &CameraMove, b| a.start.total_cmp(&b.start));
+    Ok(Timeline {
+        steps,
+        values: value_steps,
+        camera,
+    })
+}
+
+/// The resolved timeline: element steps, value steps, camera moves, each
+/// sorted by start time.
+pub(super) struct Timeline {
+    pub steps: Vec<Step>,
+    pub values: Vec<ValueStep>,
+    pub camera: Vec<CameraMove>,
+}
+
+/// The padding around an element a `Camera(focus: ...)` frames, and the zoom's bounds.
+const FOCUS_PADDING: f64 = 48.0;
+const MAX_ZOOM: f64 = 50.0;
+const MIN_ZOOM: f64 = 0.05;
+
+/// Where a camera step points the view: a centre and a zoom, either
+/// unchanged when `None` (the field it came from, and why, on error).
+fn camera_view(
+    ctx: &StepCx<'_>,
+    c: &CameraStep,
+) -> Result<(Option<Vec2>, Option<f32>), (&'static str, String)> {
+    let zoom = match c.zoom {
+        Some(z) if !(z.is_finite() && (MIN_ZOOM..=MAX_ZOOM).contains(&z)) => {
+            return Err((
+                "zoom",
+                format!("zoom must be within {MIN_ZOOM}..={MAX_ZOOM} (1 shows the whole frame), got {z}"),
+            ))
+        }
+        z => z.map(|z| z as f32),
+    };
+    if let Some(to) = c.to {
+        if !(to.0.is_finite() && to.1.is_finite()) {
+            return Err(("to", "to must be a finite point".into()));
+        }
+    }
+    let Some(name) = &c.focus else {
+        if c.padding.is_some() {
+            return Err((
+                "padding",
+                "padding goes with `focus`: the room left around the element framed".into(),
+            ));
+        }
+        if c.to.is_none() && zoom.is_none() {
+            return Err((
+                "to",
+                "give `to` (the centre of the view), `zoom`, or `focus: \"name\"`".into(),
+            ));
+        }
+        return Ok((c.to.map(v), zoom));
+    };
+    if c.to.is_some() {
+        return Err((
+            "to",
+            "give `focus` or `to`, not both: focus centres the view on the element".into(),
+        ));
+    }
+    let Some(&i) = ctx.by_name.get(name) else {
+        return Err(("focus", format!("unknown element \"{name}\" in `focus`")));
+    };
+    let pad = c.padding.unwrap_or(FOCUS_PADDING);
+    if !(pad.is_finite() && pad >= 0.0 && pad <= limits::MAX_COORD as f64) {
+        return Err((
+            "padding",
+            format!("padding must be a number of px ≥ 0, got {pad}"),
+        ));
+    }
+    let b = ctx.elements[i].bounds;
+    let size = b.size().as_dvec2() + glam::DVec2::splat(2.0 * pad);
+    let fit = (ctx.frame.x as f64 / size.x.max(1.0)).min(ctx.frame.y as f64 / size.y.max(1.0));
+    let zoom = zoom.unwrap_or(fit.clamp(MIN_ZOOM, MAX_ZOOM) as f32);
+    Ok((Some(b.center()), Some(zoom)))
 }
 
 /// Whether `name` matches `pattern`, where `*` is any run of characters.
@@ -263,7 +367,8 @@ fn kind_field(spec: &StepSpec) -> &'static str {
         | StepSpec::DrawOn(_)
         | StepSpec::Write(_)
         | StepSpec::Pulse(_)
-        | StepSpec::Wait(_) => "target",
+        | StepSpec::Wait(_)
+        | StepSpec::Camera(_) => "target",
     }
 }
 
@@ -376,6 +481,7 @@ fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, target: usize) -> Result<StepKin
             StepKind::Set(Param::Progress, to)
         }
         StepSpec::Wait(_) => return Err("Wait has no target".into()),
+        StepSpec::Camera(_) => return Err("Camera has no target".into()),
     })
 }
 

@@ -42,6 +42,9 @@ use crate::scene::theme::Theme;
 
 /// The text placeholders a bound Text fills itself (`{p}`, `{value}`): left
 /// in the text unless the scene declares a value of that name.
+/// The kinds whose `children` are elements (loops and components work there).
+const HOLDERS: &[&str] = &["Group", "Row", "Column", "Grid", "Stack"];
+
 const PLACEHOLDERS: &[&str] = &["value", "p", "loss", "T", "k", "top_p", "argmax", "p_argmax"];
 
 /// The fields of element kinds that hold text (or lists of texts): a
@@ -566,7 +569,7 @@ impl<'a> Ex<'a> {
                 for f in fields {
                     out.copy(self.src, f.name.clone(), c);
                     out.put(": ", f.value.span.start, c);
-                    if kind == Some("Group") && &self.src[f.name.clone()] == "children" {
+                    if kind.is_some_and(|k| HOLDERS.contains(&k)) && &self.src[f.name.clone()] == "children" {
                         let own = std::mem::replace(&mut self.animated, false);
                         self.list(&f.value, values, out, Items::Elements)?;
                         self.animated = own;
@@ -582,7 +585,7 @@ impl<'a> Ex<'a> {
             _ => self.value(node, values, out, None)?,
         }
         if self.animated {
-            if matches!(kind, Some("Group" | "Arrow")) {
+            if kind.is_some_and(|k| k == "Arrow" || HOLDERS.contains(&k)) {
                 return Err(self.err(
                     node.span.start,
                     format!(

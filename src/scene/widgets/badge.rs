@@ -18,6 +18,7 @@ spec!(
     /// name or `#hex`, default "primary") over a soft tint of it; with
     /// `dot`, a dot of that colour before the text.
     BadgeSpec {
+        #[serde(default)]
         at: P,
         text: String,
         color: Option<String>,

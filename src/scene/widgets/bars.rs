@@ -15,6 +15,7 @@ use crate::text::TextBlock;
 spec!(
     /// A bar chart of declared values in a `size` box centred on `at`.
     BarsSpec {
+        #[serde(default)]
         at: P,
         size: P,
         labels: Vec<String>,

@@ -25,6 +25,7 @@ spec!(
     /// `trained_logits`, the `training` parameter (0..=1) moves the logits
     /// towards them. All parameters can be animated with `Set`.
     DistributionSpec {
+        #[serde(default)]
         at: P,
         size: P,
         tokens: Vec<String>,

@@ -17,6 +17,7 @@ spec!(
     /// A PNG image (8-bit RGB or RGBA) centred on `at`. `size` defaults to
     /// the image's own pixel size; give one side as 0 to keep the aspect ratio.
     ImageSpec {
+        #[serde(default)]
         at: P,
         /// Path relative to the project root, e.g. "assets/images/x.png".
         path: String,

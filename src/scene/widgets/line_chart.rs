@@ -35,6 +35,7 @@ spec!(
     /// A line chart with axes. Its `progress` (0..=1, animate with `Reveal`)
     /// is the fraction of the x range drawn so far.
     LineChartSpec {
+        #[serde(default)]
         at: P,
         size: P,
         series: Vec<SeriesSpec>,

@@ -73,12 +73,106 @@ pub enum FontSpec {
     Mono,
 }
 
+impl FontSpec {
+    /// The family, `default` when none is written.
+    pub fn family(font: Option<FontSpec>, default: Family) -> Family {
+        match font {
+            Some(FontSpec::Sans) => Family::Sans,
+            Some(FontSpec::Mono) => Family::Mono,
+            None => default,
+        }
+    }
+}
+
+/// `place`: where an element goes, next to one declared before it (its
+/// `at` is left out). The gap defaults to 24 px; `align` names the edge the
+/// two share (`Left`, `Right` above or below; `Top`, `Bottom` beside;
+/// default: centres lined up).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub enum PlaceSpec {
+    Below {
+        of: String,
+        gap: Option<f32>,
+        align: Option<crate::scene::arrange::Word>,
+    },
+    Above {
+        of: String,
+        gap: Option<f32>,
+        align: Option<crate::scene::arrange::Word>,
+    },
+    LeftOf {
+        of: String,
+        gap: Option<f32>,
+        align: Option<crate::scene::arrange::Word>,
+    },
+    RightOf {
+        of: String,
+        gap: Option<f32>,
+        align: Option<crate::scene::arrange::Word>,
+    },
+    /// Centred on it (or sharing the edge `align` names).
+    On {
+        of: String,
+        align: Option<crate::scene::arrange::Word>,
+    },
+    /// At a data point of a chart: centred on it, or on `side` of it.
+    Data {
+        of: String,
+        x: f64,
+        y: f64,
+        side: Option<crate::scene::arrange::Side>,
+        gap: Option<f32>,
+    },
+}
+
+impl PlaceSpec {
+    /// The element it is placed next to.
+    pub fn of(&self) -> &str {
+        match self {
+            PlaceSpec::Below { of, .. }
+            | PlaceSpec::Above { of, .. }
+            | PlaceSpec::LeftOf { of, .. }
+            | PlaceSpec::RightOf { of, .. }
+            | PlaceSpec::On { of, .. }
+            | PlaceSpec::Data { of, .. } => of,
+        }
+    }
+
+    /// The side, gap and shared edge of a placement next to an element.
+    pub fn side_gap_align(
+        &self,
+    ) -> Result<
+        (
+            crate::scene::arrange::Side,
+            Option<f32>,
+            crate::scene::arrange::Align,
+        ),
+        String,
+    > {
+        use crate::scene::arrange::{word, Direction, Side};
+        // Above or below, the edges shared are horizontal: a Column's alignment.
+        let (side, gap, align, d) = match self {
+            PlaceSpec::Below { gap, align, .. } => (Side::Below, *gap, *align, Direction::Column),
+            PlaceSpec::Above { gap, align, .. } => (Side::Above, *gap, *align, Direction::Column),
+            PlaceSpec::LeftOf { gap, align, .. } => (Side::LeftOf, *gap, *align, Direction::Row),
+            PlaceSpec::RightOf { gap, align, .. } => (Side::RightOf, *gap, *align, Direction::Row),
+            PlaceSpec::On { align, .. } => (Side::On, Some(0.0), *align, Direction::Column),
+            PlaceSpec::Data { side, gap, .. } => (side.unwrap_or(Side::On), *gap, None, Direction::Column),
+        };
+        let (a, _) = word(align, d, false).map_err(|m| format!("place: align {m}"))?;
+        Ok((side, gap, a))
+    }
+}
+
 /// The fields every element has.
 #[derive(Debug, Default, Clone)]
 pub struct Common {
     pub name: Option<String>,
     pub opacity: Option<f32>,
     pub hidden: bool,
+    pub place: Option<PlaceSpec>,
+    /// A static rotation in degrees (clockwise), about the element's origin.
+    pub rotation: Option<f32>,
 }
 
 /// A spec's common fields (implemented by [`spec!`]).
@@ -98,6 +192,8 @@ macro_rules! spec {
             pub opacity: Option<f32>,
             #[serde(default)]
             pub hidden: bool,
+            pub place: Option<$crate::scene::widgets::load::PlaceSpec>,
+            pub rotation: Option<f32>,
             $($(#[$fm])* pub $field: $ty),*
         }
         impl $crate::scene::widgets::load::HasCommon for $name {
@@ -106,6 +202,8 @@ macro_rules! spec {
                     name: self.name.clone(),
                     opacity: self.opacity,
                     hidden: self.hidden,
+                    place: self.place.clone(),
+                    rotation: self.rotation,
                 }
             }
         }
@@ -135,6 +233,8 @@ pub struct LoadCx<'a> {
     pub start: Option<usize>,
     /// The position of the enclosing group: add it to every point.
     pub offset: Vec2,
+    /// The box layout gave the element (a container's own box), if any.
+    pub slot: Option<Rect>,
     pub declared: &'a dyn Declared,
     /// Files read for the scene (data, images), for the render cache.
     pub inputs: &'a RefCell<Vec<PathBuf>>,

@@ -18,6 +18,7 @@ spec!(
     /// The curve L = −ln p for p in (0, 1], with a dot at the `bind`
     /// distribution's probability of its target token.
     LossCurveSpec {
+        #[serde(default)]
         at: P,
         size: P,
         bind: String,

@@ -33,7 +33,7 @@ use std::collections::HashMap;
 use glam::Vec2;
 use serde::Deserialize;
 
-pub use load::{Common, Declared, HasCommon, LoadCx};
+pub use load::{Common, Declared, HasCommon, LoadCx, PlaceSpec};
 pub use paint::{Neighbours, PaintCx, Painter};
 pub use state::{Param, ParamDef, Range, State};
 pub use widget::{Caps, Dyn, Placed, Spec, Widget};
@@ -99,7 +99,7 @@ macro_rules! widgets {
 }
 
 widgets! {
-    Group(GroupSpec);
+    Group(GroupSpec), Row(FlowSpec), Column(FlowSpec), Stack(FlowSpec), Grid(GridSpec);
     mod shape { Box(BoxSpec), Circle(CircleSpec), Line(LineSpec), Path(PathSpec) }
     mod arrow { Arrow(ArrowSpec) }
     mod text { Text(TextSpec) }
@@ -112,6 +112,9 @@ widgets! {
     mod badge { Badge(BadgeSpec) }
 }
 
+/// The containers' widget (a background panel; their specs are below).
+pub mod container;
+
 load::spec!(
     /// A group: its children move, scale, rotate and fade together about
     /// `at`. Declared here, beside the registry, as its children are
@@ -123,6 +126,173 @@ load::spec!(
         children: Vec<ElementSpec>,
     }
 );
+
+load::spec!(
+    /// `Row`, `Column` or `Stack`: lays out its children (see
+    /// `scene::arrange`). `at` is the point `anchor` names (default: the
+    /// centre); inside another container, or with `place`, it is left out.
+    FlowSpec {
+        #[serde(default)]
+        at: load::P,
+        anchor: Option<crate::scene::arrange::Anchor>,
+        gap: Option<f32>,
+        padding: Option<f32>,
+        align: Option<crate::scene::arrange::Word>,
+        justify: Option<crate::scene::arrange::Word>,
+        width: Option<f32>,
+        height: Option<f32>,
+        fill: Option<String>,
+        stroke: Option<String>,
+        radius: Option<f32>,
+        /// Children that fade in or out take or give back their room, and
+        /// the others glide (Row and Column).
+        #[serde(default)]
+        reflow: bool,
+        #[serde(default)]
+        children: Vec<ElementSpec>,
+    }
+);
+
+load::spec!(
+    /// `Grid`: children in `columns` columns, row by row.
+    GridSpec {
+        #[serde(default)]
+        at: load::P,
+        anchor: Option<crate::scene::arrange::Anchor>,
+        columns: usize,
+        gap: Option<f32>,
+        row_gap: Option<f32>,
+        padding: Option<f32>,
+        align: Option<crate::scene::arrange::Word>,
+        justify: Option<crate::scene::arrange::Word>,
+        width: Option<f32>,
+        height: Option<f32>,
+        fill: Option<String>,
+        stroke: Option<String>,
+        radius: Option<f32>,
+        #[serde(default)]
+        children: Vec<ElementSpec>,
+    }
+);
+
+impl Spec for FlowSpec {
+    type Widget = container::Panel;
+    fn resolve(&self, cx: &LoadCx<'_>) -> Result<Placed<container::Panel>, SceneError> {
+        container::Panel::resolve(cx, self.fill.as_ref(), self.stroke.as_ref(), self.radius)
+    }
+}
+
+impl Spec for GridSpec {
+    type Widget = container::Panel;
+    fn resolve(&self, cx: &LoadCx<'_>) -> Result<Placed<container::Panel>, SceneError> {
+        container::Panel::resolve(cx, self.fill.as_ref(), self.stroke.as_ref(), self.radius)
+    }
+}
+
+/// What the tree walk needs of a container: its layout, where it goes, and its children.
+pub struct Container<'a> {
+    pub flow: crate::scene::arrange::Flow,
+    pub at: Vec2,
+    pub anchor: crate::scene::arrange::Anchor,
+    pub reflow: bool,
+    pub children: &'a [ElementSpec],
+}
+
+impl ElementSpec {
+    /// The children of a group or a container.
+    pub fn children(&self) -> &[ElementSpec] {
+        match self {
+            ElementSpec::Group(g) => &g.children,
+            ElementSpec::Row(f) | ElementSpec::Column(f) | ElementSpec::Stack(f) => &f.children,
+            ElementSpec::Grid(g) => &g.children,
+            _ => &[],
+        }
+    }
+
+    /// Whether `at` says where the element goes (lines, paths and arrows
+    /// are placed by their points; a group's `at` defaults to the origin).
+    pub fn placed_by_at(&self) -> bool {
+        !matches!(
+            self,
+            ElementSpec::Group(_) | ElementSpec::Line(_) | ElementSpec::Path(_) | ElementSpec::Arrow(_)
+        )
+    }
+
+    /// A container's layout, its words checked (errors at the field).
+    pub fn container(&self, cx: &LoadCx<'_>) -> Result<Option<Container<'_>>, SceneError> {
+        use crate::scene::arrange::{Direction, Flow};
+        let word = |field: &str, w: Option<crate::scene::arrange::Word>, d: Direction, main: bool| {
+            crate::scene::arrange::word(w, d, main).map_err(|m| cx.field_err(field, format!("{field}: {m}")))
+        };
+        let size = |field: &str, x: Option<f32>| match x {
+            Some(v) if !(v.is_finite() && v >= 0.0 && v <= crate::scene::limits::MAX_COORD) => Err(cx
+                .field_err(
+                    field,
+                    format!("{field} must be a finite number of px ≥ 0, got {v}"),
+                )),
+            _ => Ok(x),
+        };
+        let (direction, f) = match self {
+            ElementSpec::Row(f) => (Direction::Row, f),
+            ElementSpec::Column(f) => (Direction::Column, f),
+            ElementSpec::Stack(f) => (Direction::Stack, f),
+            ElementSpec::Grid(g) => {
+                if g.columns == 0 || g.columns > crate::scene::limits::MAX_GRID_COLUMNS {
+                    return Err(cx.field_err(
+                        "columns",
+                        format!(
+                            "columns must be 1..={}, got {}",
+                            crate::scene::limits::MAX_GRID_COLUMNS,
+                            g.columns
+                        ),
+                    ));
+                }
+                let d = Direction::Grid { columns: g.columns };
+                let gap = size("gap", g.gap)?.unwrap_or(DEFAULT_GAP);
+                let flow = Flow {
+                    direction: d,
+                    gap: Vec2::new(gap, size("row_gap", g.row_gap)?.unwrap_or(gap)),
+                    padding: size("padding", g.padding)?.unwrap_or(0.0),
+                    align: word("align", g.align, d, false)?.0,
+                    justify: word("justify", g.justify, d, true)?.1,
+                    width: size("width", g.width)?,
+                    height: size("height", g.height)?,
+                };
+                return Ok(Some(Container {
+                    flow,
+                    at: cx.at(g.at),
+                    anchor: g.anchor.unwrap_or(crate::scene::arrange::Anchor::Center),
+                    reflow: false,
+                    children: &g.children,
+                }));
+            }
+            _ => return Ok(None),
+        };
+        let gap = size("gap", f.gap)?.unwrap_or(DEFAULT_GAP);
+        if f.reflow && direction == Direction::Stack {
+            return Err(cx.field_err("reflow", "reflow: a Stack's children overlap, so there is no room to hand over; use it on a Row or Column"));
+        }
+        let flow = Flow {
+            direction,
+            gap: Vec2::splat(gap),
+            padding: size("padding", f.padding)?.unwrap_or(0.0),
+            align: word("align", f.align, direction, false)?.0,
+            justify: word("justify", f.justify, direction, true)?.1,
+            width: size("width", f.width)?,
+            height: size("height", f.height)?,
+        };
+        Ok(Some(Container {
+            flow,
+            at: cx.at(f.at),
+            anchor: f.anchor.unwrap_or(crate::scene::arrange::Anchor::Center),
+            reflow: f.reflow,
+            children: &f.children,
+        }))
+    }
+}
+
+/// The gap between a container's children when none is written.
+pub const DEFAULT_GAP: f32 = 16.0;
 
 impl Spec for GroupSpec {
     type Widget = group::Group;
@@ -144,6 +314,12 @@ pub struct Element {
     pub opacity: f32,
     /// Invisible until a step shows it (explicit `hidden`, or its first step is an entrance).
     pub hidden: bool,
+    /// The offset its points were resolved with (its group's origin, or
+    /// where layout or `place` put it); a changing element is resolved
+    /// again with it.
+    pub offset: Vec2,
+    /// Its static rotation (degrees, clockwise), the start of any `Rotate`.
+    pub rotation: f32,
     /// The point it scales and rotates about, and that `Move to`/`Follow` place.
     pub origin: Vec2,
     /// Bounding box at rest (used for arrow anchors).

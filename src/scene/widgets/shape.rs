@@ -5,7 +5,7 @@
 
 use glam::Vec2;
 
-use super::load::{spec, v, LoadCx, WeightSpec, P};
+use super::load::{spec, v, FontSpec, LoadCx, WeightSpec, P};
 use super::paint::{dash, morph_path, PaintCx};
 use super::state::ParamDef;
 use super::widget::{Caps, Placed, Spec, Widget};
@@ -25,6 +25,7 @@ const LABEL_RISE: f32 = 0.45;
 spec!(
     /// A rounded rectangle centred on `at`, optionally labelled.
     BoxSpec {
+        #[serde(default)]
         at: P,
         size: P,
         radius: Option<f32>,
@@ -35,6 +36,7 @@ spec!(
         label_size: Option<f32>,
         label_color: Option<String>,
         label_weight: Option<WeightSpec>,
+        label_font: Option<FontSpec>,
         /// A second, smaller line under the label.
         caption: Option<String>,
         /// A dashed outline.
@@ -46,6 +48,7 @@ spec!(
 spec!(
     /// A circle centred on `at`.
     CircleSpec {
+        #[serde(default)]
         at: P,
         radius: f32,
         fill: Option<String>,
@@ -142,7 +145,7 @@ impl Spec for BoxSpec {
                 let style = cx.style(
                     size,
                     weight(s.label_weight, Weight::SemiBold),
-                    Family::Sans,
+                    FontSpec::family(s.label_font, Family::Sans),
                     Align::Center,
                 );
                 let y = if s.caption.is_some() {

@@ -25,6 +25,7 @@ spec!(
     /// `Count`; with `bind: "widget"`, placeholders read that widget's
     /// computed values (see docs/scene-format.md).
     TextSpec {
+        #[serde(default)]
         at: P,
         text: String,
         size: Option<f32>,

@@ -3,7 +3,7 @@
 
 use glam::Vec2;
 
-use super::load::{spec, LoadCx, P};
+use super::load::{spec, AlignSpec, FontSpec, LoadCx, P};
 use super::paint::PaintCx;
 use super::state::{Param, ParamDef, Range};
 use super::widget::{Caps, Placed, Spec, Widget};
@@ -22,8 +22,10 @@ const PADDING: f32 = 0.6;
 const CHIP_RADIUS: f32 = 10.0;
 
 spec!(
-    /// A row of token chips centred on `at`, each with its id underneath.
+    /// A row of token chips on `at` (its centre, or with `align` its left
+    /// or right end, vertically centred), each with its id underneath.
     TokensSpec {
+        #[serde(default)]
         at: P,
         tokens: Vec<String>,
         ids: Option<Vec<i64>>,
@@ -32,6 +34,10 @@ spec!(
         gap: Option<f32>,
         fill: Option<String>,
         stroke: Option<String>,
+        /// Which point of the strip `at` is: its left end, centre (default) or right end.
+        align: Option<AlignSpec>,
+        /// The chips' font (default Mono).
+        font: Option<FontSpec>,
     }
 );
 
@@ -72,7 +78,8 @@ impl Spec for TokensSpec {
         let h = s.height.unwrap_or(HEIGHT);
         let gap = s.gap.unwrap_or(GAP);
         let size = (h * TEXT_SIZE).round();
-        let style = cx.style(size, Weight::Medium, Family::Mono, Align::Center);
+        let family = FontSpec::family(s.font, Family::Mono);
+        let style = cx.style(size, Weight::Medium, family, Align::Center);
         let ink = theme.palette.ink;
         let mut widths = Vec::new();
         for (i, t) in s.tokens.iter().enumerate() {
@@ -80,7 +87,12 @@ impl Spec for TokensSpec {
             widths.push(b.bounds.size().x.max(h * TEXT_SIZE) + h * PADDING);
         }
         let total: f32 = widths.iter().sum::<f32>() + gap * (widths.len() - 1) as f32;
-        let center = cx.at(s.at);
+        let anchor = cx.at(s.at);
+        let center = match s.align {
+            Some(AlignSpec::Left) => anchor + Vec2::new(total * 0.5, 0.0),
+            Some(AlignSpec::Right) => anchor - Vec2::new(total * 0.5, 0.0),
+            _ => anchor,
+        };
         let mut x = center.x - total * 0.5;
         let mut chips = Vec::new();
         for (i, t) in s.tokens.iter().enumerate() {

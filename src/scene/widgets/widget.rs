@@ -15,6 +15,7 @@ use super::paint::PaintCx;
 use super::state::{Param, ParamDef, Range};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
+use crate::scene::arrange::Reflow;
 use crate::scene::error::SceneError;
 use crate::text::TextBlock;
 
@@ -62,6 +63,8 @@ pub struct Caps<'a> {
     /// Its data space, if it plots data: other elements can be placed at a
     /// data point (`place: Data(of: "chart", x: 3, y: 0.5)`).
     pub chart: Option<ChartMap>,
+    /// A container that lays its children out again as they fade in or out.
+    pub reflow: Option<&'a Reflow>,
 }
 
 impl Caps<'_> {
@@ -72,6 +75,7 @@ impl Caps<'_> {
         outline: None,
         reads_others: false,
         chart: None,
+        reflow: None,
     };
 }
 
