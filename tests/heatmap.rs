@@ -158,8 +158,7 @@ fn numbers_use_a_decimal_comma_and_flip_to_white_on_dark_cells() {
     // On the light end of the scale the number is ink; on the dark end, white.
     assert_eq!(n(0).color, pal.ink);
     assert_eq!(n(2).color, pal.surface);
-    for k in 0..3 {
-        let c = &h.cells[k];
+    for (k, c) in h.cells.iter().enumerate() {
         let other = if n(k).color == pal.ink {
             pal.surface
         } else {
@@ -257,7 +256,7 @@ fn errors_point_at_the_field() {
         r#"Heatmap(at: (400, 300), values: [[1.23456, 2]], numbers: true, decimals: 6, cell: (20, 20))"#,
     );
     assert!(e.contains("do not fit"), "{e}");
-    let big = format!("[{}]", vec!["[1]"; 65].join(","));
+    let big = format!("[{}]", ["[1]"; 65].join(","));
     let e = error(&format!(r#"Heatmap(at: (400, 300), values: {big})"#));
     assert!(e.contains("at most 64 rows and 64 columns, got 65x1"), "{e}");
     let e = error(r#"Heatmap(at: (780, 300), values: [[1, 2]], columns: ["a", "b"])"#);
