@@ -111,6 +111,7 @@ widgets! {
     mod loss_curve { LossCurve(LossCurveSpec) }
     mod badge { Badge(BadgeSpec) }
     mod heatmap { Heatmap(HeatmapSpec) }
+    mod table { Table(TableSpec) }
 }
 
 load::spec!(
