@@ -297,6 +297,8 @@ fn semantic_errors_carry_line_and_column() {
         ("missing-glyph.ron", ":7:54: font Sans has no glyph"),
         ("fps-float.ron", ":4:10: `fps` must be a whole number"),
         ("csv-extra-cell.ron", ":7:79: "),
+        // On the first row that is wrong.
+        ("heatmap-ragged-rows.ron", ":11:13: row 3 has 5 values"),
         // Expressions: on the offending token inside the string.
         ("expr-unknown-name.ron", ":6:36: unknown name `m`"),
         ("expr-syntax-error.ron", ":5:35: unexpected '*'"),

@@ -35,6 +35,9 @@ pub const MAX_DEPTH: usize = 16;
 pub const MAX_IMAGE_SIDE: u32 = 4096;
 /// Most points in one chart series or polyline.
 pub const MAX_POINTS: usize = 100_000;
+/// Most rows, and most columns, of a heatmap's grid (an attention map of
+/// 64 tokens; 4096 cells, each a path and maybe a number) or a table.
+pub const MAX_GRID_SIDE: usize = 64;
 /// Largest coordinate, in scene units, of any element or movement (the
 /// frame itself is at most [`MAX_SIDE`]).
 pub const MAX_COORD: f32 = 100_000.0;

@@ -110,6 +110,8 @@ widgets! {
     mod distribution { Distribution(DistributionSpec) }
     mod loss_curve { LossCurve(LossCurveSpec) }
     mod badge { Badge(BadgeSpec) }
+    mod heatmap { Heatmap(HeatmapSpec) }
+    mod table { Table(TableSpec) }
 }
 
 /// The containers' widget (a background panel; their specs are below).
