@@ -68,6 +68,7 @@ spec!(
     /// A grid of `values` (or of `logits`, softmaxed row by row) whose cell
     /// grid is centred on `at`.
     HeatmapSpec {
+        #[serde(default)]
         at: P,
         /// One cell's (width, height).
         cell: Option<P>,

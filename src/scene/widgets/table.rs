@@ -24,6 +24,7 @@ spec!(
     /// A table centred on `at`: `rows` of text cells under an optional
     /// `header`.
     TableSpec {
+        #[serde(default)]
         at: P,
         rows: Vec<Vec<String>>,
         header: Option<Vec<String>>,
