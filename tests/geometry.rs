@@ -173,6 +173,7 @@ fn widths_of_the_numbers_widgets_print() {
         ..TextStyle::default()
     };
     let width = |t: &str| fonts.layout(t, &style).unwrap().size.x;
+    assert!(width("1") < width("0") - 1.0, "proportional figures");
     for (text, documented) in [("100%", 53.2), ("p = 0,80", 80.3), ("L = 10,00", 89.1)] {
         let w = width(text);
         assert!(close(w, documented, 0.5), "{text}: {w}");
