@@ -50,6 +50,7 @@ pub mod fsread;
 pub mod geom;
 pub mod gpu;
 pub mod image;
+pub mod numfmt;
 pub mod output;
 #[cfg(feature = "preview")]
 pub mod preview;

@@ -295,6 +295,12 @@ fn semantic_errors_carry_line_and_column() {
         ("path-unknown-stroke.ron", ":7:57: unknown colour \"rosa\""),
         // On the character the font lacks.
         ("missing-glyph.ron", ":7:54: font Sans has no glyph"),
+        (
+            "mono-superscript-minus.ron",
+            ":7:60: font Mono has no glyph for '⁻'",
+        ),
+        // A number format a bound text does not know: on the format.
+        ("bad-number-format.ron", ":8:55: unknown format `:.2q`"),
         ("fps-float.ron", ":4:10: `fps` must be a whole number"),
         ("csv-extra-cell.ron", ":7:79: "),
         // On the first row that is wrong.

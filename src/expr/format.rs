@@ -1,83 +1,14 @@
-//! How template parts write values: numbers with the book's decimal comma.
+//! How template parts write values: numbers through [`crate::numfmt`] (the
+//! one formatter anim has: decimal comma, thousands grouped from five
+//! digits, `.Nx` as `6 × 10⁻⁴`), other values as themselves.
 
 use rhai::Dynamic;
 
 use super::engine::Expr;
 use super::error::ExprError;
 use super::kind::{as_number, kind_of};
-use super::limits::MAX_DECIMALS;
 use crate::color::Color;
-
-/// How a template part writes its value.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// Numbers with up to six decimals, trailing zeros trimmed; other
-    /// values as themselves.
-    Auto,
-    Fixed(usize),
-    Scientific(usize),
-    Percent(usize),
-    Integer,
-}
-
-impl Format {
-    pub(crate) fn parse(spec: &str) -> Result<Format, String> {
-        let bad = || format!("unknown format `:{spec}`: use .Nf, .N, .Ne, .N%, %N or d");
-        if spec == "d" {
-            return Ok(Format::Integer);
-        }
-        // anim's older `{value:%1}` spelling of `.1%`.
-        if let Some(d) = spec.strip_prefix('%') {
-            return Format::parse(&format!(".{d}%"));
-        }
-        let Some(rest) = spec.strip_prefix('.') else {
-            return Err(bad());
-        };
-        let digits = rest.trim_end_matches(['f', 'e', '%']);
-        let n: usize = digits.parse().map_err(|_| bad())?;
-        if n > MAX_DECIMALS {
-            return Err(format!("at most {MAX_DECIMALS} decimals in `:{spec}`"));
-        }
-        match &rest[digits.len()..] {
-            "" | "f" => Ok(Format::Fixed(n)),
-            "e" => Ok(Format::Scientific(n)),
-            "%" => Ok(Format::Percent(n)),
-            _ => Err(bad()),
-        }
-    }
-}
-
-/// `v` written in `format`, with a decimal comma; `-0,00` is written `0,00`.
-pub fn format_value(v: f64, format: Format) -> String {
-    let comma = |s: String| {
-        let s = s.replace('.', ",");
-        match s.strip_prefix('-') {
-            Some(rest)
-                if rest
-                    .split('e')
-                    .next()
-                    .is_some_and(|m| m.trim_matches(['0', ',']).is_empty()) =>
-            {
-                rest.to_string()
-            }
-            _ => s,
-        }
-    };
-    match format {
-        Format::Auto => {
-            let s = comma(format!("{v:.MAX_DECIMALS$}"));
-            if s.contains(',') {
-                s.trim_end_matches('0').trim_end_matches(',').to_string()
-            } else {
-                s
-            }
-        }
-        Format::Fixed(n) => comma(format!("{v:.n$}")),
-        Format::Scientific(n) => comma(format!("{v:.n$e}")),
-        Format::Percent(n) => format!("{}%", comma(format!("{:.n$}", v * 100.0))),
-        Format::Integer => comma(format!("{:.0}", v.round())),
-    }
-}
+pub use crate::numfmt::{format as format_value, Format};
 
 /// A value as text in a template part.
 pub(crate) fn display(expr: &Expr, v: &Dynamic, format: &Format) -> Result<String, ExprError> {

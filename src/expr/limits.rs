@@ -40,4 +40,4 @@ pub const MAX_FN_EXPR_DEPTH: usize = 32;
 /// Variables one evaluation may define.
 pub const MAX_VARIABLES: usize = 1_000;
 /// Most decimals a template format prints (more is noise on a figure).
-pub const MAX_DECIMALS: usize = 6;
+pub const MAX_DECIMALS: usize = crate::numfmt::MAX_DECIMALS;

@@ -1,17 +1,20 @@
 //! String templates: `"lr = {lr(step):.2e} ({p:.1%})"`, parsed once into
 //! literal and expression parts, rendered per frame.
 //!
-//! Numbers are written the book's way, with a decimal comma, as anim's
-//! texts already are (`format_number` in the evaluator; mirrored here, not
-//! imported, so this module stands alone). `{{` and `}}` are literal braces.
+//! Numbers are written the book's way by [`crate::numfmt`], the formatter
+//! every number anim prints goes through (decimal comma, `10.000`). `{{`
+//! and `}}` are literal braces.
 //!
 //! | format  | meaning                         | 0.01234 →   |
 //! |---------|---------------------------------|-------------|
 //! | (none)  | up to 6 decimals, zeros trimmed | `0,01234`   |
 //! | `.2f`, `.2` | fixed decimals              | `0,01`      |
 //! | `.2e`   | scientific                      | `1,23e-2`   |
+//! | `.2x`   | scientific as a book writes it  | `1,23 × 10⁻²` |
+//! | `.3g`   | significant digits              | `0,0123`    |
 //! | `.1%`, `%1` | percent of a fraction       | `1,2%`      |
 //! | `d`     | rounded to an integer           | `0`         |
+//! | `i`     | an identifier: no `.` between thousands | `0` |
 
 use super::engine::{Engine, Expr};
 use super::error::{ExprError, Origin};

@@ -332,6 +332,23 @@ fn templates_format_numbers_the_books_way() {
 }
 
 #[test]
+fn templates_write_book_notation_significant_digits_and_thousands() {
+    let engine = Engine::new();
+    let mut v = values(&engine, &[("lr", "6e-4"), ("n", "1234567.5"), ("id", "50257")]);
+    let t = Template::parse(
+        &engine,
+        &v,
+        "{lr:.0x} {lr:.1x} {lr:.2g} {n} {n:.0f} {n:d} {id:i} {id:d} {2026}",
+        Origin::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        t.render(&engine, &mut v).unwrap(),
+        "6 × 10⁻⁴ 6,0 × 10⁻⁴ 0,0006 1.234.567,5 1.234.568 1.234.568 50257 50.257 2026"
+    );
+}
+
+#[test]
 fn template_errors_point_at_their_part() {
     let engine = Engine::new();
     let v = values(&engine, &[("p", "0.5")]);

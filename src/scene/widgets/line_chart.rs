@@ -6,6 +6,7 @@ use glam::Vec2;
 
 use super::axes::ChartMap;
 use super::load::{spec, v, LoadCx, P};
+use super::number::format_tick;
 use super::paint::{dash, lerp, PaintCx};
 use super::state::{Param, ParamDef, Range};
 use super::widget::{Caps, Placed, Spec, Widget};
@@ -82,16 +83,6 @@ const SERIES_LABEL_GAP: f32 = 12.0;
 const MARKER_LABEL_RISE: f32 = 12.0;
 /// A y range read from the data leaves this much room over the highest point.
 const Y_HEADROOM: f64 = 1.05;
-
-/// A tick label: integers without decimals, others with up to two.
-pub fn format_tick(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        let s = format!("{v:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').replace('.', ",")
-    }
-}
 
 fn series(cx: &LoadCx<'_>, i: usize, sp: &SeriesSpec) -> Result<Series, SceneError> {
     let data = format!("series.{i}.{}", if sp.csv.is_some() { "csv" } else { "points" });

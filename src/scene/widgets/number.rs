@@ -1,24 +1,23 @@
-//! Numbers as figures print them.
+//! Numbers as figures print them: the widgets' entry to [`crate::numfmt`],
+//! the one formatter (decimal comma, `10.000` from five digits).
 
-/// Most decimals printed (more is noise on a figure, and `format!` panics on huge precisions).
-pub const MAX_DECIMALS: usize = 6;
+use crate::numfmt::{format, Format};
 
-/// Formats a number the Portuguese way (decimal comma); with `percent`,
-/// `v` is a fraction shown as a percentage.
+pub use crate::numfmt::{format_tick, MAX_DECIMALS};
+
+/// Formats a number the Portuguese way (decimal comma, thousands grouped
+/// from five digits) with `decimals` decimals (at most [`MAX_DECIMALS`]);
+/// with `percent`, `v` is a fraction shown as a percentage.
 pub fn format_number(v: f64, decimals: usize, percent: bool) -> String {
-    let x = if percent { v * 100.0 } else { v };
     let decimals = decimals.min(MAX_DECIMALS);
-    let s = format!("{x:.decimals$}").replace('.', ",");
-    let s = if s.starts_with('-') && s.trim_start_matches(['-', '0', ',']).is_empty() {
-        s[1..].to_string()
-    } else {
-        s
-    };
-    if percent {
-        format!("{s}%")
-    } else {
-        s
-    }
+    format(
+        v,
+        if percent {
+            Format::Percent(decimals)
+        } else {
+            Format::Fixed(decimals)
+        },
+    )
 }
 
 #[cfg(test)]
@@ -31,5 +30,7 @@ mod tests {
         assert_eq!(format_number(1.386294, 2, false), "1,39");
         assert_eq!(format_number(-0.0001, 2, false), "0,00");
         assert_eq!(format_number(3.0, 0, false), "3");
+        assert_eq!(format_number(12345.0, 0, false), "12.345");
+        assert_eq!(format_number(1.0, 99, false), "1,000000");
     }
 }

@@ -1,8 +1,10 @@
-//! Text templates: `{value}`, `{p:%1}`, `{loss:.2}` … parsed into segments
-//! once, at load, and filled with numbers at paint time.
+//! Text templates: `{value}`, `{p:%1}`, `{loss:.2}`, `{lr:.1x}` … parsed
+//! into segments once, at load, and filled with numbers at paint time. The
+//! formats are the templates' of computing scenes ([`crate::numfmt`]); a
+//! placeholder without one is rounded to a whole number.
 
 use super::distribution::DistValues;
-use super::number::{format_number, MAX_DECIMALS};
+use crate::numfmt::{self, Format};
 
 /// A number a placeholder shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,11 +48,7 @@ impl Field {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Segment {
     Literal(String),
-    Placeholder {
-        field: Field,
-        decimals: usize,
-        percent: bool,
-    },
+    Placeholder { field: Field, format: Format },
 }
 
 /// A parsed template.
@@ -61,8 +59,8 @@ pub struct Template {
 }
 
 impl Template {
-    /// Parses `{name}`, `{name:.N}` and `{name:%N}` placeholders; `{{` and
-    /// `}}` are literal braces.
+    /// Parses `{name}` and `{name:format}` placeholders (`.N`, `%N`, `.Nx`,
+    /// `.Ng`, …: [`Format::parse`]); `{{` and `}}` are literal braces.
     pub fn parse(source: &str) -> Result<Template, String> {
         let mut segments = Vec::new();
         let mut rest = source;
@@ -79,22 +77,11 @@ impl Template {
             let close = rest[open..].find('}').ok_or("unclosed `{` in text")? + open;
             let inner = &rest[open + 1..close];
             let (name, spec) = inner.split_once(':').unwrap_or((inner, ""));
-            let (percent, decimals) = if let Some(d) = spec.strip_prefix('%') {
-                (true, d.parse::<usize>().unwrap_or(0))
-            } else if let Some(d) = spec.strip_prefix('.') {
-                (
-                    false,
-                    d.parse::<usize>()
-                        .map_err(|_| format!("bad format \"{spec}\": use .N or %N"))?,
-                )
-            } else if spec.is_empty() {
-                (false, 0)
+            let format = if spec.is_empty() {
+                Format::Fixed(0)
             } else {
-                return Err(format!("bad format \"{spec}\": use .N or %N"));
+                Format::parse(spec)?
             };
-            if decimals > MAX_DECIMALS {
-                return Err(format!("at most {MAX_DECIMALS} decimals"));
-            }
             let field = Field::NAMES
                 .iter()
                 .find(|(n, _)| *n == name)
@@ -104,11 +91,7 @@ impl Template {
                         "unknown placeholder {{{name}}} in {source:?}: use value, p, loss, T, k, top_p, argmax or p_argmax"
                     )
                 })?;
-            segments.push(Segment::Placeholder {
-                field,
-                decimals,
-                percent,
-            });
+            segments.push(Segment::Placeholder { field, format });
             rest = &rest[close + 1..];
         }
         if !rest.is_empty() {
@@ -130,20 +113,16 @@ impl Template {
     pub fn fill(&self, value: f64, dist: Option<&DistValues>, tokens: &[String]) -> Result<String, String> {
         let mut out = String::new();
         for seg in &self.segments {
-            let (field, decimals, percent) = match seg {
+            let (field, fmt) = match seg {
                 Segment::Literal(s) => {
                     out.push_str(s);
                     continue;
                 }
-                Segment::Placeholder {
-                    field,
-                    decimals,
-                    percent,
-                } => (*field, *decimals, *percent),
+                Segment::Placeholder { field, format } => (*field, *format),
             };
             let name = field.name();
             let need = || dist.ok_or_else(|| format!("{{{name}}} needs `bind` to a Distribution"));
-            let number = |x: f64| format_number(x, decimals, percent);
+            let number = |x: f64| numfmt::format(x, fmt);
             let text = match field {
                 Field::Value => number(value),
                 Field::P => number(need()?.p_target.ok_or("{p} needs a distribution with a target")?),
@@ -175,5 +154,11 @@ mod tests {
         assert!(Template::parse("{nope}").is_err());
         assert!(Template::parse("{value:.9}").is_err());
         assert!(Template::parse("{value").is_err());
+        let big =
+            Template::parse("{value} passos, lr {value:.1x}, {value:i}").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            big.fill(12345.0, None, &[]),
+            Ok("12.345 passos, lr 1,2 × 10⁴, 12345".to_string())
+        );
     }
 }
