@@ -138,3 +138,34 @@ fn the_camera_frames_an_element() {
     let back = camera_at(&s, 3.0);
     assert!((back.transform_point2(Vec2::new(10.0, 20.0)) - Vec2::new(10.0, 20.0)).length() < 1e-3);
 }
+
+#[test]
+fn a_placed_element_that_reads_an_animated_value_rides_the_chart() {
+    let src = r#"(
+    size: (800, 450), fps: 10, duration: 3.0,
+    values: { "s": 0 },
+    elements: [
+        LineChart(name: "c", at: (400, 230), size: (600, 280), x_range: (0, 10), y_range: (0, 100),
+            series: [(points: [(0, 0), (10, 100)])]),
+        Circle(name: "p", radius: 8, fill: "accent", place: Data(of: "c", x: "{s}", y: "{s * s}")),
+    ],
+    timeline: [ Set(value: "s", to: 10, dur: 3.0, ease: Linear) ],
+)"#;
+    let s = Loader::new(Path::new(env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .parse(Path::new("ride.ron"), src)
+        .unwrap();
+    let accent = s.theme.palette.accent;
+    let dot_at = |t: f64| {
+        let snap = evaluate(&s, t);
+        let item = snap
+            .items
+            .iter()
+            .find(|i| matches!(i.paint, anim::snapshot::Paint::Fill(c) if c == accent))
+            .unwrap();
+        item.path.bounds().unwrap().center()
+    };
+    // At 1.5 s, s = 5: x = 100 + 600 · 5/10, y = 370 − 280 · 25/100.
+    assert!((dot_at(1.5) - Vec2::new(400.0, 300.0)).length() < 0.05, "{}", dot_at(1.5));
+    assert!((dot_at(3.0) - Vec2::new(700.0, 90.0)).length() < 0.05, "{}", dot_at(3.0));
+}
