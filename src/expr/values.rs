@@ -28,8 +28,10 @@ pub enum Value {
     Bool(bool),
     Str(String),
     List(Vec<Value>),
+    /// A map (`#{ x: 1, label: "a" }`), keys in order: a struct in a scene field.
+    Map(Vec<(String, Value)>),
     Colour(Color),
-    /// A map, a function or another Rhai value, by its kind's name.
+    /// A function or another Rhai value, by its kind's name.
     Other(&'static str),
 }
 
@@ -46,6 +48,8 @@ impl Value {
             Value::Str(s.to_string())
         } else if let Some(a) = d.read_lock::<rhai::Array>() {
             Value::List(a.iter().map(Value::of).collect())
+        } else if let Some(m) = d.read_lock::<rhai::Map>() {
+            Value::Map(m.iter().map(|(k, v)| (k.to_string(), Value::of(v))).collect())
         } else {
             Value::Other(kind_of(d))
         }

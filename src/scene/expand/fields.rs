@@ -222,6 +222,18 @@ pub(super) fn ron_literal(v: &Value) -> Result<String, String> {
             let parts: Result<Vec<String>, String> = items.iter().map(ron_literal).collect();
             format!("[{}]", parts?.join(", "))
         }
+        Value::Map(fields) => {
+            let mut parts = Vec::with_capacity(fields.len());
+            for (k, v) in fields {
+                let ident = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !ident {
+                    return Err(format!("gives a map with the key \"{k}\", which is not a field name"));
+                }
+                parts.push(format!("{k}: {}", ron_literal(v)?));
+            }
+            format!("({})", parts.join(", "))
+        }
         Value::Other(kind) => return Err(format!("gives {kind}, which a scene field cannot hold")),
     })
 }
