@@ -110,6 +110,7 @@ widgets! {
     mod distribution { Distribution(DistributionSpec) }
     mod loss_curve { LossCurve(LossCurveSpec) }
     mod badge { Badge(BadgeSpec) }
+    mod scatter { Scatter(ScatterSpec) }
 }
 
 load::spec!(
