@@ -170,6 +170,13 @@ pub struct Scatter {
     pub axis_labels: Vec<TextBlock>,
 }
 
+/// What is drawn around the plot area: tick labels, grid lines, axis labels.
+struct Decorations {
+    ticks: Vec<TextBlock>,
+    grid: Vec<PathData>,
+    labels: Vec<TextBlock>,
+}
+
 /// The data's extent along one axis with the margin, or `given`.
 fn range_of(given: Option<(f64, f64)>, values: impl Iterator<Item = f64>) -> (f64, f64) {
     given.unwrap_or_else(|| {
@@ -255,7 +262,8 @@ impl ScatterSpec {
         Ok(names)
     }
 
-    fn ranges(&self, cx: &LoadCx<'_>) -> Result<((f64, f64), (f64, f64)), SceneError> {
+    /// The data space: the ranges (given, or the data's extent with the margin) over the plot area.
+    fn map(&self, cx: &LoadCx<'_>) -> Result<ChartMap, SceneError> {
         let ends = || {
             self.vectors.iter().flat_map(|v| [&v.from, &v.to]).filter_map(|e| match e {
                 VectorEnd::At(p) => Some(*p),
@@ -271,16 +279,15 @@ impl ScatterSpec {
                 return Err(cx.field_err(field, format!("{field} must be increasing, got ({}, {})", r.0, r.1)));
             }
         }
-        Ok((x_range, y_range))
+        Ok(ChartMap {
+            rect: Rect::from_center(cx.at(self.at), v(self.size)),
+            x_range,
+            y_range,
+        })
     }
 
     /// The tick labels, grid lines and axis labels.
-    fn decorations(
-        &self,
-        cx: &LoadCx<'_>,
-        map: &ChartMap,
-        axes: bool,
-    ) -> Result<(Vec<TextBlock>, Vec<PathData>, Vec<TextBlock>), SceneError> {
+    fn decorations(&self, cx: &LoadCx<'_>, map: &ChartMap, axes: bool) -> Result<Decorations, SceneError> {
         let theme = cx.theme;
         let small = |weight, align| cx.style(theme.small_size, weight, Family::Sans, align);
         let r = map.rect;
@@ -336,7 +343,7 @@ impl ScatterSpec {
             let at = Vec2::new(r.min.x, r.min.y - Y_LABEL_RISE);
             labels.push(cx.text("y_label", l, small(Weight::Medium, Align::Left), at, ink)?);
         }
-        Ok((ticks, grid, labels))
+        Ok(Decorations { ticks, grid, labels })
     }
 
     fn vector(
@@ -415,13 +422,8 @@ impl Spec for ScatterSpec {
     type Widget = Scatter;
     fn resolve(&self, cx: &LoadCx<'_>) -> Result<Placed<Scatter>, SceneError> {
         let names = self.check(cx)?;
-        let (x_range, y_range) = self.ranges(cx)?;
-        let rect = Rect::from_center(cx.at(self.at), v(self.size));
-        let map = ChartMap {
-            rect,
-            x_range,
-            y_range,
-        };
+        let map = self.map(cx)?;
+        let (rect, x_range, y_range) = (map.rect, map.x_range, map.y_range);
         let radius = cx.positive("radius", "radius", self.radius.unwrap_or(RADIUS))?;
         let size = cx.positive("label_size", "label_size", self.label_size.unwrap_or(cx.theme.small_size))?;
         let style = |align| cx.style(size, Weight::Medium, Family::Sans, align);
@@ -456,7 +458,7 @@ impl Spec for ScatterSpec {
             .map(|i| self.vector(cx, i, &map, &dots, &names, radius))
             .collect::<Result<Vec<_>, _>>()?;
         let axes = self.axes.unwrap_or(true);
-        let (ticks, grid, axis_labels) = self.decorations(cx, &map, axes)?;
+        let Decorations { ticks, grid, labels } = self.decorations(cx, &map, axes)?;
         let scatter = Scatter {
             map,
             dots,
@@ -465,7 +467,7 @@ impl Spec for ScatterSpec {
             axes,
             grid,
             ticks,
-            axis_labels,
+            axis_labels: labels,
         };
         Ok(Placed::centred(scatter, rect))
     }
