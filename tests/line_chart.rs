@@ -128,7 +128,7 @@ fn a_band_shades_its_x_range_behind_everything_and_grows_with_the_line() {
     let s = load(
         r#"LineChart(name: "c", at: (400, 300), size: (400, 300), x_range: (0, 10), y_range: (0, 1), y_ticks: [0.5],
             series: [(points: [(0, 0), (10, 1)])],
-            band: [(from: 0, to: 2, label: "aquecimento"), (from: 6, to: 8, color: "good_soft")],
+            band: [(from: 0, to: 2, label: "aquecimento"), (from: 6, to: 8, color: "good_soft", label: "pico")],
             progress: 0.5)"#,
         "",
     )
@@ -136,12 +136,16 @@ fn a_band_shades_its_x_range_behind_everything_and_grows_with_the_line() {
     let c = chart(&s, "c");
     assert_eq!(c.bands.len(), 2);
     assert_eq!(c.bands[0].color, s.theme.color("accent_soft").unwrap());
+    // Inside the plot under its top edge; wider than its band (80 px), it
+    // starts 6 px inside the band's left edge.
     let l = c.bands[0].label.as_ref().unwrap().bounds;
-    // Centred on the band, inside the plot under its top edge.
     assert!(
-        (l.center().x - 240.0).abs() < 1.0 && l.min.y > 150.0 && l.max.y < 200.0,
+        (l.min.x - 206.0).abs() < 2.0 && l.min.y > 150.0 && l.max.y < 200.0,
         "{l:?}"
     );
+    // One that fits is centred on its band.
+    let l = c.bands[1].label.as_ref().unwrap().bounds;
+    assert!((l.center().x - 480.0).abs() < 1.0, "{l:?}");
     let snap = evaluate(&s, 0.0);
     // Painted first: the first band whole; the second not reached at progress 0.5.
     let good_soft = s.theme.color("good_soft").unwrap();

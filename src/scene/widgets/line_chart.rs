@@ -195,8 +195,10 @@ const MARKER_LINE_TOP: f32 = 14.0;
 /// A `Below` label's top is this far under the top edge, its line this far under the label.
 const MARKER_BELOW_DROP: f32 = 6.0;
 const MARKER_LINE_GAP: f32 = 6.0;
-/// A band's label: centred on the band, this far under the top edge.
+/// A band's label: centred on the band (if it fits), this far under the top edge.
 const BAND_LABEL_DROP: f32 = 18.0;
+/// A band's label keeps this far from its edges; one that does not fit starts this far inside its left edge.
+const BAND_LABEL_PAD: f32 = 6.0;
 /// Default samples of a `y_of_x` series, and the most time sampling one may take.
 const SAMPLES: usize = 200;
 const SAMPLING_TIME: Duration = Duration::from_secs(2);
@@ -375,9 +377,19 @@ impl LineChartSpec {
             let color = cx.color(&field("color"), b.color.as_ref(), "accent_soft")?;
             let label = match &b.label {
                 Some(l) => {
-                    let style = cx.style(cx.theme.small_size, Weight::Medium, Family::Sans, Align::Center);
-                    let at = Vec2::new((map.x(b.from) + map.x(b.to)) * 0.5, map.rect.min.y + BAND_LABEL_DROP);
-                    Some(cx.text(&field("label"), l, style, at, cx.theme.palette.muted)?)
+                    let (left, right) = (map.x(b.from), map.x(b.to));
+                    let y = map.rect.min.y + BAND_LABEL_DROP;
+                    let style = |align| cx.style(cx.theme.small_size, Weight::Medium, Family::Sans, align);
+                    let muted = cx.theme.palette.muted;
+                    let centred =
+                        cx.text(&field("label"), l, style(Align::Center), Vec2::new((left + right) * 0.5, y), muted)?;
+                    // Wider than the band: from its left edge, over what follows.
+                    if centred.bounds.size().x + 2.0 * BAND_LABEL_PAD > right - left {
+                        let at = Vec2::new(left + BAND_LABEL_PAD, y);
+                        Some(cx.text(&field("label"), l, style(Align::Left), at, muted)?)
+                    } else {
+                        Some(centred)
+                    }
                 }
                 None => None,
             };
