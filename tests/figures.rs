@@ -55,6 +55,14 @@ fn line_chart_grows() {
     check_reference("chart_full", &frames[1], DEFAULT_TOLERANCE);
 }
 
+/// A word-embedding Scatter: labelled points and the analogy's vectors.
+#[test]
+fn scatter_embeddings() {
+    let frames = render("tests/fixtures/scatter.ron", &[1.2, 3.0], 1.0);
+    check_reference("scatter_embeddings_t1.2", &frames[0], DEFAULT_TOLERANCE);
+    check_reference("scatter_embeddings", &frames[1], DEFAULT_TOLERANCE);
+}
+
 /// The final frame of each chapter figure, at a quarter of 1920×1080.
 #[test]
 fn chapter_figures_final_frames() {

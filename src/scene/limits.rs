@@ -38,6 +38,12 @@ pub const MAX_POINTS: usize = 100_000;
 /// Most rows, and most columns, of a heatmap's grid (an attention map of
 /// 64 tokens; 4096 cells, each a path and maybe a number) or a table.
 pub const MAX_GRID_SIDE: usize = 64;
+/// Most points, and most vectors, in one Scatter: each is its own dot,
+/// label and paths, laid out at load (an embedding figure has dozens).
+pub const MAX_SCATTER_POINTS: usize = 10_000;
+/// Most samples of a LineChart series given as a function of x: each is
+/// one evaluation of its expression.
+pub const MAX_SAMPLES: usize = 10_000;
 /// Largest coordinate, in scene units, of any element or movement (the
 /// frame itself is at most [`MAX_SIDE`]).
 pub const MAX_COORD: f32 = 100_000.0;

@@ -7,6 +7,7 @@
 use glam::Vec2;
 
 use super::load::LoadCx;
+use super::number::format_number;
 use super::paint::{small_label, PaintCx};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
@@ -71,6 +72,18 @@ impl ChartMap {
         let within = |v: f64, (lo, hi): (f64, f64)| v >= lo.min(hi) && v <= lo.max(hi);
         (within(x, self.x_range) && within(y, self.y_range)).then(|| Vec2::new(self.x(x), self.y(y)))
     }
+}
+
+/// A data value as an axis or a message prints it: the fewest decimals
+/// (up to four) that show it exactly, with the decimal comma ("2,5", "0,125").
+pub fn data_text(v: f64) -> String {
+    let decimals = (0..4)
+        .find(|&d| {
+            let k = v * 10f64.powi(d);
+            (k - k.round()).abs() < 1e-6 * k.abs().max(1.0)
+        })
+        .unwrap_or(4);
+    format_number(v, decimals as usize, false)
 }
 
 /// The labels under the bars of a Bars or Distribution, written at `field`.

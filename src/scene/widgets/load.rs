@@ -24,28 +24,43 @@ pub struct P(pub f32, pub f32);
 
 impl<'de> serde::Deserialize<'de> for P {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<P, D::Error> {
-        struct Visit;
-        impl<'de> serde::de::Visitor<'de> for Visit {
-            type Value = P;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a point (x, y)")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<P, A::Error> {
-                use serde::de::Error;
-                let x: f32 = seq
-                    .next_element()?
-                    .ok_or_else(|| A::Error::invalid_length(0, &self))?;
-                let y: f32 = seq
-                    .next_element()?
-                    .ok_or_else(|| A::Error::invalid_length(1, &self))?;
-                if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
-                    return Err(A::Error::invalid_length(3, &self));
-                }
-                Ok(P(x, y))
-            }
-        }
-        d.deserialize_any(Visit)
+        pair::<D, f32>(d).map(|(x, y)| P(x, y))
     }
+}
+
+/// A data point `(x, y)` (`[x, y]` is read too, as from an expression).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct XY(pub f64, pub f64);
+
+impl<'de> serde::Deserialize<'de> for XY {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<XY, D::Error> {
+        pair::<D, f64>(d).map(|(x, y)| XY(x, y))
+    }
+}
+
+/// Two numbers written `(x, y)` or `[x, y]`.
+fn pair<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(d: D) -> Result<(T, T), D::Error> {
+    struct Visit<T>(std::marker::PhantomData<T>);
+    impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Visit<T> {
+        type Value = (T, T);
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a point (x, y)")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(T, T), A::Error> {
+            use serde::de::Error;
+            let x: T = seq
+                .next_element()?
+                .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+            let y: T = seq
+                .next_element()?
+                .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+            if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                return Err(A::Error::invalid_length(3, &self));
+            }
+            Ok((x, y))
+        }
+    }
+    d.deserialize_any(Visit(std::marker::PhantomData))
 }
 
 pub fn v(p: P) -> Vec2 {

@@ -112,6 +112,7 @@ widgets! {
     mod badge { Badge(BadgeSpec) }
     mod heatmap { Heatmap(HeatmapSpec) }
     mod table { Table(TableSpec) }
+    mod scatter { Scatter(ScatterSpec) }
 }
 
 /// The containers' widget (a background panel; their specs are below).
