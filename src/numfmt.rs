@@ -110,13 +110,44 @@ pub fn format(v: f64, format: Format) -> String {
     }
 }
 
-/// A chart's tick label: whole numbers without decimals, others with up to two.
+/// A chart's tick label: whole numbers without decimals, others with up to
+/// two; a tick under 0,01 (a learning rate) in the book's scientific form,
+/// `2 × 10⁻⁴`, with as few decimals as it needs (up to two).
 pub fn format_tick(v: f64) -> String {
-    if v.is_finite() {
+    if v.is_finite() && v.abs() >= 1e-12 && v.abs() < 0.01 {
+        (0..=2)
+            .map(|n| times(v, n))
+            .find(|t| (parse_times(t) - v).abs() <= v.abs() * 1e-9)
+            .unwrap_or_else(|| times(v, 2))
+    } else if v.is_finite() {
         trimmed(v, 2)
     } else {
         format(v, Format::Auto)
     }
+}
+
+/// The number a `times` string writes (for choosing its decimals).
+fn parse_times(t: &str) -> f64 {
+    let sup = |c: char| match c {
+        '⁰' => Some('0'),
+        '¹' => Some('1'),
+        '²' => Some('2'),
+        '³' => Some('3'),
+        '⁴' => Some('4'),
+        '⁵' => Some('5'),
+        '⁶' => Some('6'),
+        '⁷' => Some('7'),
+        '⁸' => Some('8'),
+        '⁹' => Some('9'),
+        '⁻' => Some('-'),
+        _ => None,
+    };
+    let Some((m, e)) = t.split_once(" × 10") else {
+        return f64::NAN;
+    };
+    let e: String = e.chars().filter_map(sup).collect();
+    let m: f64 = m.replace(',', ".").parse().unwrap_or(f64::NAN);
+    m * 10f64.powi(e.parse().unwrap_or(0))
 }
 
 /// Up to `n` decimals, trailing zeros (and a bare comma) dropped.

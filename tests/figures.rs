@@ -113,6 +113,10 @@ fn cookbook_examples() {
     let lr = render("docs/examples/lr-schedule.ron", &[6.0, 12.0], 1.0);
     check_reference("cookbook_lr-schedule_t6", &lr[0], DEFAULT_TOLERANCE);
     check_reference("cookbook_lr-schedule", &lr[1], DEFAULT_TOLERANCE);
+    // The camera zoomed into the royal cluster, and the whole map again.
+    let emb = render("docs/examples/embeddings.ron", &[8.3, 11.0], 1.0);
+    check_reference("cookbook_embeddings_zoom", &emb[0], DEFAULT_TOLERANCE);
+    check_reference("cookbook_embeddings", &emb[1], DEFAULT_TOLERANCE);
 }
 
 /// The layout example: containers, `place`, a reflowing row mid-fade and

@@ -166,6 +166,14 @@ fn a_placed_element_that_reads_an_animated_value_rides_the_chart() {
         item.path.bounds().unwrap().center()
     };
     // At 1.5 s, s = 5: x = 100 + 600 · 5/10, y = 370 − 280 · 25/100.
-    assert!((dot_at(1.5) - Vec2::new(400.0, 300.0)).length() < 0.05, "{}", dot_at(1.5));
-    assert!((dot_at(3.0) - Vec2::new(700.0, 90.0)).length() < 0.05, "{}", dot_at(3.0));
+    assert!(
+        (dot_at(1.5) - Vec2::new(400.0, 300.0)).length() < 0.05,
+        "{}",
+        dot_at(1.5)
+    );
+    assert!(
+        (dot_at(3.0) - Vec2::new(700.0, 90.0)).length() < 0.05,
+        "{}",
+        dot_at(3.0)
+    );
 }

@@ -75,7 +75,9 @@ fn ticks_have_at_most_two_decimals() {
     assert_eq!(format_tick(2.5), "2,5");
     assert_eq!(format_tick(3.0), "3");
     assert_eq!(format_tick(0.125), "0,12");
-    assert_eq!(format_tick(-0.001), "0");
+    assert_eq!(format_tick(-0.001), "-1 × 10⁻³");
+    // Float noise in a computed tick is zero.
+    assert_eq!(format_tick(1e-17), "0");
     assert_eq!(format_tick(-2.25), "-2,25");
     assert_eq!(format_tick(2.9999999999), "3");
 }
@@ -163,4 +165,14 @@ fn clamped_decimals_never_panic() {
     assert_eq!(format(1.0, Format::Significant(usize::MAX)), "1");
     assert_eq!(format(f64::MAX, Format::Times(2)), "1,80 × 10³⁰⁸");
     assert_eq!(format(f64::MIN_POSITIVE, Format::Significant(2)), "2,2 × 10⁻³⁰⁸");
+}
+
+#[test]
+fn small_ticks_are_written_in_the_books_scientific_form() {
+    assert_eq!(format_tick(2e-4), "2 × 10⁻⁴");
+    assert_eq!(format_tick(6.5e-4), "6,5 × 10⁻⁴");
+    assert_eq!(format_tick(-1.25e-5), "-1,25 × 10⁻⁵");
+    assert_eq!(format_tick(0.0), "0");
+    assert_eq!(format_tick(0.5), "0,5");
+    assert_eq!(format_tick(0.01), "0,01");
 }

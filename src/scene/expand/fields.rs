@@ -225,10 +225,15 @@ pub(super) fn ron_literal(v: &Value) -> Result<String, String> {
         Value::Map(fields) => {
             let mut parts = Vec::with_capacity(fields.len());
             for (k, v) in fields {
-                let ident = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                let ident = k
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
                     && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
                 if !ident {
-                    return Err(format!("gives a map with the key \"{k}\", which is not a field name"));
+                    return Err(format!(
+                        "gives a map with the key \"{k}\", which is not a field name"
+                    ));
                 }
                 parts.push(format!("{k}: {}", ron_literal(v)?));
             }
