@@ -71,6 +71,16 @@ pub(super) fn resolve_steps(
         let (kind_name, f) = spec.parts();
         let err = |m: String| ctx.step_err(i, format!("{kind_name}: {m}"));
         let field_err = |field: &str, m: String| ctx.step_field_err(i, field, format!("{kind_name}: {m}"));
+        // A step that would run past the scene's end is an error, whatever it animates.
+        let past_end = |end: f64| {
+            if end > duration + 1e-9 {
+                Err(err(format!(
+                    "runs until {end:.2} s, past the end of the scene ({duration} s): lengthen `duration` or move the step"
+                )))
+            } else {
+                Ok(())
+            }
+        };
         let dur = f.dur.unwrap_or(if matches!(spec, StepSpec::Pulse(_)) {
             0.8
         } else {
@@ -128,12 +138,7 @@ pub(super) fn resolve_steps(
                 ));
             }
             let to = number(set.to).map_err(|m| field_err("to", m))?;
-            if start + dur > duration + 1e-9 {
-                return Err(err(format!(
-                    "runs until {:.2} s, past the end of the scene ({duration} s): lengthen `duration` or move the step",
-                    start + dur
-                )));
-            }
+            past_end(start + dur)?;
             value_steps.push(ValueStep {
                 name: name.clone(),
                 to,
@@ -153,12 +158,7 @@ pub(super) fn resolve_steps(
                 ));
             }
             let (center, zoom) = camera_view(ctx, c).map_err(|(f, m)| field_err(f, m))?;
-            if start + dur > duration + 1e-9 {
-                return Err(err(format!(
-                    "runs until {:.2} s, past the end of the scene ({duration} s): lengthen `duration` or move the step",
-                    start + dur
-                )));
-            }
+            past_end(start + dur)?;
             camera.push(CameraMove {
                 center,
                 zoom,
@@ -220,12 +220,7 @@ pub(super) fn resolve_steps(
                 "target" => field_err(&target_field(k), m),
                 field => field_err(field, m),
             })?;
-            if s + dur > duration + 1e-9 {
-                return Err(err(format!(
-                    "runs until {:.2} s, past the end of the scene ({duration} s): lengthen `duration` or move the step",
-                    s + dur
-                )));
-            }
+            past_end(s + dur)?;
             if let StepSpec::Count(CountStep { from: Some(from), .. }) = spec {
                 let from = *from;
                 steps.push(Step {
