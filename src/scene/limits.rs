@@ -52,6 +52,9 @@ pub const MAX_WIDTH: f32 = 1000.0;
 /// Largest `Scale` factor.
 pub const MAX_SCALE: f64 = 100.0;
 
+/// Most columns in a `Grid`.
+pub const MAX_GRID_COLUMNS: usize = 256;
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -59,5 +62,3 @@ mod tests {
         assert_eq!(crate::image::MAX_PNG_SIDE, super::MAX_SIDE);
     }
 }
-/// Most columns in a `Grid`.
-pub const MAX_GRID_COLUMNS: usize = 256;

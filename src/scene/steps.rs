@@ -269,11 +269,11 @@ const MAX_ZOOM: f64 = 50.0;
 const MIN_ZOOM: f64 = 0.05;
 
 /// Where a camera step points the view: a centre and a zoom, either
-/// unchanged when `None` (the field it came from, and why, on error).
-fn camera_view(
-    ctx: &StepCx<'_>,
-    c: &CameraStep,
-) -> Result<(Option<Vec2>, Option<f32>), (&'static str, String)> {
+/// unchanged when `None`.
+type View = (Option<Vec2>, Option<f32>);
+
+/// Where a camera step points the view (the field at fault, and why, on error).
+fn camera_view(ctx: &StepCx<'_>, c: &CameraStep) -> Result<View, (&'static str, String)> {
     let zoom = match c.zoom {
         Some(z) if !(z.is_finite() && (MIN_ZOOM..=MAX_ZOOM).contains(&z)) => {
             return Err((

@@ -365,10 +365,7 @@ fn resolve_at(ctx: &mut Ctx<'_>, spec: &ElementSpec, at: At) -> Result<usize, Sc
             by_name: &ctx.by_name,
         };
         let cx = ctx.load_cx(&view, index, at.offset, None);
-        match spec.container(&cx)? {
-            Some(c) => Some((c.flow, c.at, c.anchor, c.reflow)),
-            None => None,
-        }
+        spec.container(&cx)?.map(|c| (c.flow, c.at, c.anchor, c.reflow))
     };
     let resolve = |ctx: &mut Ctx<'_>, slot: Option<Rect>| {
         let view = Elements {

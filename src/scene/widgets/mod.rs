@@ -228,7 +228,7 @@ impl ElementSpec {
             crate::scene::arrange::word(w, d, main).map_err(|m| cx.field_err(field, format!("{field}: {m}")))
         };
         let size = |field: &str, x: Option<f32>| match x {
-            Some(v) if !(v.is_finite() && v >= 0.0 && v <= crate::scene::limits::MAX_COORD) => Err(cx
+            Some(v) if !(v.is_finite() && (0.0..=crate::scene::limits::MAX_COORD).contains(&v)) => Err(cx
                 .field_err(
                     field,
                     format!("{field} must be a finite number of px ≥ 0, got {v}"),
