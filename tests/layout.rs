@@ -177,3 +177,22 @@ fn a_placed_element_that_reads_an_animated_value_rides_the_chart() {
         dot_at(3.0)
     );
 }
+
+#[test]
+fn static_rotation_tokens_alignment_and_label_font() {
+    let s = load(
+        r#"Box(name: "b", at: (200, 100), size: (160, 48), rotation: 30, label: "x = 1", label_font: Mono),
+        Tokens(name: "l", at: (100, 300), tokens: ["o", "gato"], align: Left),
+        Tokens(name: "r", at: (700, 300), tokens: ["o", "gato"], align: Right, font: Sans)"#,
+        r#"Rotate(target: "b", to: 90, at: 1.0, dur: 1.0, ease: Linear)"#,
+    )
+    .unwrap();
+    let b = s.by_name["b"];
+    assert_eq!(anim::eval::element_state(&s, b, 0.0).rotation, 30.0);
+    // A Rotate starts from the static rotation.
+    assert!((anim::eval::element_state(&s, b, 1.5).rotation - 60.0).abs() < 1e-4);
+    assert!((bounds(&s, "l").min.x - 100.0).abs() < 0.01);
+    assert!((bounds(&s, "r").max.x - 700.0).abs() < 0.01);
+    // The same tokens set in Inter are narrower than in the default mono.
+    assert!(bounds(&s, "r").size().x < bounds(&s, "l").size().x);
+}
