@@ -9,6 +9,9 @@
 //! folded through the steps that target it, in start order: a step that has
 //! not started yet does nothing, a running one interpolates from the value
 //! the earlier steps left to its own target, a finished one holds its target.
+//! Children of a container that `reflow`s are then moved to where its
+//! layout puts them at this instant, and the camera's transform at `t`
+//! ([`camera_at`]) is the root of every element's world transform.
 //!
 //! [`Evaluator`] gives the same snapshots frame after frame, faster: an
 //! element drawn from the same state, transform and opacity as in the frame
