@@ -74,6 +74,33 @@ pub(crate) fn ron_error(path: &Path, src: &str, e: &ron::error::SpannedError) ->
                 e.code
             )
         }
+        ron::Error::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => {
+            let hint = crate::suggest::hint(found, expected.iter().copied());
+            // ron stops after the name: point at its start.
+            let end = loc.offset_in(src);
+            let loc = match end.checked_sub(found.len()) {
+                Some(start) if src.get(start..end) == Some(found.as_str()) => Location::of_offset(src, start),
+                _ => loc,
+            };
+            let msg = match outer.as_deref() {
+                // The names of anim's own types mean nothing to an author.
+                Some("ElementSpec") => format!(
+                    "unknown element kind `{found}`{hint}; the kinds are {}",
+                    expected.join(", ")
+                ),
+                Some("StepSpec") => format!(
+                    "unknown step `{found}`{hint}; the steps are {}",
+                    expected.join(", ")
+                ),
+                _ if hint.is_empty() => e.code.to_string(),
+                _ => format!("{}{hint}", e.code),
+            };
+            return SceneError::at(path, src, loc, msg);
+        }
         code => code.to_string(),
     };
     SceneError::at(path, src, loc, msg)
