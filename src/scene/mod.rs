@@ -96,8 +96,11 @@ pub(crate) fn ron_error(path: &Path, src: &str, e: &ron::error::SpannedError) ->
                     "unknown step `{found}`{hint}; the steps are {}",
                     expected.join(", ")
                 ),
-                _ if hint.is_empty() => e.code.to_string(),
-                _ => format!("{}{hint}", e.code),
+                // A word of a field (`weight: Bolt`): the caret shows which field.
+                _ => format!(
+                    "unknown word `{found}` here{hint}: use one of {}",
+                    expected.join(", ")
+                ),
             };
             return SceneError::at(path, src, loc, msg);
         }
