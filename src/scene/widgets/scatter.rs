@@ -10,7 +10,7 @@ use glam::Vec2;
 use super::axes::{data_text, ChartMap};
 use super::load::{spec, v, LoadCx, P};
 use super::paint::{dash, PaintCx};
-use super::state::{Param, ParamDef, Range};
+use super::state::{Param, ParamDef};
 use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
@@ -518,12 +518,7 @@ fn paint_label(cx: &mut PaintCx<'_>, l: &TextBlock, alpha: f32) {
 impl Widget for Scatter {
     /// `progress`: how much is shown, the points in order and then the
     /// vectors; a plot whose first step is a `Reveal` starts empty.
-    const PARAMS: &'static [ParamDef<Self>] = &[ParamDef {
-        param: Param::Progress,
-        range: Range::Unit,
-        default: |_| Some(1.0),
-        entrance: Some(0.0),
-    }];
+    const PARAMS: &'static [ParamDef<Self>] = &[ParamDef::REVEAL];
     fn text_blocks(&self) -> Vec<&TextBlock> {
         self.ticks
             .iter()

@@ -79,6 +79,17 @@ pub struct ParamDef<W> {
     pub entrance: Option<f64>,
 }
 
+impl<W> ParamDef<W> {
+    /// `progress` (0..=1) of a kind that `Reveal` shows bit by bit: 1 at
+    /// rest, 0 when its first step is a `Reveal` (it starts empty).
+    pub const REVEAL: ParamDef<W> = ParamDef {
+        param: Param::Progress,
+        range: Range::Unit,
+        default: |_| Some(1.0),
+        entrance: Some(0.0),
+    };
+}
+
 /// An element's animated state at one instant.
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {

@@ -5,7 +5,7 @@ use glam::Vec2;
 
 use super::load::{spec, AlignSpec, FontSpec, LoadCx, P};
 use super::paint::PaintCx;
-use super::state::{Param, ParamDef, Range};
+use super::state::{Param, ParamDef};
 use super::widget::{Caps, Placed, Spec, Widget};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
@@ -130,12 +130,7 @@ impl Spec for TokensSpec {
 impl Widget for Tokens {
     /// `progress`: the fraction of chips shown; a strip whose first step is
     /// a `Reveal` starts with none.
-    const PARAMS: &'static [ParamDef<Self>] = &[ParamDef {
-        param: Param::Progress,
-        range: Range::Unit,
-        default: |_| Some(1.0),
-        entrance: Some(0.0),
-    }];
+    const PARAMS: &'static [ParamDef<Self>] = &[ParamDef::REVEAL];
     fn text_blocks(&self) -> Vec<&TextBlock> {
         self.chips
             .iter()
