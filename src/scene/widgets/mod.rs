@@ -17,6 +17,7 @@
 //! mapping, shared by the chart kinds' layout and painting).
 
 pub mod axes;
+pub mod glyphs;
 pub mod load;
 pub mod number;
 pub mod paint;
