@@ -50,6 +50,8 @@ pub mod fsread;
 pub mod geom;
 pub mod gpu;
 pub mod image;
+#[cfg(feature = "math")]
+pub mod math;
 pub mod numfmt;
 pub mod output;
 #[cfg(feature = "preview")]

@@ -199,6 +199,11 @@ type OutlineCache = HashMap<(FontId, u16), Option<Arc<PathData>>>;
 pub struct FontBook {
     fonts: Vec<Vec<u8>>,
     outlines: Mutex<OutlineCache>,
+    /// Where the fonts were read from (the maths font is read from there on first use).
+    dir: PathBuf,
+    /// The formula typesetter, made when the first formula is laid out.
+    #[cfg(feature = "math")]
+    math: std::sync::OnceLock<Result<crate::math::Typesetter, String>>,
 }
 
 impl FontBook {
@@ -223,7 +228,25 @@ impl FontBook {
         Ok(FontBook {
             fonts,
             outlines: Mutex::new(HashMap::new()),
+            dir: dir.to_path_buf(),
+            #[cfg(feature = "math")]
+            math: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The formula typesetter, with the maths font read from the fonts
+    /// folder the first time (a scene without formulas never reads it).
+    #[cfg(feature = "math")]
+    pub fn math(&self) -> Result<&crate::math::Typesetter, String> {
+        self.math
+            .get_or_init(|| {
+                let path = self.dir.join(crate::math::FONT_FILE);
+                let bytes = crate::fsread::read_regular_file(&path, MAX_FONT_BYTES, "font files")
+                    .map_err(|e| format!("cannot read the maths font {}: {e}", path.display()))?;
+                crate::math::Typesetter::new(bytes).map_err(|e| format!("{}: {e}", path.display()))
+            })
+            .as_ref()
+            .map_err(|e| e.clone())
     }
 
     /// Which font file serves a family and weight.

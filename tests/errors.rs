@@ -90,6 +90,15 @@ fn expectation(f: &Path) -> String {
         .split(['\n', '\r'])
         .next()
         .unwrap_or("");
+    // `// expect[math]: …` is a case about formulas: built without the
+    // `math` feature, anim says so instead.
+    if let Some(e) = head.strip_prefix("// expect[math]: ") {
+        return if cfg!(feature = "math") {
+            e.trim().to_string()
+        } else {
+            "without the `math` feature".to_string()
+        };
+    }
     head.strip_prefix("// expect: ").unwrap_or("").trim().to_string()
 }
 

@@ -61,6 +61,7 @@ impl LiveScene {
             start: Some(0),
             offset: el.offset,
             slot: None,
+            parent: el.parent,
             declared: &view,
             inputs: &inputs,
         };

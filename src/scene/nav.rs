@@ -123,6 +123,67 @@ pub fn items(src: &str, i: usize) -> Vec<usize> {
     }
 }
 
+/// Where byte `byte` of the string literal at `i` is written in `src`,
+/// when the literal reads `text` (a plain string whose escapes are decoded
+/// on the way, or a raw one); `None` when it is not that literal.
+pub fn string_byte(src: &str, i: usize, text: &str, byte: usize) -> Option<usize> {
+    let rest = src.get(i..)?;
+    let (hashes, body) = if let Some(r) = rest.strip_prefix('r') {
+        let h = r.len() - r.trim_start_matches('#').len();
+        (Some(h), i + 1 + h + 1)
+    } else if rest.starts_with('"') {
+        (None, i + 1)
+    } else {
+        return None;
+    };
+    if let Some(h) = hashes {
+        let close = format!("\"{}", "#".repeat(h));
+        let inner = src.get(body..)?;
+        let end = inner.find(&close)?;
+        return (inner[..end] == *text && byte <= text.len()).then_some(body + byte);
+    }
+    // Decode the plain literal, noting where each decoded byte came from.
+    let mut decoded = String::new();
+    let mut origin = Vec::new();
+    let mut chars = src.get(body..)?.char_indices();
+    while let Some((k, c)) = chars.next() {
+        let at = body + k;
+        let ch = match c {
+            '"' => break,
+            '\\' => match chars.next()?.1 {
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                '0' => '\0',
+                'u' => {
+                    let mut hex = String::new();
+                    for (_, d) in chars.by_ref() {
+                        match d {
+                            '{' => {}
+                            '}' => break,
+                            d => hex.push(d),
+                        }
+                    }
+                    char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?
+                }
+                e => e,
+            },
+            c => c,
+        };
+        for _ in 0..ch.len_utf8() {
+            origin.push(at);
+        }
+        decoded.push(ch);
+    }
+    if decoded != text {
+        return None;
+    }
+    origin
+        .get(byte)
+        .copied()
+        .or((byte == text.len()).then_some(body + byte))
+}
+
 /// One past the end of the value at `i`: a string, a bracketed group with
 /// an optional name before it (`Box(…)`), or a bare token (a number,
 /// `true`, an enum variant). Always more than `i` while `i` is in `src`.
@@ -246,6 +307,18 @@ fn group_end(b: &[u8], i: usize) -> usize {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_bytes_map_through_escapes() {
+        let src = r##"(src: "a\\nb \"q\" c", raw: r#"x"y"#)"##;
+        let at = src.find("\"a").unwrap();
+        let text = "a\\nb \"q\" c";
+        assert_eq!(&src[string_byte(src, at, text, 6).unwrap()..][..1], "q");
+        assert_eq!(&src[string_byte(src, at, text, 0).unwrap()..][..1], "a");
+        assert_eq!(string_byte(src, at, "other", 0), None);
+        let raw = src.find("r#").unwrap();
+        assert_eq!(&src[string_byte(src, raw, "x\"y", 2).unwrap()..][..1], "y");
+    }
 
     const SRC: &str = "// a scene\n(\n elements: [\n  Box(name: \"a, [b]\", fill: \"x\"), // x, y\n  /* ( /* ) */ */ Group(children: [Circle(stroke: 'c'), Text(text: r#\"q\"#, at: (1, 2))]),\n ],\n timeline: [ FadeIn(target: \"a\"), FadeOut(target: \"a\") ],\n)";
 

@@ -232,6 +232,12 @@ pub(super) fn resolve_steps(
                     source_index: i,
                 });
             }
+            // A formula or code block that has morphed hands over to the one
+            // it became, whose parts the steps after it animate.
+            let hand_over = match kind {
+                StepKind::Morph(o) if ctx.elements[target].kind.widget().caps().glyphs.is_some() => Some(o),
+                _ => None,
+            };
             steps.push(Step {
                 kind,
                 target,
@@ -240,6 +246,18 @@ pub(super) fn resolve_steps(
                 ease: f.ease.unwrap_or_default(),
                 source_index: i,
             });
+            if let Some(o) = hand_over {
+                for (kind, target) in [(StepKind::FadeOut, target), (StepKind::FadeIn, o)] {
+                    steps.push(Step {
+                        kind,
+                        target,
+                        start: s + dur,
+                        dur: 0.0,
+                        ease: EaseSpec::Linear,
+                        source_index: i,
+                    });
+                }
+            }
             end = end.max(s + dur);
         }
         prev_start = start;
@@ -428,8 +446,13 @@ fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, target: usize) -> Result<StepKin
                 return Err("an element cannot morph into itself".into());
             }
             let shape = |k: &Kind| k.widget().as_any().is::<Shape>();
-            if !(shape(&el.kind) && shape(&ctx.elements[o].kind)) {
-                return Err("Morph works between two shapes (Box, Circle, Path, Line)".into());
+            let glyphs = |k: &Kind| k.widget().caps().glyphs.is_some();
+            let same_kind = std::mem::discriminant(&el.kind) == std::mem::discriminant(&ctx.elements[o].kind);
+            if !((shape(&el.kind) && shape(&ctx.elements[o].kind)) || (glyphs(&el.kind) && same_kind)) {
+                return Err(
+                    "Morph works between two shapes (Box, Circle, Path, Line), two formulas (Math) or two code blocks (Code)"
+                        .into(),
+                );
             }
             StepKind::Morph(o)
         }

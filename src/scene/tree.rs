@@ -104,6 +104,7 @@ impl<'a> Ctx<'a> {
         index: usize,
         offset: Vec2,
         slot: Option<Rect>,
+        parent: Option<usize>,
     ) -> LoadCx<'c> {
         LoadCx {
             path: self.path,
@@ -115,6 +116,7 @@ impl<'a> Ctx<'a> {
             start: self.element_offsets.get(index).copied(),
             offset,
             slot,
+            parent,
             declared: view,
             inputs: &self.inputs,
         }
@@ -364,7 +366,7 @@ fn resolve_at(ctx: &mut Ctx<'_>, spec: &ElementSpec, at: At) -> Result<usize, Sc
             elements: &ctx.elements,
             by_name: &ctx.by_name,
         };
-        let cx = ctx.load_cx(&view, index, at.offset, None);
+        let cx = ctx.load_cx(&view, index, at.offset, None, at.parent);
         spec.container(&cx)?.map(|c| (c.flow, c.at, c.anchor, c.reflow))
     };
     let resolve = |ctx: &mut Ctx<'_>, slot: Option<Rect>| {
@@ -372,7 +374,7 @@ fn resolve_at(ctx: &mut Ctx<'_>, spec: &ElementSpec, at: At) -> Result<usize, Sc
             elements: &ctx.elements,
             by_name: &ctx.by_name,
         };
-        spec.resolve(&ctx.load_cx(&view, index, at.offset, slot))
+        spec.resolve(&ctx.load_cx(&view, index, at.offset, slot, at.parent))
     };
     let (kind, origin, mut bounds) = resolve(ctx, None)?;
     // Reserve the slot so children come after their parent.
@@ -462,6 +464,11 @@ fn resolve_at(ctx: &mut Ctx<'_>, spec: &ElementSpec, at: At) -> Result<usize, Sc
         }
         bounds = children.unwrap_or(bounds);
         ctx.elements[index].bounds = bounds;
+    } else {
+        // A formula's or code block's parts: pieces of it, inside its box.
+        for child in spec.children() {
+            add_element(ctx, child, inner)?;
+        }
     }
     check_geometry(ctx, index, origin, bounds)?;
     Ok(index)
@@ -510,7 +517,7 @@ fn place_arrows(ctx: &mut Ctx<'_>) -> Result<(), SceneError> {
             elements: &ctx.elements,
             by_name: &ctx.by_name,
         };
-        let cx_of = |i: usize| ctx.load_cx(&view, i, Vec2::ZERO, None);
+        let cx_of = |i: usize| ctx.load_cx(&view, i, Vec2::ZERO, None, None);
         arrow::place_all(&pending, &cx_of, &view)?
     };
     for (i, p) in placed {

@@ -232,6 +232,8 @@ pub trait Declared {
     /// The resolved widget of element `i` (downcast it to the kind you expect).
     fn widget(&self, i: usize) -> Option<&dyn Any>;
     fn bounds(&self, i: usize) -> Option<Rect>;
+    /// The source glyphs of element `i`, if it is made of them (a formula, a code block).
+    fn glyphs(&self, i: usize) -> Option<&super::glyphs::GlyphSet>;
 }
 
 /// One element's view of the scene being loaded.
@@ -250,6 +252,8 @@ pub struct LoadCx<'a> {
     pub offset: Vec2,
     /// The box layout gave the element (a container's own box), if any.
     pub slot: Option<Rect>,
+    /// The group, container, formula or code block the element is in.
+    pub parent: Option<usize>,
     pub declared: &'a dyn Declared,
     /// Files read for the scene (data, images), for the render cache.
     pub inputs: &'a RefCell<Vec<PathBuf>>,
@@ -273,6 +277,24 @@ impl LoadCx<'_> {
     /// `"series.1.color"`) is written, if it is.
     pub fn field_offset(&self, field: &str) -> Option<usize> {
         nav::path(self.src, self.start?, field)
+    }
+
+    /// An error about bytes `range` of the string written at `field`: the
+    /// caret is on them when the string is written as it reads (a plain or
+    /// raw literal whose text is `text`), else on the value.
+    pub fn string_err(
+        &self,
+        field: &str,
+        text: &str,
+        range: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> SceneError {
+        let at = self.field_offset(field);
+        let inner = match (at, range) {
+            (Some(at), Some(r)) => nav::string_byte(self.src, at, text, r.start),
+            _ => None,
+        };
+        self.err_at(inner.or(at).or(self.start), message)
     }
 
     /// An error about the value at `field`: the caret is on the value, or on

@@ -100,7 +100,7 @@ macro_rules! widgets {
 }
 
 widgets! {
-    Group(GroupSpec), Row(FlowSpec), Column(FlowSpec), Stack(FlowSpec), Grid(GridSpec);
+    Group(GroupSpec), Row(FlowSpec), Column(FlowSpec), Stack(FlowSpec), Grid(GridSpec), Math(MathSpec);
     mod shape { Box(BoxSpec), Circle(CircleSpec), Line(LineSpec), Path(PathSpec) }
     mod arrow { Arrow(ArrowSpec) }
     mod text { Text(TextSpec) }
@@ -114,6 +114,67 @@ widgets! {
     mod heatmap { Heatmap(HeatmapSpec) }
     mod table { Table(TableSpec) }
     mod scatter { Scatter(ScatterSpec) }
+    mod part { Part(PartSpec) }
+}
+
+/// The formula's widget (its spec, [`MathSpec`], is below: its children are its parts).
+pub mod math;
+
+load::spec!(
+    /// `Math`: a formula in Typst's maths syntax (`src`), its box centred
+    /// on `at`; its children are the `Part`s that name pieces of it.
+    MathSpec {
+        #[serde(default)]
+        at: load::P,
+        src: String,
+        size: Option<f32>,
+        color: Option<String>,
+        /// Set inline (smaller fractions, limits beside a sum) rather than as a display formula.
+        #[serde(default)]
+        inline: bool,
+        #[serde(default)]
+        children: Vec<ElementSpec>,
+    }
+);
+
+impl Spec for MathSpec {
+    type Widget = math::Math;
+    fn resolve(&self, cx: &LoadCx<'_>) -> Result<Placed<math::Math>, SceneError> {
+        let parts = part_requests(cx, &self.children, "a Math")?;
+        math::Math::resolve(
+            cx,
+            self.at,
+            &self.src,
+            self.size,
+            self.color.as_ref(),
+            self.inline,
+            &parts,
+        )
+    }
+}
+
+/// What a formula's or code block's `Part` children ask for; any other
+/// kind of child is an error at it.
+fn part_requests<'a>(
+    cx: &LoadCx<'_>,
+    children: &'a [ElementSpec],
+    parent: &str,
+) -> Result<Vec<math::PartRequest<'a>>, SceneError> {
+    children
+        .iter()
+        .enumerate()
+        .map(|(k, c)| match c {
+            ElementSpec::Part(p) => Ok(math::PartRequest {
+                selection: p.selection(),
+                key: p.key.as_deref(),
+                color: p.color.as_ref(),
+            }),
+            _ => Err(cx.field_err(
+                &format!("children.{k}"),
+                format!("{parent}'s children are its Parts (`Part(name: \"…\", of: \"…\")`); put other elements beside it"),
+            )),
+        })
+        .collect()
 }
 
 /// The containers' widget (a background panel; their specs are below).
@@ -209,6 +270,7 @@ impl ElementSpec {
             ElementSpec::Group(g) => &g.children,
             ElementSpec::Row(f) | ElementSpec::Column(f) | ElementSpec::Stack(f) => &f.children,
             ElementSpec::Grid(g) => &g.children,
+            ElementSpec::Math(m) => &m.children,
             _ => &[],
         }
     }
@@ -218,7 +280,11 @@ impl ElementSpec {
     pub fn placed_by_at(&self) -> bool {
         !matches!(
             self,
-            ElementSpec::Group(_) | ElementSpec::Line(_) | ElementSpec::Path(_) | ElementSpec::Arrow(_)
+            ElementSpec::Group(_)
+                | ElementSpec::Line(_)
+                | ElementSpec::Path(_)
+                | ElementSpec::Arrow(_)
+                | ElementSpec::Part(_)
         )
     }
 
@@ -348,6 +414,9 @@ impl Declared for Elements<'_> {
     }
     fn bounds(&self, i: usize) -> Option<Rect> {
         self.elements.get(i).map(|e| e.bounds)
+    }
+    fn glyphs(&self, i: usize) -> Option<&glyphs::GlyphSet> {
+        self.elements.get(i).and_then(|e| e.kind.widget().caps().glyphs)
     }
 }
 

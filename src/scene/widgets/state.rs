@@ -22,6 +22,8 @@ pub enum Param {
     Progress,
     /// A text's `{value}`.
     Value,
+    /// 0..=1: how strongly a formula's or code block's part is highlighted.
+    Highlight,
 }
 
 impl Param {
@@ -33,6 +35,7 @@ impl Param {
         ("filter", Param::Filter),
         ("progress", Param::Progress),
         ("value", Param::Value),
+        ("highlight", Param::Highlight),
     ];
     pub fn parse(s: &str) -> Option<Param> {
         Self::NAMES.iter().find(|(n, _)| *n == s).map(|(_, p)| *p)

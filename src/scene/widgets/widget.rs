@@ -65,6 +65,9 @@ pub struct Caps<'a> {
     pub chart: Option<ChartMap>,
     /// A container that lays its children out again as they fade in or out.
     pub reflow: Option<&'a Reflow>,
+    /// Its source glyphs, if it is made of them (a formula, a code block):
+    /// what its `Part`s pick from and its `Morph` carries across.
+    pub glyphs: Option<&'a super::glyphs::GlyphSet>,
 }
 
 impl Caps<'_> {
@@ -76,6 +79,7 @@ impl Caps<'_> {
         reads_others: false,
         chart: None,
         reflow: None,
+        glyphs: None,
     };
 }
 
