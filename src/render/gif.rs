@@ -49,13 +49,9 @@ pub fn downscale(img: &RgbaImage, (w, h): (u32, u32)) -> RgbaImage {
             let n = ((y1 - y0) * (x1 - x0)) as u64;
             let o = (y * w as usize + x) * 4;
             for c in 0..3 {
-                out.data[o + c] = if acc[3] == 0 {
-                    0
-                } else {
-                    ((acc[c] + acc[3] / 2) / acc[3]) as u8
-                };
+                out.data[o + c] = (acc[c] + acc[3] / 2).checked_div(acc[3]).unwrap_or(0) as u8;
             }
-            out.data[o + 3] = ((acc[3] + n / 2) / n) as u8;
+            out.data[o + 3] = (acc[3] + n / 2).checked_div(n).unwrap_or(0) as u8;
         }
     }
     out

@@ -132,7 +132,7 @@ impl Output {
             .map_err(|e| failed(format, e)),
             #[cfg(feature = "video")]
             Sink::Mp4(enc) => {
-                if i % segment.max(1) == 0 {
+                if i.is_multiple_of(segment.max(1)) {
                     enc.begin_segment().map_err(|e| failed(format, e))?;
                 }
                 let (w, h) = (whole.width, whole.height);
