@@ -8,7 +8,7 @@
 //! |---|---|---|---|
 //! | `.webm` | libvpx-vp9 | yuv420p, yuva420p with `transparent` | constant quality `crf` [`VP9_CRF`], `b=0`, `deadline=good`, `cpu-used=4`, `row-mt=1`, a keyframe every 2 s |
 //! | `.webp` | libwebp_anim | BGRA (libwebp converts) | lossy `quality` [`WEBP_QUALITY`], loops forever |
-//! | `.mov` | prores_ks | yuva444p10le | `profile=4444` (alpha 16 bits, opaque without `transparent`) |
+//! | `.mov` | prores_ks | yuva444p10le | `profile=4444` (alpha 16 bits, opaque without `transparent`); a held frame is the packet before again (ProRes is intra-only) |
 //!
 //! Frames are BT.709 limited range (tagged so), converted here on the CPU
 //! (the arithmetic of [`crate::yuv`]); the alpha plane is the frame's alpha.
@@ -50,6 +50,9 @@ pub struct WebCodec {
     pub options: Vec<(&'static str, String)>,
     /// Options of the muxer's header.
     pub header: Vec<(&'static str, &'static str)>,
+    /// Every frame is coded on its own (ProRes): a repeated frame is the
+    /// packet before written again, not encoded again.
+    pub intra: bool,
 }
 
 impl WebCodec {
@@ -73,8 +76,10 @@ impl WebCodec {
                     ("cpu-used", "4".into()),
                     ("row-mt", "1".into()),
                     ("g", keyframe_interval(fps).to_string()),
+                    ("threads", "auto".into()),
                 ],
                 header: vec![],
+                intra: false,
             },
             "webp" => WebCodec {
                 format: "webp",
@@ -83,14 +88,20 @@ impl WebCodec {
                 pixel: Pixel::BGRA,
                 options: vec![("quality", WEBP_QUALITY.to_string()), ("lossless", "0".into())],
                 header: vec![("loop", "0")],
+                intra: false,
             },
             "mov" => WebCodec {
                 format: "mov",
                 encoder: "prores_ks",
                 muxer: "mov",
                 pixel: Pixel::YUVA444P10LE,
-                options: vec![("profile", "4444".into()), ("vendor", "apl0".into())],
+                options: vec![
+                    ("profile", "4444".into()),
+                    ("vendor", "apl0".into()),
+                    ("threads", "auto".into()),
+                ],
                 header: vec![],
+                intra: true,
             },
             _ => return None,
         })
@@ -110,6 +121,10 @@ pub struct WebEncoder {
     stream_time_base: Rational,
     stream_index: usize,
     frames: u64,
+    /// The last packet written (times in frames), for an intra-only codec's repeats.
+    last: Option<Packet>,
+    /// Packets received from the encoder: below `frames` while it holds some (frame threads).
+    received: u64,
 }
 
 impl WebEncoder {
@@ -207,6 +222,8 @@ impl WebEncoder {
             stream_time_base,
             stream_index,
             frames: 0,
+            last: None,
+            received: 0,
         })
     }
 
@@ -272,6 +289,16 @@ impl WebEncoder {
         if self.frames == 0 {
             return Err(VideoError::BadUpdate("a repeat before the first frame".into()));
         }
+        let idle = self.received == self.frames;
+        if let Some(last) = self.last.as_ref().filter(|_| self.codec.intra && idle) {
+            let mut packet = last.clone();
+            let pts = i64::try_from(self.frames).unwrap_or(i64::MAX);
+            packet.set_pts(Some(pts));
+            packet.set_dts(Some(pts));
+            self.frames += 1;
+            self.received += 1;
+            return self.write(packet);
+        }
         self.send()
     }
 
@@ -309,16 +336,24 @@ impl WebEncoder {
             if packet.duration() == 0 {
                 packet.set_duration(1);
             }
-            packet.set_stream(self.stream_index);
-            packet.rescale_ts(self.encoder_time_base, self.stream_time_base);
-            packet
-                .write_interleaved(&mut self.output)
-                .map_err(|source| VideoError::Write {
-                    path: self.path.clone(),
-                    source,
-                })?;
-            packet = Packet::empty();
+            self.received += 1;
+            if self.codec.intra {
+                self.last = Some(packet.clone());
+            }
+            self.write(std::mem::replace(&mut packet, Packet::empty()))?;
         }
+    }
+
+    /// Writes a packet with times in frames.
+    fn write(&mut self, mut packet: Packet) -> Result<(), VideoError> {
+        packet.set_stream(self.stream_index);
+        packet.rescale_ts(self.encoder_time_base, self.stream_time_base);
+        packet
+            .write_interleaved(&mut self.output)
+            .map_err(|source| VideoError::Write {
+                path: self.path.clone(),
+                source,
+            })
     }
 }
 
