@@ -56,11 +56,6 @@ impl Format {
     pub fn needs_ffmpeg(self) -> bool {
         matches!(self, Format::Mp4 | Format::Webm | Format::Webp | Format::Mov)
     }
-
-    /// Whether a transparent background survives in this format.
-    pub fn carries_alpha(self) -> bool {
-        !matches!(self, Format::Mp4)
-    }
 }
 
 /// Parses `--format`'s comma list (`png,mp4,webm`): each word once, in the

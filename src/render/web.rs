@@ -17,7 +17,6 @@ use super::gif::{downscale, gif_size, GifWriter, Palette};
 use super::job::{Job, Plan, Progress, RenderError, StopFlag};
 use super::still::draw;
 use crate::color::Color;
-use crate::damage::PixelBox;
 use crate::eval::evaluate;
 use crate::gpu::{GpuContext, Renderer};
 use crate::image::RgbaImage;
@@ -123,6 +122,8 @@ impl Output {
         fps: u32,
     ) -> Result<(), RenderError> {
         let format = self.format;
+        #[cfg(not(feature = "video"))]
+        let _ = (i, segment); // the MP4's segments
         match &mut self.sink {
             #[cfg(feature = "video")]
             Sink::Ffmpeg(enc) => match frame {
@@ -139,7 +140,7 @@ impl Output {
                 match frame {
                     Frame::Same => enc.repeat(),
                     Frame::Patch(b, img) => enc.send_patch(*b, img.data.clone()),
-                    _ => enc.send_patch(PixelBox::whole(w, h), whole.data.clone()),
+                    _ => enc.send_patch(crate::damage::PixelBox::whole(w, h), whole.data.clone()),
                 }
                 .map_err(|e| failed(format, e))
             }
