@@ -186,6 +186,11 @@ Outputs:
   (suffixes combine: -qm gives NAME-1280x720-30fps.mp4). -o FILE writes one
   scene to exactly FILE instead, its kind (png, mp4, webm, gif, webp, mov)
   taken from the extension.
+  --crf, --preset and --dpi keep the figure's name: they change how it is
+  encoded, not what it shows.
+  An output whose inputs (scene file, theme, fonts, data, images, options and
+  the anim build) are unchanged since it was written is kept as it is:
+  --force renders it anyway, and -v says why each output was rendered or kept.
 
 Formats (--format, a comma list; default png,mp4):
   png    NAME.png          the still (final frame, or --frame)
@@ -197,13 +202,10 @@ Formats (--format, a comma list; default png,mp4):
   mov    NAME.mov          ProRes 4444 with alpha, for video editors
   With any of webm, gif, webp or mov, NAME.poster.png is written too: the
   still frame at the videos' size, for <video poster=…>. Every video is drawn
-  from one run of frames: the scene is rendered once, whatever the list.
+  from one run of frames: the scene is rendered once, whatever the list
+  (but the MP4 beside --transparent ones, which keeps the background).
   With --transparent the names get -transparent (not the MP4's).
-  --crf, --preset and --dpi keep the figure's name: they change how it is
-  encoded, not what it shows.
-  An output whose inputs (scene file, theme, fonts, data, images, options and
-  the anim build) are unchanged since it was written is kept as it is:
-  --force renders it anyway, and -v says why each output was rendered or kept.
+  docs/outputs.md has each format's settings and sizes.
 
 Quality presets (--quality X or -qX, as in Manim; flags given beside one win):
   -ql  480p 15 fps, crf 28, ultrafast     -qh  1080p 60 fps, crf 18, veryfast
@@ -242,7 +244,7 @@ pub struct RenderArgs {
     #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(16..=4096))]
     pub gif_width: Option<u32>,
     /// Frame rate of the GIF, at most the video's [default: 15]
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=50))]
+    #[arg(long, value_name = "FPS", value_parser = clap::value_parser!(u32).range(1..=50))]
     pub gif_fps: Option<u32>,
     /// Time of the still PNG in seconds (default: the scene's final frame).
     #[arg(long, value_name = "SECONDS", conflicts_with = "video_only")]

@@ -221,6 +221,8 @@ pub fn render_web(
     for (format, path) in asked.chain(plan.web.iter().map(|(f, p)| (*f, p.as_path()))) {
         match Output::create(format, path, &web) {
             Ok(mut out) => {
+                // Without `video` the GIF is the only sink.
+                #[cfg_attr(not(feature = "video"), allow(irrefutable_let_patterns))]
                 if let Sink::Gif { still: s, size, .. } = &mut out.sink {
                     *s = Some(downscale(&still, *size));
                 }
