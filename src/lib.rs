@@ -16,7 +16,8 @@
 //!   rectangles changed since the frame before, [`cache`] which outputs are up to date).
 //! - [`gpu`] draws them with wgpu and reads them back; [`render`] runs a job
 //!   (the frame loop) into a PNG ([`image`]) and an H.264 MP4 ([`video`],
-//!   [`yuv`], [`avlog`]), written through [`output`]'s temporary files.
+//!   [`yuv`], [`avlog`]), and the WebM, GIF, WebP and ProRes MOV that
+//!   `--format` asks for (`render::web`), written through [`output`]'s temporary files.
 //! - [`preview`] is the live window; [`cli`] holds the binary's flags and
 //!   [`progress`] its progress bar; [`suggest`] says "did you mean";
 //!   [`fsread`] reads input files with a bound.

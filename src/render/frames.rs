@@ -351,6 +351,18 @@ pub fn render_frames<R: BorrowMut<Renderer>>(
     ctx: &GpuContext,
     frames: &mut Frames<R>,
     run: FrameRun<'_>,
+    sink: impl FnMut(u64, Frame) -> Result<(), RenderError>,
+) -> Result<u64, RenderError> {
+    render_frames_over(ctx, frames, run, None, sink)
+}
+
+/// [`render_frames`], every frame over `background` when given (the
+/// transparent videos' [`Color::TRANSPARENT`]) instead of the scene's.
+pub fn render_frames_over<R: BorrowMut<Renderer>>(
+    ctx: &GpuContext,
+    frames: &mut Frames<R>,
+    run: FrameRun<'_>,
+    background: Option<Color>,
     mut sink: impl FnMut(u64, Frame) -> Result<(), RenderError>,
 ) -> Result<u64, RenderError> {
     let mut evaluator = Evaluator::new(run.scene);
@@ -365,7 +377,10 @@ pub fn render_frames<R: BorrowMut<Renderer>>(
             // A segment starts from scratch (see FrameRange::segment).
             frames.restart();
         }
-        let (snap, keys) = evaluator.frame(i as f64 / range.fps as f64);
+        let (mut snap, keys) = evaluator.frame(i as f64 / range.fps as f64);
+        if let Some(bg) = background {
+            snap.background = bg;
+        }
         let frame = frames.next(ctx, snap, keys, run.size, run.yuv)?;
         if matches!(frame, Frame::Same) {
             reused += 1;

@@ -6,13 +6,13 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 
+use super::formats::Format;
 use crate::gpu::GpuError;
 use crate::scene::Scene;
 use crate::tess::TessError;
 #[cfg(feature = "video")]
 use crate::video::{VideoError, VideoSettings};
 
-/// The signal that stopped a render, if any: 0 none, else its number.
 /// The signal that stopped a render, if any: 0 none, else its number.
 pub type StopFlag = Arc<AtomicUsize>;
 
@@ -22,7 +22,8 @@ pub enum Destination {
     /// A folder; each output is named after its scene and how the render
     /// differs from the scene as written ([`output_name`]).
     Folder(PathBuf),
-    /// Exactly this file: a `.png` still or a `.mp4` video of one scene.
+    /// Exactly this file of one scene, its format named by its extension
+    /// (`.png` the still, `.mp4`, `.webm`, `.gif`, `.webp`, `.mov` a video).
     File(PathBuf),
 }
 
@@ -31,7 +32,12 @@ pub enum Destination {
 pub struct Job {
     pub dest: Destination,
     pub png: bool,
+    /// The MP4.
     pub video: bool,
+    /// The other videos (`--format webm,gif,webp,mov`), fed from one frame loop.
+    pub web: Vec<Format>,
+    /// The GIF's size and rate.
+    pub gif: GifSize,
     /// Output size at scale 1 (default: the scene's).
     pub size: Option<(u32, u32)>,
     /// Output height at scale 1 when `size` is not given, the width following
@@ -50,12 +56,26 @@ pub struct Job {
     pub fps: Option<u32>,
     pub crf: u8,
     pub preset: String,
-    /// Draw the PNG over a transparent background.
+    /// Leave the background out: of the PNG, the WebM (VP9 with alpha), the
+    /// ProRes 4444 MOV, the GIF and the WebP. The MP4 cannot carry alpha and keeps it.
     pub transparent: bool,
     /// Resolution recorded in the PNG, dots per inch.
     pub dpi: u32,
     /// Render even outputs the cache says are up to date ([`crate::cache`]).
     pub force: bool,
+}
+
+/// The GIF's width in pixels (at most the render's; the height follows) and frame rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GifSize {
+    pub width: u32,
+    pub fps: u32,
+}
+
+impl Default for GifSize {
+    fn default() -> GifSize {
+        GifSize { width: 960, fps: 15 }
+    }
 }
 
 /// Frames `start..end` of a video at `fps`: frame `i` shows the scene at `i / fps` s.
@@ -121,6 +141,11 @@ pub struct Plan {
     pub still: f64,
     pub png: Option<PathBuf>,
     pub video: Option<PathBuf>,
+    /// The other videos and their files.
+    pub web: Vec<(Format, PathBuf)>,
+    /// The still frame beside the other videos, for a web page's `<video poster>`:
+    /// `NAME.poster.png`, at the videos' size and with their background.
+    pub poster: Option<PathBuf>,
 }
 
 /// Checks `job` against `scene` and names its outputs. Touches no file.
@@ -161,30 +186,50 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
         fps,
         segment,
     };
-    let (png, video) = match &job.dest {
-        Destination::File(path) => match path.extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("png") => (Some(path.clone()), None),
-            Some(e) if e.eq_ignore_ascii_case("mp4") => (None, Some(path.clone())),
-            _ => {
-                return Err(RenderError::Invalid(format!(
-                    "-o {}: name a .png (the still) or a .mp4 (the video)",
-                    path.display()
-                )))
+    let (png, video, web, poster) = match &job.dest {
+        Destination::File(path) => {
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .and_then(Format::from_name);
+            match ext {
+                Some(Format::Png) => (Some(path.clone()), None, vec![], None),
+                Some(Format::Mp4) => (None, Some(path.clone()), vec![], None),
+                Some(f) => (None, None, vec![(f, path.clone())], None),
+                None => {
+                    return Err(RenderError::Invalid(format!(
+                        "-o {}: name a .png (the still) or a video: .mp4, .webm, .gif, .webp or .mov",
+                        path.display()
+                    )))
+                }
             }
-        },
+        }
         Destination::Folder(dir) => {
             let named = |ext| dir.join(output_name(scene, job, size, frames, ext));
-            (job.png.then(|| named("png")), job.video.then(|| named("mp4")))
+            let web: Vec<_> = job.web.iter().map(|&f| (f, named(f.name()))).collect();
+            let poster = (!web.is_empty()).then(|| named("poster.png"));
+            (
+                job.png.then(|| named("png")),
+                job.video.then(|| named("mp4")),
+                web,
+                poster,
+            )
         }
     };
+    let ffmpeg = video.is_some() || web.iter().any(|(f, _)| f.needs_ffmpeg());
     #[cfg(feature = "video")]
-    if video.is_some() {
+    if ffmpeg {
         crate::video::validate(&video_settings(job, size, frames, total))?;
     }
     #[cfg(not(feature = "video"))]
-    if video.is_some() {
+    if ffmpeg {
         return Err(RenderError::Invalid(
-            "this anim was built without the `video` feature: it writes no MP4".into(),
+            "this anim was built without the `video` feature: it writes no MP4, WebM, WebP or MOV".into(),
+        ));
+    }
+    if job.chunk.is_some() && !web.is_empty() {
+        return Err(RenderError::Invalid(
+            "--chunk cuts the MP4 only: render the other formats whole".into(),
         ));
     }
     Ok(Plan {
@@ -193,6 +238,8 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
         still,
         png,
         video,
+        web,
+        poster,
     })
 }
 
@@ -243,7 +290,8 @@ pub(super) fn video_settings(
 /// that no variant replaces the book's figure (`03-loop-treinamento.png`):
 /// `@2x` (--scale), `-1280x720` (--size or a quality preset), `-30fps`
 /// (video), `-t6.5` (the still's time), `-f0-120` (a part of the video),
-/// `-transparent` (PNG). The x264 settings and the PNG's dpi change how the
+/// `-transparent` (the PNG and the videos that carry alpha: not the MP4).
+/// `--gif-width`, `--gif-fps`, the x264 settings and the PNG's dpi change how the
 /// same picture is encoded, so they keep the name.
 pub fn output_name(scene: &Scene, job: &Job, size: (u32, u32), frames: FrameRange, ext: &str) -> String {
     let mut name = scene.name.clone();
@@ -274,6 +322,9 @@ pub fn output_name(scene: &Scene, job: &Job, size: (u32, u32), frames: FrameRang
             }
             None => {}
         }
+        if job.transparent && ext != "mp4" {
+            name += "-transparent";
+        }
     }
     format!("{name}.{ext}")
 }
@@ -294,6 +345,12 @@ pub enum RenderError {
     /// A PNG could not be encoded.
     #[error("cannot write {path}: {message}")]
     Png { path: PathBuf, message: String },
+    /// One output format could not be written (the others were).
+    #[error("cannot write the {format}: {message} (the other outputs were written)")]
+    Format { format: &'static str, message: String },
+    /// Several output formats could not be written, each said.
+    #[error("{0}")]
+    Formats(String),
     /// The requested size or range is not possible for this scene.
     #[error("{0}")]
     Invalid(String),
@@ -318,6 +375,8 @@ impl Progress for Silent {}
 pub struct Report {
     pub png: Option<PathBuf>,
     pub video: Option<PathBuf>,
+    /// The other videos written, and the poster.
+    pub web: Vec<PathBuf>,
     /// Outputs not rendered because they were up to date ([`crate::cache`]).
     pub up_to_date: Vec<PathBuf>,
     /// Outputs rendered, each with why the cache could not keep it.

@@ -9,19 +9,26 @@
 //! - [`job`]: a [`Job`] checked against a scene into a [`Plan`] before anything is drawn;
 //! - [`frames`]: incremental rendering, one owner for the whole decision;
 //! - [`still`]: the PNG;
+//! - [`formats`]: what `--format` names; [`web`]: the WebM, GIF, WebP and
+//!   MOV (and the MP4 beside them) from one frame loop; [`gif`]: the GIF;
 //! - `video`: the MP4 (with the `video` feature);
 //! - [`run`]: [`render_scene`], the outputs a job asks for, the cache consulted first.
 
+pub mod formats;
 pub mod frames;
+pub mod gif;
 pub mod job;
 pub mod run;
 pub mod still;
 #[cfg(feature = "video")]
 pub mod video;
+pub mod web;
 
+pub use formats::{parse_formats, Format};
 pub use frames::{gpu_yuv_enabled, render_frames, Frame, FrameRun, Frames};
 pub use job::{
-    output_name, plan, Destination, FrameRange, Job, Plan, Progress, RenderError, Report, Silent, StopFlag,
+    output_name, plan, Destination, FrameRange, GifSize, Job, Plan, Progress, RenderError, Report, Silent,
+    StopFlag,
 };
 pub use run::render_scene;
 pub use still::{draw, render_png};

@@ -28,7 +28,8 @@ pub fn render_scene(
     let _ = stop; // only the video's frame loop can be interrupted
     let mut plan = plan(scene, job)?;
     let mut report = Report::default();
-    for path in plan.video.iter().chain(&plan.png) {
+    let others = plan.web.iter().map(|(_, p)| p).chain(&plan.poster);
+    for path in plan.video.iter().chain(&plan.png).chain(others) {
         prepare_folder(path)?;
     }
     let engine = format!("{} aa={}", ctx.describe(), renderer.antialias().name());
@@ -51,8 +52,45 @@ pub fn render_scene(
             Err(why) => report.stale.push((path, why)),
         }
     }
+    // The MP4 beside other videos comes from their frame loop (rendered
+    // whole), unless its frames differ (--transparent keeps its background).
+    let mp4_with_others = !plan.web.is_empty() && !job.transparent;
+    let mut format_errors = Vec::new();
+    if !plan.web.is_empty() {
+        let mp4 = plan.video.as_deref().filter(|_| mp4_with_others);
+        let web = super::web::WebJob {
+            scene,
+            job,
+            plan: &plan,
+            stop,
+            mp4,
+        };
+        let done = super::web::render_web(ctx, renderer, web, progress)?;
+        #[cfg(feature = "video")]
+        if let Some(path) = mp4.filter(|p| done.written.iter().any(|w| w == p)) {
+            record(
+                &video_inputs
+                    .clone()
+                    .with_segments(segment_hashes(scene, plan.frames)),
+                path,
+            )?;
+            report.video = Some(path.to_path_buf());
+        }
+        report.web = done
+            .written
+            .into_iter()
+            .filter(|p| Some(p.as_path()) != mp4)
+            .collect();
+        report.frames = done.frames;
+        report.reused = done.reused;
+        format_errors = done.failed;
+    }
     #[cfg(feature = "video")]
-    if let Some(path) = &plan.video {
+    if let Some(path) = plan
+        .video
+        .as_ref()
+        .filter(|_| plan.web.is_empty() || !mp4_with_others)
+    {
         // Segments that look as they did are copied from the earlier video.
         let hashes = segment_hashes(scene, plan.frames);
         let keep: Vec<bool> = match video_inputs.old_segments(path).filter(|_| !job.force) {
@@ -85,7 +123,17 @@ pub fn render_scene(
     }
     report.seconds = started.elapsed().as_secs_f64();
     progress.finish(&summary(&report));
-    Ok(report)
+    match format_errors.len() {
+        0 => Ok(report),
+        1 => Err(format_errors.remove(0)),
+        _ => Err(RenderError::Formats(
+            format_errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )),
+    }
 }
 
 /// What shapes the still besides the scene's files (and anim itself).
@@ -151,6 +199,7 @@ fn summary(r: &Report) -> String {
     if let Some(p) = &r.png {
         parts.push(display(p));
     }
+    parts.extend(r.web.iter().map(|p| display(p)));
     let kept: Vec<String> = r.up_to_date.iter().map(|p| display(p)).collect();
     match (parts.is_empty(), kept.is_empty()) {
         (false, true) => format!("wrote {} in {:.1} s", parts.join(" and "), r.seconds),

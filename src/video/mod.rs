@@ -36,12 +36,14 @@
 //!
 //! # Modules
 //! [`settings`] (what is asked, errors), [`encoder`] (one encoder), [`thread`]
-//! (the encoder on its thread), [`packets`] (reading packets back, splicing chunks).
+//! (the encoder on its thread), [`packets`] (reading packets back, splicing chunks),
+//! [`web`] (the WebM, WebP and ProRes MOV, from whole RGBA frames).
 
 pub mod encoder;
 pub mod packets;
 pub mod settings;
 pub mod thread;
+pub mod web;
 
 pub use encoder::VideoEncoder;
 pub use packets::{read_packets, splice, EncodedPacket};
@@ -49,3 +51,4 @@ pub use settings::{
     keyframe_interval, validate, x264_params, ChunkTag, VideoError, VideoSettings, KEYFRAME_INTERVAL_SECONDS,
 };
 pub use thread::{EncoderThread, QUEUE_CAPACITY, QUEUE_FRAMES_OF_PIXELS};
+pub use web::{WebCodec, WebEncoder};

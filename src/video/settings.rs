@@ -150,6 +150,27 @@ pub enum VideoError {
     /// The linked FFmpeg has no libx264 encoder.
     #[error("the linked FFmpeg has no libx264 encoder (FFmpeg must be built with --enable-libx264)")]
     NoX264,
+    /// The linked FFmpeg lacks the encoder one of the other formats needs.
+    #[error("the linked FFmpeg has no {encoder} encoder, which the {format} output needs (install an FFmpeg built with it, or leave {format} out of --format)")]
+    NoEncoder {
+        format: &'static str,
+        encoder: &'static str,
+    },
+    /// The encoder of one of the other formats rejected its settings.
+    #[error("could not open the {encoder} encoder for the {format}: {source}")]
+    OpenFormat {
+        format: &'static str,
+        encoder: &'static str,
+        source: ffmpeg::Error,
+    },
+    /// The encoder of one of the other formats failed on a frame.
+    #[error("{encoder} failed to encode frame {frame} of the {format}: {source}")]
+    EncodeFormat {
+        format: &'static str,
+        encoder: &'static str,
+        frame: u64,
+        source: ffmpeg::Error,
+    },
     /// The output file could not be created or its header written.
     #[error("could not create video file {path}: {source}")]
     CreateFile {

@@ -17,6 +17,8 @@ pub enum Message {
         seek: usize,
         /// The `mediaTime` of the frame presented, in seconds.
         time: String,
+        /// The video's `duration`, in seconds.
+        duration: String,
         image: RgbaImage,
     },
     Fail(String),
@@ -123,6 +125,7 @@ fn frame_message(query: &str, rgba: Vec<u8>) -> Message {
         video: param("v").parse().unwrap_or(usize::MAX),
         seek: param("s").parse().unwrap_or(usize::MAX),
         time: param("t"),
+        duration: param("d"),
         image: RgbaImage {
             width,
             height,
@@ -155,24 +158,29 @@ fn respond(
 /// A file with Range support: `bytes=A-B`, `bytes=A-` and `bytes=-N` get
 /// 206 Partial Content, no Range gets 200, an unsatisfiable one 416.
 fn serve_bytes(out: &mut TcpStream, bytes: &[u8], range: Option<&str>) -> std::io::Result<()> {
-    const MP4: &str = "video/mp4";
+    // A WebM starts with the EBML magic; everything else served is an MP4.
+    let kind = if bytes.starts_with(&[0x1a, 0x45, 0xdf, 0xa3]) {
+        "video/webm"
+    } else {
+        "video/mp4"
+    };
     let accept = "Accept-Ranges: bytes".to_string();
     let Some(range) = range else {
-        return respond(out, "200 OK", MP4, &[accept], bytes);
+        return respond(out, "200 OK", kind, &[accept], bytes);
     };
     let len = bytes.len();
     match byte_range(range, len) {
         Some((start, end)) => respond(
             out,
             "206 Partial Content",
-            MP4,
+            kind,
             &[accept, format!("Content-Range: bytes {start}-{end}/{len}")],
             &bytes[start..=end],
         ),
         None => respond(
             out,
             "416 Range Not Satisfiable",
-            MP4,
+            kind,
             &[accept, format!("Content-Range: bytes */{len}")],
             b"",
         ),

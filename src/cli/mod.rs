@@ -11,7 +11,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::gpu::{BackendChoice, GpuError};
-use crate::render::{Destination, Job};
+use crate::render::{parse_formats, Destination, Format, GifSize, Job};
 use crate::tess::Antialias;
 
 const AFTER_HELP: &str = "\
@@ -65,7 +65,7 @@ fn backend_parser() -> impl TypedValueParser<Value = BackendChoice> {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Render scenes to a final-frame PNG and an H.264 MP4 in renders/.
+    /// Render scenes to a final-frame PNG and an H.264 MP4 in renders/ (--format: WebM, GIF, WebP, MOV too).
     Render(RenderArgs),
     /// List the scenes with their duration, frame rate and size.
     List,
@@ -184,12 +184,28 @@ Outputs:
     --chunk 2/4            NAME-chunk2of4.mp4 (join the chunks with anim splice)
     --transparent          NAME-transparent.png
   (suffixes combine: -qm gives NAME-1280x720-30fps.mp4). -o FILE writes one
-  scene to exactly FILE instead, its kind (png, mp4) taken from the extension.
+  scene to exactly FILE instead, its kind (png, mp4, webm, gif, webp, mov)
+  taken from the extension.
   --crf, --preset and --dpi keep the figure's name: they change how it is
   encoded, not what it shows.
   An output whose inputs (scene file, theme, fonts, data, images, options and
   the anim build) are unchanged since it was written is kept as it is:
   --force renders it anyway, and -v says why each output was rendered or kept.
+
+Formats (--format, a comma list; default png,mp4):
+  png    NAME.png          the still (final frame, or --frame)
+  mp4    NAME.mp4          H.264, plays everywhere (no alpha: with --transparent
+                           it keeps the background)
+  webm   NAME.webm         VP9 for web pages (crf 32); --transparent: VP9 with alpha
+  gif    NAME.gif          --gif-width px wide (960), --gif-fps (15), 256 colours
+  webp   NAME.webp         animated WebP (lossy, quality 80)
+  mov    NAME.mov          ProRes 4444 with alpha, for video editors
+  With any of webm, gif, webp or mov, NAME.poster.png is written too: the
+  still frame at the videos' size, for <video poster=…>. Every video is drawn
+  from one run of frames: the scene is rendered once, whatever the list
+  (but the MP4 beside --transparent ones, which keeps the background).
+  With --transparent the names get -transparent (not the MP4's).
+  docs/outputs.md has each format's settings and sizes.
 
 Quality presets (--quality X or -qX, as in Manim; flags given beside one win):
   -ql  480p 15 fps, crf 28, ultrafast     -qh  1080p 60 fps, crf 18, veryfast
@@ -201,6 +217,8 @@ Examples:
   anim render --scene loop -ql                   a draft: renders/03-loop-treinamento-854x480-15fps.mp4 …
   anim render --scene loop --png-only --frame 6.5
   anim render --scene loop -o /tmp/loop.mp4      exactly that file
+  anim render --scene loop --format webm,gif     renders/03-loop-treinamento.webm, .gif, .poster.png
+  anim render --scene loop --format png,webm,mov --transparent
   anim render --all --png-only --scale 2 --dpi 600";
 
 #[derive(Args, Debug)]
@@ -218,6 +236,16 @@ pub struct RenderArgs {
     /// Only the MP4.
     #[arg(long)]
     pub video_only: bool,
+    /// Which files to write, a comma list of png, mp4, webm, gif, webp, mov
+    /// (see "Formats" below) [default: png,mp4]
+    #[arg(long, value_name = "LIST", value_parser = parse_format_list, conflicts_with_all = ["png_only", "video_only", "output"])]
+    pub format: Option<FormatList>,
+    /// Width of the GIF in pixels, at most the render's (the height follows) [default: 960]
+    #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(16..=4096))]
+    pub gif_width: Option<u32>,
+    /// Frame rate of the GIF, at most the video's [default: 15]
+    #[arg(long, value_name = "FPS", value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub gif_fps: Option<u32>,
     /// Time of the still PNG in seconds (default: the scene's final frame).
     #[arg(long, value_name = "SECONDS", conflicts_with = "video_only")]
     pub frame: Option<f64>,
@@ -260,7 +288,8 @@ pub struct RenderArgs {
     /// msaa (4× multisampling; several times slower on a software adapter) or off.
     #[arg(long, default_value = "coverage", value_parser = parse_antialias)]
     pub aa: Antialias,
-    /// PNG with a transparent background instead of the scene's (videos keep it).
+    /// Leave the background out: of the PNG, the WebM (VP9 alpha), the MOV (ProRes 4444),
+    /// the GIF and the WebP; the MP4 cannot carry alpha and keeps it.
     #[arg(long, conflicts_with_all = ["video_only", "chunk"])]
     pub transparent: bool,
     /// Render this many scenes at once with --all (each on its own thread, one shared GPU device).
@@ -273,6 +302,14 @@ pub struct RenderArgs {
     /// images, options and anim build as when they were written).
     #[arg(long)]
     pub force: bool,
+}
+
+/// `--format`'s list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormatList(pub Vec<Format>);
+
+fn parse_format_list(s: &str) -> Result<FormatList, String> {
+    parse_formats(s).map(FormatList)
 }
 
 /// Manim's quality flags (`-ql`, `-qm`, `-qh`, `-qp`, `-qk`) as `--quality X`.
@@ -392,7 +429,7 @@ pub struct FlagError(pub String);
 
 /// File extensions of outputs anim writes: an `--out` with one of these is a
 /// file name given where a folder is expected.
-const OUTPUT_EXTENSIONS: [&str; 2] = ["png", "mp4"];
+const OUTPUT_EXTENSIONS: [&str; 6] = ["png", "mp4", "webm", "gif", "webp", "mov"];
 
 impl RenderArgs {
     /// The job the flags ask for, in project `root`. A quality preset (`-q`)
@@ -402,16 +439,43 @@ impl RenderArgs {
     pub fn job(&self, root: &Path) -> Result<Job, FlagError> {
         let quality = self.quality.map(|q| q.settings());
         self.check_video_built()?;
-        let (png, video) = match &self.output {
-            Some(_) => (true, true), // the plan keeps the one the extension names
-            None if self.chunk.is_some() => (false, true),
-            None => (!self.video_only, !self.png_only && cfg!(feature = "video")),
+        let (png, video, web) = match (&self.output, &self.format) {
+            (Some(_), _) => (true, true, vec![]), // the plan keeps the one the extension names
+            (None, Some(FormatList(list))) => (
+                list.contains(&Format::Png),
+                list.contains(&Format::Mp4),
+                list.iter().copied().filter(|f| f.is_web()).collect(),
+            ),
+            (None, None) if self.chunk.is_some() => (false, true, vec![]),
+            (None, None) => (
+                !self.video_only,
+                !self.png_only && cfg!(feature = "video"),
+                vec![],
+            ),
         };
+        if self.chunk.is_some() && (png || !web.is_empty()) {
+            return Err(FlagError(
+                "--chunk cuts the MP4 only: give --format mp4 (or no --format) with it".into(),
+            ));
+        }
+        if self.transparent && self.output.is_none() && !png && web.is_empty() {
+            return Err(FlagError(
+                "--transparent: an MP4 cannot carry alpha; ask for a format that can, \
+                 e.g. --format webm (VP9 with alpha) or --format mov (ProRes 4444)"
+                    .into(),
+            ));
+        }
         self.check_flags_apply()?;
+        let gif = GifSize {
+            width: self.gif_width.unwrap_or(GifSize::default().width),
+            fps: self.gif_fps.unwrap_or(GifSize::default().fps),
+        };
         Ok(Job {
             dest: self.destination(root)?,
             png,
             video,
+            web,
+            gif,
             size: self.size,
             height: quality.map(|q| q.height),
             scale: self.scale,
@@ -445,11 +509,27 @@ impl RenderArgs {
         if cfg!(feature = "video") {
             return Ok(());
         }
+        let ffmpeg = self
+            .format
+            .as_ref()
+            .and_then(|FormatList(l)| l.iter().find(|f| f.needs_ffmpeg()))
+            .map(|f| format!("--format {}", f.name()));
+        if let Some(flag) = ffmpeg {
+            return Err(FlagError(format!(
+                "{flag} asks for a video, but this anim was built without the `video` feature \
+                 (PNG and GIF only); rebuild it with the default features for MP4, WebM, WebP and MOV"
+            )));
+        }
+        let ext = self.output_extension();
+        let needs = ext
+            .as_deref()
+            .and_then(Format::from_name)
+            .is_some_and(|f| f.needs_ffmpeg());
         let wants_video = [
             ("--video-only", self.video_only),
             ("--frames", self.frames.is_some()),
             ("--chunk", self.chunk.is_some()),
-            ("-o FILE.mp4", self.output_extension().as_deref() == Some("mp4")),
+            ("-o FILE (a video)", needs),
         ];
         match wants_video.iter().find(|(_, given)| *given) {
             Some((flag, _)) => Err(FlagError(format!(
@@ -482,6 +562,7 @@ impl RenderArgs {
                     ("--transparent", self.transparent),
                 ],
             ),
+            Some("webm" | "gif" | "webp" | "mov") => ("the video", &[("--frame", self.frame.is_some())]),
             _ => ("", &[]),
         };
         match others.iter().find(|(_, given)| *given) {
@@ -533,107 +614,4 @@ impl RenderArgs {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sizes_and_ranges() {
-        assert_eq!(parse_size("1280x720"), Ok((1280, 720)));
-        assert!(parse_size("1280").is_err());
-        assert!(parse_size("ax720").is_err());
-        assert_eq!(parse_range("0..60"), Ok((0, 60)));
-        assert!(parse_range("60..0").is_err());
-        assert_eq!(parse_chunk("2/4"), Ok((2, 4)));
-        assert!(parse_chunk("0/4").is_err() && parse_chunk("5/4").is_err() && parse_chunk("2").is_err());
-    }
-
-    /// A bad value is clap's error, naming the flag, before anything runs.
-    #[test]
-    fn bad_values_are_usage_errors() {
-        for (args, want) in [
-            (
-                &["anim", "render", "--all", "--frames", "6..2"][..],
-                "the end must be after the start",
-            ),
-            (&["anim", "render", "--all", "--size", "12"], "expected WxH"),
-            (
-                &["anim", "render", "--scene", "a", "--chunk", "5/4"],
-                "expected I/N",
-            ),
-            (
-                &["anim", "preview", "--scene", "a", "--window", "axb"],
-                "is not a whole number",
-            ),
-            (
-                &["anim", "--backend", "metal", "list"],
-                "[possible values: auto, vulkan, gl]",
-            ),
-        ] {
-            let e = Cli::try_parse_from(args).unwrap_err();
-            use clap::error::ErrorKind;
-            assert!(
-                matches!(e.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation),
-                "{args:?}: {:?}",
-                e.kind()
-            );
-            assert_eq!(e.exit_code(), 2);
-            assert!(e.to_string().contains(want), "{args:?}: {e}");
-        }
-        let cli =
-            Cli::try_parse_from(["anim", "--backend", "gl", "render", "--all", "--size", "640x360"]).unwrap();
-        assert_eq!(cli.backend, Some(BackendChoice::Gl));
-        let Command::Render(r) = cli.command else {
-            panic!("not render")
-        };
-        assert_eq!(r.size, Some((640, 360)));
-    }
-
-    #[test]
-    fn manim_quality_flags_are_spelled_out() {
-        let args = |v: &[&str]| v.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
-        assert_eq!(
-            expand_quality_flags(args(&["anim", "render", "-ql", "-q", "--", "-qk"])),
-            args(&["anim", "render", "--quality", "l", "-q", "--", "-qk"])
-        );
-        let cli = Cli::try_parse_from(expand_quality_flags(args(&[
-            "anim", "render", "--all", "-qm", "-q",
-        ])))
-        .unwrap();
-        let Command::Render(r) = cli.command else {
-            panic!("not render")
-        };
-        assert_eq!(r.quality, Some(Quality::Medium));
-        assert!(r.quiet);
-    }
-
-    /// Without the `video` feature a render writes the PNG only, and a flag
-    /// that asks for a video says why it cannot.
-    #[test]
-    fn the_video_feature_decides_the_default_outputs() {
-        let render = |args: &[&str]| {
-            let cli = Cli::try_parse_from(["anim", "render", "--scene", "a"].iter().chain(args)).unwrap();
-            let Command::Render(r) = cli.command else {
-                panic!("not render")
-            };
-            r.job(Path::new("/nonexistent"))
-        };
-        let job = render(&[]).unwrap();
-        assert_eq!((job.png, job.video), (true, cfg!(feature = "video")));
-        let e = render(&["--video-only"]).map(|j| j.video);
-        if cfg!(feature = "video") {
-            assert!(e.unwrap());
-        } else {
-            let e = e.unwrap_err().to_string();
-            assert!(
-                e.contains("--video-only asks for a video") && e.contains("`video` feature"),
-                "{e}"
-            );
-        }
-    }
-
-    #[test]
-    fn the_cli_is_well_formed() {
-        use clap::CommandFactory;
-        Cli::command().debug_assert();
-    }
-}
+mod tests;
