@@ -114,6 +114,7 @@ widgets! {
     mod heatmap { Heatmap(HeatmapSpec) }
     mod table { Table(TableSpec) }
     mod scatter { Scatter(ScatterSpec) }
+    mod code { Code(CodeSpec) }
 }
 
 /// The containers' widget (a background panel; their specs are below).
