@@ -157,9 +157,9 @@ impl CodeSpec {
                 let path = cx.root.join(f);
                 cx.inputs.borrow_mut().push(path.clone());
                 let bytes = crate::fsread::read_regular_file(&path, limits::MAX_CODE_BYTES, "code files")
-                    .map_err(|e| cx.field_err("file", format!("cannot read code file {}: {e}", path.display())))?;
+                    .map_err(|e| cx.field_err("file", format!("cannot read code file {f}: {e}")))?;
                 let text = String::from_utf8(bytes).map_err(|_| {
-                    cx.field_err("file", format!("code file {} is not UTF-8 text", path.display()))
+                    cx.field_err("file", format!("code file {f} is not UTF-8 text"))
                 })?;
                 let text = text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text);
                 Ok((text, "file"))
