@@ -99,6 +99,7 @@ pub const COMMON: &[&str] = &[
 ];
 
 /// Names syntect's own lookup (file extension or grammar name) misses.
+#[cfg(feature = "code")]
 const ALIASES: &[(&str, &str)] = &[
     ("python", "py"),
     ("python3", "py"),

@@ -94,6 +94,19 @@ fn line_boxes_stack_from_the_top_left() {
     assert_eq!(b.min, glam::Vec2::new(40.0, 70.0));
     assert_eq!(b.max, glam::Vec2::new(el.bounds.max.x, 100.0));
     assert!(c.line_box(3).is_none());
+    // The baseline is 1.11 sizes below the line box's top (docs/geometry.md).
+    assert!(
+        (c.glyphs()[1].origin.y - (70.0 + 1.11 * 20.0)).abs() < 0.05,
+        "{:?}",
+        c.glyphs()[1].origin
+    );
+    // `a` starts at the padding (no line numbers); a glyph is 0.6 sizes wide.
+    assert!((c.glyphs()[0].origin.x - 50.0).abs() < 1e-3);
+    assert!(
+        (el.bounds.size().x - (20.0 + 0.6 * 20.0)).abs() < 0.01,
+        "{:?}",
+        el.bounds
+    );
     // Each glyph sits in its line's box.
     for g in c.glyphs() {
         let r = g.path.bounds().unwrap();
