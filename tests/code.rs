@@ -142,3 +142,35 @@ fn a_width_too_small_says_what_the_code_needs() {
     );
     assert!(e.contains("outside the 800x450 frame"), "{e}");
 }
+
+/// In a Column, or placed next to another element, `at` is left out and
+/// the block goes where layout puts it, its line boxes with it.
+#[test]
+fn a_code_block_in_a_column_and_placed() {
+    let s = load(
+        r#"Column(at: (400, 225), gap: 20, children: [
+            Text(text: "Título", size: 28),
+            Code(name: "c", src: "x = 1\nprint(x)", language: "python", line_numbers: true),
+        ]),
+        Code(name: "d", place: Below(of: "c", gap: 10), src: "ls -la", language: "sh"),"#,
+    )
+    .unwrap();
+    let (c, d) = (&s.elements[s.by_name["c"]], &s.elements[s.by_name["d"]]);
+    assert!((c.bounds.center().x - 400.0).abs() < 0.5, "{:?}", c.bounds);
+    assert!(
+        (d.bounds.min.y - c.bounds.max.y - 10.0).abs() < 0.5,
+        "{:?} {:?}",
+        c.bounds,
+        d.bounds
+    );
+    let b = code(&s, "c").line_box(0).unwrap();
+    assert_eq!((b.min.x, b.max.x), (c.bounds.min.x, c.bounds.max.x));
+    assert!((b.min.y - (c.bounds.min.y + 20.0)).abs() < 1e-3);
+    for g in code(&s, "c").glyphs() {
+        let (o, r) = (g.origin, c.bounds);
+        assert!(
+            o.cmpge(r.min).all() && o.cmple(r.max).all(),
+            "{o:?} outside {r:?}"
+        );
+    }
+}
