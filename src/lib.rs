@@ -20,7 +20,8 @@
 //!   `--format` asks for (`render::web`), written through [`output`]'s temporary files.
 //! - [`preview`] is the live window; [`cli`] holds the binary's flags and
 //!   [`progress`] its progress bar; [`suggest`] says "did you mean";
-//!   [`fsread`] reads input files with a bound.
+//!   [`fsread`] reads input files with a bound; [`highlight`] colours the
+//!   source of a `Code` element.
 //! - [`expr`] is the sandboxed expression engine scene files will compute
 //!   with (issue 17; not yet wired into the scene format).
 //!
@@ -31,10 +32,12 @@
 //!
 //! ## Cargo features
 //!
-//! Both are on by default; without them the scene → evaluate → tessellate →
+//! All are on by default; without `video` and `preview` the scene → evaluate → tessellate →
 //! PNG path builds and tests with neither FFmpeg nor X11 (see README.md).
 //! - `video`: H.264 MP4 output ([`video`], [`avlog`]), through ffmpeg-next.
 //! - `preview`: the live window ([`preview`]), through winit and notify.
+//! - `code`: the `Code` element's highlighting ([`highlight`]), through
+//!   syntect and two-face (pure Rust); without it `Code` is a load error.
 // Nothing a user or the environment can cause may panic: no unwrap/expect outside tests.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
@@ -50,6 +53,7 @@ pub mod expr;
 pub mod fsread;
 pub mod geom;
 pub mod gpu;
+pub mod highlight;
 pub mod image;
 #[cfg(feature = "math")]
 pub mod math;

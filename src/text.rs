@@ -156,6 +156,9 @@ pub struct Glyph {
     pub line: usize,
     /// Pen position on the baseline where the glyph was placed (before its shaping offset).
     pub origin: Vec2,
+    /// The font's glyph id (with the style's family, weight and size it
+    /// says which outline this is: what a morph matches glyphs by).
+    pub id: u16,
 }
 
 /// The result of [`FontBook::layout`].
@@ -392,6 +395,7 @@ impl FontBook {
                     char_index: p.char_index,
                     line: i,
                     origin,
+                    id: p.gid,
                 });
             }
         }

@@ -99,6 +99,11 @@ fn expectation(f: &Path) -> String {
             "without the `math` feature".to_string()
         };
     }
+    let name = f.file_name().unwrap_or_default().to_string_lossy();
+    if name.starts_with("code-") && !cfg!(feature = "code") {
+        // Without the feature every Code is refused first, by name.
+        return "this anim was built without the `code` feature".to_string();
+    }
     head.strip_prefix("// expect: ").unwrap_or("").trim().to_string()
 }
 
@@ -340,6 +345,29 @@ fn semantic_errors_carry_line_and_column() {
             err.contains(" | ") && err.contains('^'),
             "{file}: no snippet in\n{err}"
         );
+    }
+}
+
+/// A Code's errors point at the field: the language, the file, the text.
+#[cfg(feature = "code")]
+#[test]
+fn code_errors_point_at_the_field() {
+    let cases = [
+        (
+            "code-unknown-language.ron",
+            ":6:63: language: unknown language \"pyhton\"",
+        ),
+        (
+            "code-missing-file.ron",
+            ":6:45: cannot read code file tests/fixtures/code/missing.py: ",
+        ),
+        ("code-src-and-file.ron", ":6:59: Code takes its text"),
+        ("code-line-too-long.ron", ":6:44: line 2 has 208"),
+    ];
+    for (file, want) in cases {
+        let (code, err) = check(&root().join("tests/bad-scenes").join(file));
+        assert_eq!(code, Some(2), "{file}");
+        assert!(err.contains(want), "{file}: expected {want:?} in\n{err}");
     }
 }
 

@@ -43,6 +43,23 @@ fn the_gallery_and_the_morph_match_their_references() {
     check_reference("math_morph_end", &frame(2.5), DEFAULT_TOLERANCE);
 }
 
+/// The cookbook's attention figure: a formula built term by term beside
+/// its code, then the code's morph half-way (changed lines travel, the
+/// mask's lines not in yet) and done.
+#[test]
+fn the_attention_example_matches_its_references() {
+    let scene = Loader::new(&root())
+        .unwrap()
+        .load(&root().join("docs/examples/atencao-formula.ron"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ctx = GpuContext::new(BackendChoice::Auto).unwrap();
+    let mut r = Renderer::new(&ctx, RenderOptions::default());
+    let mut frame = |t: f64| anim::render::draw(&ctx, &mut r, &evaluate(&scene, t), 1920, 1080).unwrap();
+    check_reference("cookbook_atencao-formula_t9.2", &frame(9.2), DEFAULT_TOLERANCE);
+    check_reference("code_morph_t10.9", &frame(10.9), DEFAULT_TOLERANCE);
+    check_reference("cookbook_atencao-formula", &frame(12.5), DEFAULT_TOLERANCE);
+}
+
 #[test]
 fn a_formula_is_centred_on_at_and_its_parts_sit_inside_it() {
     let s = load(

@@ -52,6 +52,15 @@ pub const MAX_WIDTH: f32 = 1000.0;
 /// Largest `Scale` factor.
 pub const MAX_SCALE: f64 = 100.0;
 
+/// Largest `Code` source (written in the scene or read from its file),
+/// in bytes: a page of code is a few KiB.
+pub const MAX_CODE_BYTES: u64 = 64 * 1024;
+/// Most lines of one `Code` block (a 1080 px frame shows 36 at the small
+/// size); each is highlighted and shaped at load.
+pub const MAX_CODE_LINES: usize = 200;
+/// Most characters in one line of a `Code` block, tabs expanded.
+pub const MAX_CODE_LINE_CHARS: usize = 200;
+
 /// Most columns in a `Grid`.
 pub const MAX_GRID_COLUMNS: usize = 256;
 

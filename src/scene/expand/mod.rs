@@ -43,7 +43,7 @@ use crate::scene::theme::Theme;
 /// The text placeholders a bound Text fills itself (`{p}`, `{value}`): left
 /// in the text unless the scene declares a value of that name.
 /// The kinds whose `children` are elements (loops and components work there).
-const HOLDERS: &[&str] = &["Group", "Row", "Column", "Grid", "Stack", "Math"];
+const HOLDERS: &[&str] = &["Group", "Row", "Column", "Grid", "Stack", "Math", "Code"];
 
 const PLACEHOLDERS: &[&str] = &["value", "p", "loss", "T", "k", "top_p", "argmax", "p_argmax"];
 

@@ -67,6 +67,29 @@ pub struct GlyphSet {
     pub owner: Vec<Option<usize>>,
 }
 
+/// What a formula or code block needs of one of its `Part` children at
+/// load: which glyphs it claims, what a morph matches it by, its colour.
+pub struct PartRequest<'a> {
+    pub selection: Option<Selection>,
+    pub key: Option<&'a str>,
+    pub color: Option<&'a String>,
+}
+
+/// Which part claims each glyph: the first whose selection picks it (a
+/// part that picks nothing, or only glyphs claimed before, says so when it
+/// is resolved itself).
+pub fn claims(set: &GlyphSet, parts: &[PartRequest<'_>]) -> Vec<Option<usize>> {
+    let mut owner = vec![None; set.glyphs.len()];
+    for (k, p) in parts.iter().enumerate() {
+        if let Some(Ok(picked)) = p.selection.as_ref().map(|s| select(set, s)) {
+            for i in picked {
+                owner[i].get_or_insert(k);
+            }
+        }
+    }
+    owner
+}
+
 /// Which glyphs a `Part` claims: those set from the `nth` (1-based)
 /// occurrence of `of` in the source, or those on source lines `lines`
 /// (1-based, inclusive).

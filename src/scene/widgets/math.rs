@@ -5,23 +5,15 @@
 //! The spec (`MathSpec`) is declared beside the registry in `mod.rs`, as
 //! its children are elements.
 
-use super::glyphs::{self, GlyphSet, MorphPlan, Selection, SrcGlyph};
+use super::glyphs::{self, GlyphSet, MorphPlan, PartRequest, Selection, SrcGlyph};
+use super::load::LoadCx;
 use super::paint::{Neighbours, PaintCx};
 use super::state::ParamDef;
 use super::widget::{Caps, Placed, Widget};
-use super::LoadCx;
 use crate::color::Color;
 use crate::geom::Rect;
 use crate::scene::error::SceneError;
 use crate::text::TextBlock;
-
-/// What the formula needs of one of its parts at load: which glyphs it
-/// claims, what it is matched by in a morph, its colour.
-pub struct PartRequest<'a> {
-    pub selection: Option<Selection>,
-    pub key: Option<&'a str>,
-    pub color: Option<&'a String>,
-}
 
 /// A laid-out formula.
 #[derive(Clone, Debug)]
@@ -74,23 +66,18 @@ impl Math {
             line_boxes: Vec::new(),
             owner: Vec::new(),
         };
-        let mut owner = vec![None; set.glyphs.len()];
-        let mut keyed = Vec::with_capacity(parts.len());
-        for (k, p) in parts.iter().enumerate() {
-            // A part that picks nothing says so when it is resolved itself.
-            if let Some(Ok(picked)) = p.selection.as_ref().map(|s| glyphs::select(&set, s)) {
-                for i in picked {
-                    owner[i].get_or_insert(k);
-                }
-            }
-            let key = match (&p.key, &p.selection) {
-                (Some(k), _) => k.to_string(),
-                (None, Some(Selection::Span { of, .. })) => of.clone(),
-                _ => String::new(),
-            };
-            let color = p.color.and_then(|c| cx.theme.color(c).ok());
-            keyed.push((key, color));
-        }
+        let keyed = parts
+            .iter()
+            .map(|p| {
+                let key = match (&p.key, &p.selection) {
+                    (Some(k), _) => k.to_string(),
+                    (None, Some(Selection::Span { of, .. })) => of.clone(),
+                    _ => String::new(),
+                };
+                (key, p.color.and_then(|c| cx.theme.color(c).ok()))
+            })
+            .collect();
+        let owner = glyphs::claims(&set, parts);
         set.owner = owner;
         let bounds = Rect::from_center(centre, box_size);
         Ok(Placed {

@@ -100,7 +100,7 @@ macro_rules! widgets {
 }
 
 widgets! {
-    Group(GroupSpec), Row(FlowSpec), Column(FlowSpec), Stack(FlowSpec), Grid(GridSpec), Math(MathSpec);
+    Group(GroupSpec), Row(FlowSpec), Column(FlowSpec), Stack(FlowSpec), Grid(GridSpec), Math(MathSpec), Code(CodeSpec);
     mod shape { Box(BoxSpec), Circle(CircleSpec), Line(LineSpec), Path(PathSpec) }
     mod arrow { Arrow(ArrowSpec) }
     mod text { Text(TextSpec) }
@@ -117,7 +117,9 @@ widgets! {
     mod part { Part(PartSpec) }
 }
 
-/// The formula's widget (its spec, [`MathSpec`], is below: its children are its parts).
+/// The formula's and the code block's widgets (their specs, [`MathSpec`] and
+/// [`CodeSpec`], are below: their children are their parts).
+pub mod code;
 pub mod math;
 
 load::spec!(
@@ -153,18 +155,64 @@ impl Spec for MathSpec {
     }
 }
 
+load::spec!(
+    /// `Code`: source code (`src`, or `file` read from the project)
+    /// highlighted as `language`, the panel's top-left corner at `at`; its
+    /// children are the `Part`s that name pieces of it (see `code::Fields`).
+    CodeSpec {
+        #[serde(default)]
+        at: load::P,
+        src: Option<String>,
+        file: Option<String>,
+        language: String,
+        size: Option<f32>,
+        #[serde(default)]
+        line_numbers: bool,
+        first_line: Option<u32>,
+        fill: Option<String>,
+        stroke: Option<String>,
+        radius: Option<f32>,
+        padding: Option<f32>,
+        width: Option<f32>,
+        #[serde(default)]
+        children: Vec<ElementSpec>,
+    }
+);
+
+impl Spec for CodeSpec {
+    type Widget = code::Code;
+    fn resolve(&self, cx: &LoadCx<'_>) -> Result<Placed<code::Code>, SceneError> {
+        let parts = part_requests(cx, &self.children, "a Code")?;
+        let fields = code::Fields {
+            at: self.at,
+            src: self.src.clone(),
+            file: self.file.clone(),
+            language: self.language.clone(),
+            size: self.size,
+            line_numbers: self.line_numbers,
+            first_line: self.first_line,
+            fill: self.fill.clone(),
+            stroke: self.stroke.clone(),
+            radius: self.radius,
+            padding: self.padding,
+            width: self.width,
+        };
+        fields.resolve(cx, &parts)
+    }
+}
+
 /// What a formula's or code block's `Part` children ask for; any other
 /// kind of child is an error at it.
 fn part_requests<'a>(
     cx: &LoadCx<'_>,
     children: &'a [ElementSpec],
     parent: &str,
-) -> Result<Vec<math::PartRequest<'a>>, SceneError> {
+) -> Result<Vec<glyphs::PartRequest<'a>>, SceneError> {
     children
         .iter()
         .enumerate()
         .map(|(k, c)| match c {
-            ElementSpec::Part(p) => Ok(math::PartRequest {
+            ElementSpec::Part(p) => Ok(glyphs::PartRequest {
                 selection: p.selection(),
                 key: p.key.as_deref(),
                 color: p.color.as_ref(),
@@ -271,6 +319,7 @@ impl ElementSpec {
             ElementSpec::Row(f) | ElementSpec::Column(f) | ElementSpec::Stack(f) => &f.children,
             ElementSpec::Grid(g) => &g.children,
             ElementSpec::Math(m) => &m.children,
+            ElementSpec::Code(c) => &c.children,
             _ => &[],
         }
     }
