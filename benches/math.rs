@@ -5,7 +5,8 @@
 //! what an edit in the preview costs), `math/cached` (the same formula
 //! again: what a reload of an unchanged formula costs), and
 //! `math/load_scene` (loading tests/fixtures/math.ron, seven formulas, with
-//! every formula already cached: a preview reload). Figures in
+//! every formula already cached), and `math/reload_fresh_loader` (the
+//! same with a fresh loader, as the preview reloads on each save). Figures in
 //! benches/README.md ("Formulas and code").
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -43,6 +44,10 @@ fn bench(c: &mut Criterion) {
     let scene = root.join("tests/fixtures/math.ron");
     loader.load(&scene).unwrap();
     g.bench_function("load_scene", |b| b.iter(|| loader.load(&scene).unwrap()));
+    // What the preview does on each save: a fresh loader (fonts read again), the same scene.
+    g.bench_function("reload_fresh_loader", |b| {
+        b.iter(|| Loader::new(&root).unwrap().load(&scene).unwrap())
+    });
     g.finish();
 }
 

@@ -203,10 +203,11 @@ pub struct FontBook {
     fonts: Vec<Vec<u8>>,
     outlines: Mutex<OutlineCache>,
     /// Where the fonts were read from (the maths font is read from there on first use).
+    #[cfg(feature = "math")]
     dir: PathBuf,
     /// The formula typesetter, made when the first formula is laid out.
     #[cfg(feature = "math")]
-    math: std::sync::OnceLock<Result<crate::math::Typesetter, String>>,
+    math: std::sync::OnceLock<Result<Arc<crate::math::Typesetter>, String>>,
 }
 
 impl FontBook {
@@ -231,6 +232,7 @@ impl FontBook {
         Ok(FontBook {
             fonts,
             outlines: Mutex::new(HashMap::new()),
+            #[cfg(feature = "math")]
             dir: dir.to_path_buf(),
             #[cfg(feature = "math")]
             math: std::sync::OnceLock::new(),
@@ -239,16 +241,39 @@ impl FontBook {
 
     /// The formula typesetter, with the maths font read from the fonts
     /// folder the first time (a scene without formulas never reads it).
+    /// Typesetters are shared by every book in the process with the same
+    /// font bytes, so the preview, which loads each edit with a fresh
+    /// book, keeps its laid-out formulas across reloads.
     #[cfg(feature = "math")]
     pub fn math(&self) -> Result<&crate::math::Typesetter, String> {
+        type Shared = Mutex<HashMap<u64, Arc<crate::math::Typesetter>>>;
+        static SHARED: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
         self.math
             .get_or_init(|| {
                 let path = self.dir.join(crate::math::FONT_FILE);
                 let bytes = crate::fsread::read_regular_file(&path, MAX_FONT_BYTES, "font files")
                     .map_err(|e| format!("cannot read the maths font {}: {e}", path.display()))?;
-                crate::math::Typesetter::new(bytes).map_err(|e| format!("{}: {e}", path.display()))
+                let key = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    bytes.hash(&mut h);
+                    h.finish()
+                };
+                let mut shared = SHARED
+                    .get_or_init(Default::default)
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                if let Some(t) = shared.get(&key) {
+                    return Ok(t.clone());
+                }
+                let t = Arc::new(
+                    crate::math::Typesetter::new(bytes).map_err(|e| format!("{}: {e}", path.display()))?,
+                );
+                shared.insert(key, t.clone());
+                Ok(t)
             })
             .as_ref()
+            .map(|t| t.as_ref())
             .map_err(|e| e.clone())
     }
 

@@ -262,7 +262,8 @@ fn mutated_scenes_never_panic() {
         if let Ok(mut g) = current.lock() {
             *g = (runs, case.clone());
         }
-        let result = std::panic::catch_unwind(|| {
+        // The loader's caches are pure memos: one that a panic interrupted is still right.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if let Ok(scene) = loader.parse(Path::new("fuzz.ron"), &case.scene) {
                 for k in 0..4 {
                     let snap = evaluate(&scene, scene.duration * k as f64 / 3.0);
@@ -272,7 +273,7 @@ fn mutated_scenes_never_panic() {
             } else {
                 false
             }
-        });
+        }));
         match result {
             Ok(ok) => {
                 loaded += ok as u64;

@@ -516,3 +516,46 @@ fn without_a_display_it_explains_and_exits_1() {
     assert!(err.contains("Xvfb") && err.contains("DISPLAY"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// Issue 19: a formula and a code block edited in the running preview are
+/// laid out again and shown (the formula gains terms, the code a line).
+#[cfg(all(feature = "math", feature = "code"))]
+#[test]
+fn formulas_and_code_reload() {
+    let project = Project::new("reload-math");
+    let scene = |formula: &str, code: &str| {
+        format!(
+            "(\n    size: (320, 180),\n    fps: 30,\n    duration: 2.0,\n    elements: [\n        Math(name: \"f\", at: (80, 60), size: 40, src: \"{formula}\"),\n        Code(name: \"c\", at: (170, 30), src: \"{code}\", language: \"python\", size: 14),\n    ],\n    timeline: [],\n)\n"
+        )
+    };
+    std::fs::write(project.scene(), scene("x", "a = 1")).unwrap();
+    let x = Xvfb::start(5);
+    let mut preview = paused_at_one_second(&project, &x);
+    let shot = output_dir().join("preview-reload-math.actual.png");
+    // Dark (ink) pixels in a box of the window.
+    let inked = |img: &RgbaImage, xs: std::ops::Range<u32>, ys: std::ops::Range<u32>| {
+        xs.flat_map(|x| ys.clone().map(move |y| (x, y)))
+            .filter(|&(x, y)| img.pixel(x, y)[0] < 128)
+            .count()
+    };
+    let becomes = |xs: std::ops::Range<u32>, ys: std::ops::Range<u32>| {
+        poll(Duration::from_secs(5), || {
+            let img = x.screenshot(320, 180, &shot);
+            (inked(&img, xs.clone(), ys.clone()) > 20).then_some(())
+        })
+        .is_some()
+    };
+    // At first only the x: nothing right of it.
+    assert!(becomes(60..100, 40..80), "{}", preview.stderr());
+    assert_eq!(inked(&x.screenshot(320, 180, &shot), 110..160, 30..90), 0);
+    std::fs::write(project.scene(), scene("x + y + z", "a = 1")).unwrap();
+    preview.wait_for("preview: reloaded", 1, Duration::from_secs(5));
+    assert!(becomes(110..160, 30..90), "{}", preview.stderr());
+    // A second line of code.
+    assert_eq!(inked(&x.screenshot(320, 180, &shot), 180..230, 75..95), 0);
+    std::fs::write(project.scene(), scene("x + y + z", "a = 1\\nb = 2")).unwrap();
+    preview.wait_for("preview: reloaded", 2, Duration::from_secs(5));
+    assert!(becomes(180..230, 75..95), "{}", preview.stderr());
+    assert!(!preview.stderr().contains("panicked"), "{}", preview.stderr());
+    let _ = std::fs::remove_file(&shot);
+}

@@ -336,8 +336,8 @@ pub fn line_plan(a: &GlyphSet, b: &GlyphSet) -> MorphPlan {
     };
     // Lines removed and inserted, each with its hunk when it was replaced
     // (a changed line is paired only with one of the same hunk).
-    let (mut gone, mut new): (Vec<(usize, Option<usize>)>, Vec<(usize, Option<usize>)>) =
-        (Vec::new(), Vec::new());
+    let mut gone: Vec<(usize, Option<usize>)> = Vec::new();
+    let mut new: Vec<(usize, Option<usize>)> = Vec::new();
     for (h, op) in capture_diff_slices(Algorithm::Myers, &ta, &tb)
         .into_iter()
         .enumerate()

@@ -30,17 +30,29 @@ pub struct Math {
 /// size: New Computer Modern's letters are smaller than Inter's at one em.
 pub const SIZE_FACTOR: f32 = 1.25;
 
+/// What the scene file says about a formula (its spec, `MathSpec`, is
+/// declared beside the registry, as its children are elements).
+pub struct Fields<'a> {
+    pub at: super::load::P,
+    pub src: &'a str,
+    pub size: Option<f32>,
+    pub color: Option<&'a String>,
+    pub inline: bool,
+}
+
 impl Math {
-    #[allow(clippy::too_many_arguments)]
     pub fn resolve(
         cx: &LoadCx<'_>,
-        at: super::load::P,
-        src: &str,
-        size: Option<f32>,
-        color: Option<&String>,
-        inline: bool,
+        f: &Fields<'_>,
         parts: &[PartRequest<'_>],
     ) -> Result<Placed<Math>, SceneError> {
+        let Fields {
+            at,
+            src,
+            size,
+            color,
+            inline,
+        } = *f;
         cx.finite("at", &[at.0, at.1])?;
         let size = cx.positive("size", "size", size.unwrap_or(cx.theme.text_size * SIZE_FACTOR))?;
         let color = cx.color("color", color, "ink")?;

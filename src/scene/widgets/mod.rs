@@ -143,15 +143,14 @@ impl Spec for MathSpec {
     type Widget = math::Math;
     fn resolve(&self, cx: &LoadCx<'_>) -> Result<Placed<math::Math>, SceneError> {
         let parts = part_requests(cx, &self.children, "a Math")?;
-        math::Math::resolve(
-            cx,
-            self.at,
-            &self.src,
-            self.size,
-            self.color.as_ref(),
-            self.inline,
-            &parts,
-        )
+        let fields = math::Fields {
+            at: self.at,
+            src: &self.src,
+            size: self.size,
+            color: self.color.as_ref(),
+            inline: self.inline,
+        };
+        math::Math::resolve(cx, &fields, &parts)
     }
 }
 
