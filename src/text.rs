@@ -432,8 +432,9 @@ impl FontBook {
     }
 }
 
-/// Collects a ttf-parser outline into a [`PathData`] in font units (y up).
-struct PathBuilder(PathData);
+/// Collects a ttf-parser outline into a [`PathData`] in font units (y up)
+/// (the maths module reads its glyphs with it too).
+pub(crate) struct PathBuilder(pub(crate) PathData);
 
 impl OutlineBuilder for PathBuilder {
     fn move_to(&mut self, x: f32, y: f32) {

@@ -373,7 +373,7 @@ impl Walk<'_, '_> {
                 -(g.y_offset.get() as f32) * size,
             );
             x += g.x_advance.get() as f32 * size;
-            let mut b = Outline(PathData::new());
+            let mut b = crate::text::PathBuilder(PathData::new());
             if font
                 .ttf()
                 .outline_glyph(rustybuzz::ttf_parser::GlyphId(g.id), &mut b)
@@ -494,27 +494,6 @@ fn segment(p: &mut PathData, a: Vec2, b: Vec2, w: f32) {
         quad(p, &c);
     } else {
         quad(p, &[c[3], c[2], c[1], c[0]]);
-    }
-}
-
-struct Outline(PathData);
-
-impl rustybuzz::ttf_parser::OutlineBuilder for Outline {
-    fn move_to(&mut self, x: f32, y: f32) {
-        self.0.move_to(Vec2::new(x, y));
-    }
-    fn line_to(&mut self, x: f32, y: f32) {
-        self.0.line_to(Vec2::new(x, y));
-    }
-    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        self.0.quad_to(Vec2::new(x1, y1), Vec2::new(x, y));
-    }
-    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
-        self.0
-            .cubic_to(Vec2::new(x1, y1), Vec2::new(x2, y2), Vec2::new(x, y));
-    }
-    fn close(&mut self) {
-        self.0.close();
     }
 }
 
