@@ -563,6 +563,29 @@ impl SvgParser<'_> {
     }
 }
 
+/// Collects a font's glyph outline (ttf-parser's callbacks) into a
+/// [`PathData`], in font units, y up: how text and maths read glyphs.
+pub struct OutlinePath(pub PathData);
+
+impl rustybuzz::ttf_parser::OutlineBuilder for OutlinePath {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.0.move_to(Vec2::new(x, y));
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.0.line_to(Vec2::new(x, y));
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.0.quad_to(Vec2::new(x1, y1), Vec2::new(x, y));
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.0
+            .cubic_to(Vec2::new(x1, y1), Vec2::new(x2, y2), Vec2::new(x, y));
+    }
+    fn close(&mut self) {
+        self.0.close();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use glam::{Affine2, Mat2, Vec2};
-use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder, Tag};
+use rustybuzz::ttf_parser::{GlyphId, Tag};
 
 use crate::geom::PathData;
 
@@ -295,7 +295,7 @@ impl FontBook {
         cache
             .entry((font, gid))
             .or_insert_with(|| {
-                let mut b = PathBuilder(PathData::new());
+                let mut b = crate::geom::OutlinePath(PathData::new());
                 face.outline_glyph(GlyphId(gid), &mut b)?;
                 (!b.0.is_empty()).then(|| Arc::new(b.0))
             })
@@ -429,29 +429,6 @@ impl FontBook {
             size: Vec2::new(block_width, lines.len() as f32 * line_box),
             lines: lines.len(),
         })
-    }
-}
-
-/// Collects a ttf-parser outline into a [`PathData`] in font units (y up)
-/// (the maths module reads its glyphs with it too).
-pub(crate) struct PathBuilder(pub(crate) PathData);
-
-impl OutlineBuilder for PathBuilder {
-    fn move_to(&mut self, x: f32, y: f32) {
-        self.0.move_to(Vec2::new(x, y));
-    }
-    fn line_to(&mut self, x: f32, y: f32) {
-        self.0.line_to(Vec2::new(x, y));
-    }
-    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
-        self.0.quad_to(Vec2::new(x1, y1), Vec2::new(x, y));
-    }
-    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
-        self.0
-            .cubic_to(Vec2::new(x1, y1), Vec2::new(x2, y2), Vec2::new(x, y));
-    }
-    fn close(&mut self) {
-        self.0.close();
     }
 }
 

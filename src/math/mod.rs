@@ -373,7 +373,7 @@ impl Walk<'_, '_> {
                 -(g.y_offset.get() as f32) * size,
             );
             x += g.x_advance.get() as f32 * size;
-            let mut b = crate::text::PathBuilder(PathData::new());
+            let mut b = crate::geom::OutlinePath(PathData::new());
             if font
                 .ttf()
                 .outline_glyph(rustybuzz::ttf_parser::GlyphId(g.id), &mut b)
