@@ -37,8 +37,8 @@ echo "$full"
 # are skipped. Two proofs that FFmpeg is not needed: no ffmpeg, winit or
 # notify crate is in the dependency tree, and the build runs with pkg-config
 # unable to find any library (ffmpeg-sys would fail to find FFmpeg).
-echo "== cargo tree --no-default-features: no ffmpeg, winit, notify, syntect or two-face"
-if cargo tree --locked --no-default-features -e normal --prefix none | grep -E '^(ffmpeg|winit|notify|syntect|two-face)'; then
+echo "== cargo tree --no-default-features: no ffmpeg, winit, notify, typst, syntect or two-face"
+if cargo tree --locked --no-default-features -e normal --prefix none | grep -E '^(ffmpeg|winit|notify|typst|syntect|two-face)'; then
   echo "error: the crates above are built without the default features" >&2
   exit 1
 fi
