@@ -162,10 +162,12 @@ fn layout(
     _size: f32,
     _display: bool,
 ) -> Result<(Vec<NoGlyph>, glam::Vec2), SceneError> {
-    Err(cx.element_err(
-        "this anim was built without the `math` feature, so it cannot lay out formulas: build with the default features",
-    ))
+    Err(cx.element_err(UNAVAILABLE))
 }
+
+/// What a build without the `math` feature says of a formula.
+pub const UNAVAILABLE: &str =
+    "this anim was built without the `math` feature, so it cannot lay out formulas: build with the default features";
 
 /// Stands in for a formula's glyph in a build without formulas.
 #[cfg(not(feature = "math"))]

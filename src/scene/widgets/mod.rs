@@ -142,6 +142,10 @@ load::spec!(
 impl Spec for MathSpec {
     type Widget = math::Math;
     fn resolve(&self, cx: &LoadCx<'_>) -> Result<Placed<math::Math>, SceneError> {
+        // A build without formulas says so before anything about the formula.
+        if !cfg!(feature = "math") {
+            return Err(cx.element_err(math::UNAVAILABLE));
+        }
         let parts = part_requests(cx, &self.children, "a Math")?;
         let fields = math::Fields {
             at: self.at,
