@@ -455,12 +455,8 @@ impl Widget for Code {
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let s = cx.state;
-        if let Some((o, t)) = s.morph {
-            if let Some(other) = cx.others.widget(o).and_then(|w| w.downcast_ref::<Code>()) {
-                if t > 0.0 {
-                    return self.paint_morph(cx, o, other, t);
-                }
-            }
+        if let Some((o, other, t)) = glyphs::morphing_into::<Code>(cx) {
+            return self.paint_morph(cx, o, other, t);
         }
         if let Some(f) = self.fill {
             cx.p.fill(&self.panel, f);
@@ -470,13 +466,7 @@ impl Widget for Code {
         }
         // `Write` types the code on glyph by glyph (the parts' glyphs are
         // theirs to paint); a line's number comes with its first glyph.
-        let shown = s.write.clamp(0.0, 1.0) * self.set.glyphs.len() as f32;
-        for (i, g) in self.set.glyphs.iter().enumerate() {
-            let a = (shown - i as f32).clamp(0.0, 1.0);
-            if self.set.owner[i].is_none() && a > 0.0 {
-                cx.p.fill(&g.path, s.color.unwrap_or(g.color).with_opacity(a));
-            }
-        }
+        glyphs::paint_unclaimed(&mut cx.p, &self.set, s.color, s.write);
         self.paint_numbers(cx, s.write, 1.0);
     }
 }

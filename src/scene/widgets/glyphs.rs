@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use glam::Vec2;
 
-use super::paint::Painter;
+use super::paint::{PaintCx, Painter};
 use crate::color::Color;
 use crate::geom::{PathData, Rect};
 
@@ -39,16 +39,25 @@ pub fn bounds(glyphs: &[SrcGlyph]) -> Option<Rect> {
         .reduce(|a, b| a.union(&b))
 }
 
-/// Paints `glyphs` with the first `reveal` (0..=1) of them shown in source
+/// Paints the glyphs of `set` that no part claims (the parts paint
+/// theirs), with the first `reveal` (0..=1) of all of them shown in source
 /// order (the one being written fades in), in `color` when given.
-pub fn paint(p: &mut Painter<'_>, glyphs: &[SrcGlyph], color: Option<Color>, reveal: f32) {
-    let shown = reveal.clamp(0.0, 1.0) * glyphs.len() as f32;
-    for (i, g) in glyphs.iter().enumerate() {
+pub fn paint_unclaimed(p: &mut Painter<'_>, set: &GlyphSet, color: Option<Color>, reveal: f32) {
+    let shown = reveal.clamp(0.0, 1.0) * set.glyphs.len() as f32;
+    for (i, g) in set.glyphs.iter().enumerate() {
         let a = (shown - i as f32).clamp(0.0, 1.0);
-        if a > 0.0 {
+        if set.owner.get(i).copied().flatten().is_none() && a > 0.0 {
             p.fill(&g.path, color.unwrap_or(g.color).with_opacity(a));
         }
     }
+}
+
+/// The element of kind `W` this one is morphing into, and how far, when a
+/// `Morph` is under way (past its start).
+pub fn morphing_into<'a, W: 'static>(cx: &PaintCx<'a>) -> Option<(usize, &'a W, f32)> {
+    let (o, t) = cx.state.morph?;
+    let other = cx.others.widget(o)?.downcast_ref::<W>()?;
+    (t > 0.0).then_some((o, other, t))
 }
 
 /// What a kind made of source glyphs offers its `Part`s: its source text

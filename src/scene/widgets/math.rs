@@ -195,26 +195,15 @@ impl Widget for Math {
     }
     fn paint(&self, cx: &mut PaintCx<'_>) {
         let s = cx.state;
-        if let Some((o, t)) = s.morph {
-            if let Some(other) = cx.others.widget(o).and_then(|w| w.downcast_ref::<Math>()) {
-                if t > 0.0 {
-                    let plan = self.plan(other);
-                    let others = cx.others;
-                    let theirs = others.state(o).and_then(|s| s.color);
-                    let ca = |i: usize| self.glyph_color(i, others, s.color);
-                    let cb = |j: usize| other.glyph_color(j, others, theirs);
-                    glyphs::paint_morph(&mut cx.p, &self.set.glyphs, &other.set.glyphs, &plan, t, &ca, &cb);
-                    return;
-                }
-            }
+        if let Some((o, other, t)) = glyphs::morphing_into::<Math>(cx) {
+            let plan = self.plan(other);
+            let others = cx.others;
+            let theirs = others.state(o).and_then(|s| s.color);
+            let ca = |i: usize| self.glyph_color(i, others, s.color);
+            let cb = |j: usize| other.glyph_color(j, others, theirs);
+            glyphs::paint_morph(&mut cx.p, &self.set.glyphs, &other.set.glyphs, &plan, t, &ca, &cb);
+            return;
         }
-        let shown = s.write.clamp(0.0, 1.0) * self.set.glyphs.len() as f32;
-        let color = s.color.unwrap_or(self.color);
-        for (i, g) in self.set.glyphs.iter().enumerate() {
-            let a = (shown - i as f32).clamp(0.0, 1.0);
-            if self.set.owner[i].is_none() && a > 0.0 {
-                cx.p.fill(&g.path, color.with_opacity(a));
-            }
-        }
+        glyphs::paint_unclaimed(&mut cx.p, &self.set, s.color, s.write);
     }
 }
