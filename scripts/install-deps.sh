@@ -17,6 +17,9 @@ PACKAGES=(
   # tests/browser.rs plays and seeks the chapter's videos in headless
   # Chromium (it plays H.264); the test fails without it
   chromium
+  # tests/vector.rs: the PDF back to pixels and its text (poppler), the SVG
+  # rasterised by a second renderer (librsvg)
+  poppler-utils librsvg2-bin
   # winit loads these at run time and nothing else pulls them in
   libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6
   # the fonts shipped in assets/fonts come from these (OFL)

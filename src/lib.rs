@@ -70,6 +70,7 @@ pub mod snapshot;
 pub mod suggest;
 pub mod tess;
 pub mod text;
+pub mod vector;
 #[cfg(feature = "video")]
 pub mod video;
 pub mod yuv;

@@ -55,6 +55,27 @@ pub enum Paint {
     Image { image: ImageRef, opacity: f32 },
 }
 
+/// What a filled path is when it is one glyph of laid-out text: enough for
+/// a vector sink to write it as text (a PDF's selectable, searchable text
+/// with the font embedded) instead of as an outline. The raster stages
+/// ignore it; the path is the same glyph's outline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextMark {
+    /// The font, as [`crate::text::FontBook::font_bytes`] numbers it.
+    pub font: u8,
+    /// The font's glyph id.
+    pub glyph: u16,
+    /// Font size in text space (pixels at scale 1).
+    pub size: f32,
+    /// Text space → scene: the origin is the glyph's pen position on the
+    /// baseline, y down, so the glyph's outline is its font outline at
+    /// `size`, flipped, mapped by this.
+    pub xf: glam::Affine2,
+    /// The characters the glyph stands for (its cluster's; empty for the
+    /// second glyph of a cluster).
+    pub text: Arc<str>,
+}
+
 /// One painted path.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DrawItem {
@@ -62,6 +83,9 @@ pub struct DrawItem {
     /// frame ([`crate::eval::Evaluator`]) copies no outlines.
     pub path: Arc<PathData>,
     pub paint: Paint,
+    /// Set when the path is a glyph of text ([`TextMark`]); not part of
+    /// [`DrawItem::key`]: the pixels are the path's.
+    pub text: Option<Arc<TextMark>>,
 }
 
 impl DrawItem {
@@ -139,6 +163,17 @@ impl Snapshot {
             self.items.push(DrawItem {
                 path: Arc::new(path),
                 paint: Paint::Fill(color),
+                text: None,
+            });
+        }
+    }
+    /// [`Snapshot::fill`] of a glyph's outline that vector sinks may write as `text`.
+    pub fn fill_text(&mut self, path: PathData, color: Color, text: Option<TextMark>) {
+        if color.a > 0.0 && !path.is_empty() {
+            self.items.push(DrawItem {
+                path: Arc::new(path),
+                paint: Paint::Fill(color),
+                text: text.map(Arc::new),
             });
         }
     }
@@ -151,6 +186,7 @@ impl Snapshot {
                     width,
                     cap: LineCap::Round,
                 },
+                text: None,
             });
         }
     }

@@ -159,6 +159,35 @@ pub struct Glyph {
     /// The font's glyph id (with the style's family, weight and size it
     /// says which outline this is: what a morph matches glyphs by).
     pub id: u16,
+    /// What a vector sink needs to write the glyph as text.
+    pub mark: GlyphMark,
+}
+
+/// A glyph as text rather than outline: which font, at what size, where
+/// from its pen position, standing for which characters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GlyphMark {
+    /// Index of the font in the book ([`FontBook::font_bytes`]).
+    pub font: u8,
+    pub size: f32,
+    /// From `origin` to where the glyph is drawn (the shaping offset).
+    pub offset: Vec2,
+    /// Its cluster's characters (empty for a cluster's second glyph).
+    pub text: Arc<str>,
+}
+
+impl Glyph {
+    /// The glyph's [`crate::snapshot::TextMark`] under `xf` (layout or
+    /// scene coordinates → scene).
+    pub fn text_mark(&self, xf: &Affine2) -> crate::snapshot::TextMark {
+        crate::snapshot::TextMark {
+            font: self.mark.font,
+            glyph: self.id,
+            size: self.mark.size,
+            xf: *xf * Affine2::from_translation(self.origin + self.mark.offset),
+            text: self.mark.text.clone(),
+        }
+    }
 }
 
 /// The result of [`FontBook::layout`].
@@ -302,6 +331,12 @@ impl FontBook {
             .clone()
     }
 
+    /// The bytes of font `font` (a [`GlyphMark::font`]), for a sink that
+    /// embeds it.
+    pub fn font_bytes(&self, font: u8) -> Option<&[u8]> {
+        self.fonts.get(font as usize).map(Vec::as_slice)
+    }
+
     /// Shapes `text` and returns its glyph outlines; see the module docs for the
     /// line, alignment and baseline rules.
     pub fn layout(&self, text: &str, style: &TextStyle) -> Result<TextLayout, TextError> {
@@ -346,6 +381,7 @@ impl FontBook {
             char_index: usize,
             pen_x: f32,
             offset: Vec2,
+            text: Arc<str>,
         }
         let mut lines: Vec<(Vec<Placed>, f32)> = Vec::new();
         let mut line_char_start = 0usize;
@@ -362,6 +398,10 @@ impl FontBook {
                 let shaped = rustybuzz::shape(&face, &features, buffer);
                 let mut pen = 0.0f32;
                 let n = shaped.len();
+                let clusters: Vec<usize> = shaped.glyph_infos().iter().map(|i| i.cluster as usize).collect();
+                let mut starts_sorted = clusters.clone();
+                starts_sorted.sort_unstable();
+                starts_sorted.dedup();
                 for (k, (info, pos)) in shaped
                     .glyph_infos()
                     .iter()
@@ -380,11 +420,23 @@ impl FontBook {
                             family: style.family,
                         });
                     }
+                    // The cluster's text: up to the next cluster's start,
+                    // given to its first glyph only.
+                    let first = k == 0 || clusters[k - 1] != cluster;
+                    let end = starts_sorted
+                        .get(starts_sorted.partition_point(|&c| c <= cluster))
+                        .copied()
+                        .unwrap_or(line.len());
+                    let text: Arc<str> = match line.get(cluster..end) {
+                        Some(t) if first => t.into(),
+                        _ => "".into(),
+                    };
                     placed.push(Placed {
                         gid: info.glyph_id as u16,
                         char_index: line_char_start + local,
                         pen_x: pen,
                         offset: Vec2::new(pos.x_offset as f32, pos.y_offset as f32) * scale,
+                        text,
                     });
                     pen += pos.x_advance as f32 * scale;
                     if k + 1 < n {
@@ -421,6 +473,12 @@ impl FontBook {
                     line: i,
                     origin,
                     id: p.gid,
+                    mark: GlyphMark {
+                        font: font as u8,
+                        size: style.size,
+                        offset: Vec2::new(p.offset.x, -p.offset.y),
+                        text: p.text.clone(),
+                    },
                 });
             }
         }

@@ -62,6 +62,7 @@ pub fn with_background(snap: &mut Snapshot) {
             DrawItem {
                 path: std::sync::Arc::new(PathData::rounded_rect(rect, 0.0)),
                 paint: Paint::Fill(snap.background),
+                text: None,
             },
         );
     }

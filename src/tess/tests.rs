@@ -61,6 +61,7 @@ fn a_stroke_covers_length_times_width() {
             width: 4.0,
             cap: LineCap::Butt,
         },
+        text: None,
     });
     let mesh = tessellate(&s, 1.0, Antialias::Off).unwrap();
     assert!((area(&mesh) - 320.0).abs() < 1e-2, "{}", area(&mesh));
@@ -171,6 +172,7 @@ fn stroked(d: &str, width: f32, cap: LineCap, scale: f32) -> Mesh {
             width,
             cap,
         },
+        text: None,
     });
     tessellate(&s, scale, Antialias::Coverage).unwrap()
 }

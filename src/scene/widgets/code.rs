@@ -278,6 +278,7 @@ impl Fields {
                     color: palette.of(class_at(spans, range.start)),
                     key: glyph_key(style.family, style.weight, g.id, size),
                     origin: g.origin + shift,
+                    text: Some(std::sync::Arc::new(g.text_mark(&xf))),
                     range,
                     line: n,
                 });

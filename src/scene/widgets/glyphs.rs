@@ -29,6 +29,9 @@ pub struct SrcGlyph {
     /// Its pen position (a letter's left end of the baseline; a rule's top
     /// left): where a morph moves it from and to.
     pub origin: Vec2,
+    /// A letter set from a text font: what it is as text, in the same
+    /// coordinates as `path` (a PDF writes it as selectable text).
+    pub text: Option<std::sync::Arc<crate::snapshot::TextMark>>,
 }
 
 /// The box the glyphs cover, if any has an outline.
@@ -47,7 +50,11 @@ pub fn paint_unclaimed(p: &mut Painter<'_>, set: &GlyphSet, color: Option<Color>
     for (i, g) in set.glyphs.iter().enumerate() {
         let a = (shown - i as f32).clamp(0.0, 1.0);
         if set.owner.get(i).copied().flatten().is_none() && a > 0.0 {
-            p.fill(&g.path, color.unwrap_or(g.color).with_opacity(a));
+            p.glyph(
+                &g.path,
+                color.unwrap_or(g.color).with_opacity(a),
+                g.text.as_deref(),
+            );
         }
     }
 }
@@ -430,6 +437,7 @@ mod tests {
                     line,
                     key: c as u64,
                     origin: o,
+                    text: None,
                 });
             }
         }

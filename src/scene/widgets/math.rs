@@ -69,6 +69,8 @@ impl Math {
                 line: src.get(..g.range.start).map_or(0, |s| s.matches('\n').count()),
                 key: g.key,
                 origin: g.origin + top_left,
+                // Formulas stay outlines in a PDF too (their maths font is typst's).
+                text: None,
             })
             .collect();
         let mut set = GlyphSet {

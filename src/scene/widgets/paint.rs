@@ -13,7 +13,7 @@ use crate::color::Color;
 use crate::geom::{PathCmd, PathData, Rect};
 use crate::scene::layout::place_layout;
 use crate::scene::theme::Theme;
-use crate::snapshot::{DrawItem, ImageRef, Paint, Snapshot};
+use crate::snapshot::{DrawItem, ImageRef, Paint, Snapshot, TextMark};
 use crate::text::{FontBook, TextBlock, TextStyle};
 
 /// The other elements of the scene, as a widget bound to one sees them.
@@ -44,6 +44,16 @@ impl Painter<'_> {
         self.snap
             .stroke(path.transformed(&self.xf), c.with_opacity(self.opacity), w);
     }
+    /// A glyph's outline, filled, marked as the text `mark` says (in the
+    /// element's coordinates, like `path`) for the vector sinks.
+    pub fn glyph(&mut self, path: &PathData, c: Color, mark: Option<&TextMark>) {
+        let mark = mark.map(|m| TextMark {
+            xf: self.xf * m.xf,
+            ..m.clone()
+        });
+        self.snap
+            .fill_text(path.transformed(&self.xf), c.with_opacity(self.opacity), mark);
+    }
     /// Text with the first `reveal` (0..=1) of its chars shown; the glyph
     /// being written fades in.
     pub fn text(&mut self, block: &TextBlock, color: Color, reveal: f32) {
@@ -51,7 +61,8 @@ impl Painter<'_> {
         for g in &block.glyphs {
             let a = (shown - g.char_index as f32).clamp(0.0, 1.0);
             if a > 0.0 {
-                self.fill(&g.path, color.with_opacity(a));
+                let mark = g.text_mark(&Affine2::IDENTITY);
+                self.glyph(&g.path, color.with_opacity(a), Some(&mark));
             }
         }
     }
@@ -74,6 +85,7 @@ impl Painter<'_> {
                 image: image.clone(),
                 opacity: self.opacity * opacity,
             },
+            text: None,
         });
     }
 }

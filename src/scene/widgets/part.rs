@@ -162,7 +162,7 @@ impl Widget for Part {
         for (k, g) in self.glyphs.iter().enumerate() {
             let a = (parent_shown - self.indices[k] as f32).clamp(0.0, 1.0) * (own_shown - k as f32).clamp(0.0, 1.0);
             if a > 0.0 {
-                cx.p.fill(&g.path, color.unwrap_or(g.color).with_opacity(a));
+                cx.p.glyph(&g.path, color.unwrap_or(g.color).with_opacity(a), g.text.as_deref());
             }
         }
     }
