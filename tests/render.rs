@@ -78,6 +78,7 @@ fn strokes_and_arrows() {
             width: 3.0,
             cap: LineCap::Butt,
         },
+        text: None,
     });
     s.fill(PathData::arrow_head(b, b - a, 14.0, 12.0), hex("#1f6feb"));
     let img = render(&s, 1.0, Antialias::Coverage);
@@ -139,6 +140,7 @@ fn edge_scene() -> Snapshot {
                 width,
                 cap,
             },
+            text: None,
         });
     };
     stroke(&mut s, "M 8 90 L 44 68.5", 3.0, LineCap::Butt);

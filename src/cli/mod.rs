@@ -184,8 +184,8 @@ Outputs:
     --chunk 2/4            NAME-chunk2of4.mp4 (join the chunks with anim splice)
     --transparent          NAME-transparent.png
   (suffixes combine: -qm gives NAME-1280x720-30fps.mp4). -o FILE writes one
-  scene to exactly FILE instead, its kind (png, mp4, webm, gif, webp, mov)
-  taken from the extension.
+  scene to exactly FILE instead, its kind (png, pdf, svg, mp4, webm, gif,
+  webp, mov) taken from the extension.
   --crf, --preset and --dpi keep the figure's name: they change how it is
   encoded, not what it shows.
   An output whose inputs (scene file, theme, fonts, data, images, options and
@@ -200,6 +200,12 @@ Formats (--format, a comma list; default png,mp4):
   gif    NAME.gif          --gif-width px wide (960), --gif-fps (15), 256 colours
   webp   NAME.webp         animated WebP (lossy, quality 80)
   mov    NAME.mov          ProRes 4444 with alpha, for video editors
+  pdf    NAME.pdf          the still as vectors, for print: text stays text
+                           (selectable, searchable; fonts subset and embedded),
+                           1 px = 0.75 pt, so a 1920x1080 figure is 20 x 11.25 in
+  svg    NAME.svg          the still as vectors, text as outlines (looks the
+                           same everywhere), images embedded
+  pdf and svg take the still's names (NAME-t6.5.pdf with --frame 6.5).
   With any of webm, gif, webp or mov, NAME.poster.png is written too: the
   still frame at the videos' size, for <video poster=…>. Every video is drawn
   from one run of frames: the scene is rendered once, whatever the list
@@ -219,6 +225,7 @@ Examples:
   anim render --scene loop -o /tmp/loop.mp4      exactly that file
   anim render --scene loop --format webm,gif     renders/03-loop-treinamento.webm, .gif, .poster.png
   anim render --scene loop --format png,webm,mov --transparent
+  anim render --all --format pdf                 every figure as a vector PDF, for print
   anim render --all --png-only --scale 2 --dpi 600";
 
 #[derive(Args, Debug)]
@@ -236,7 +243,7 @@ pub struct RenderArgs {
     /// Only the MP4.
     #[arg(long)]
     pub video_only: bool,
-    /// Which files to write, a comma list of png, mp4, webm, gif, webp, mov
+    /// Which files to write, a comma list of png, mp4, webm, gif, webp, mov, pdf, svg
     /// (see "Formats" below) [default: png,mp4]
     #[arg(long, value_name = "LIST", value_parser = parse_format_list, conflicts_with_all = ["png_only", "video_only", "output"])]
     pub format: Option<FormatList>,
@@ -258,7 +265,7 @@ pub struct RenderArgs {
     /// Output folder (the file names are the scenes' own; see "Outputs" below).
     #[arg(long, default_value = "renders", value_name = "DIR")]
     pub out: PathBuf,
-    /// Write exactly this file (one scene): .png for the still, .mp4 for the video.
+    /// Write exactly this file (one scene), its kind from the extension: .png, .pdf or .svg the still; .mp4, .webm, .gif, .webp or .mov the video.
     #[arg(short = 'o', long, value_name = "FILE", conflicts_with_all = ["all", "png_only", "video_only"])]
     pub output: Option<PathBuf>,
     /// Quality preset: l (480p15), m (720p30), h (1080p60), p (1440p60), k (2160p60);
@@ -288,7 +295,7 @@ pub struct RenderArgs {
     /// msaa (4× multisampling; several times slower on a software adapter) or off.
     #[arg(long, default_value = "coverage", value_parser = parse_antialias)]
     pub aa: Antialias,
-    /// Leave the background out: of the PNG, the WebM (VP9 alpha), the MOV (ProRes 4444),
+    /// Leave the background out: of the PNG, the PDF and SVG, the WebM (VP9 alpha), the MOV (ProRes 4444),
     /// the GIF and the WebP; the MP4 cannot carry alpha and keeps it.
     #[arg(long, conflicts_with_all = ["video_only", "chunk"])]
     pub transparent: bool,
@@ -429,7 +436,7 @@ pub struct FlagError(pub String);
 
 /// File extensions of outputs anim writes: an `--out` with one of these is a
 /// file name given where a folder is expected.
-const OUTPUT_EXTENSIONS: [&str; 6] = ["png", "mp4", "webm", "gif", "webp", "mov"];
+const OUTPUT_EXTENSIONS: [&str; 8] = ["png", "mp4", "webm", "gif", "webp", "mov", "pdf", "svg"];
 
 impl RenderArgs {
     /// The job the flags ask for, in project `root`. A quality preset (`-q`)
@@ -439,26 +446,28 @@ impl RenderArgs {
     pub fn job(&self, root: &Path) -> Result<Job, FlagError> {
         let quality = self.quality.map(|q| q.settings());
         self.check_video_built()?;
-        let (png, video, web) = match (&self.output, &self.format) {
-            (Some(_), _) => (true, true, vec![]), // the plan keeps the one the extension names
+        let (png, video, web, vector) = match (&self.output, &self.format) {
+            (Some(_), _) => (true, true, vec![], vec![]), // the plan keeps the one the extension names
             (None, Some(FormatList(list))) => (
                 list.contains(&Format::Png),
                 list.contains(&Format::Mp4),
                 list.iter().copied().filter(|f| f.is_web()).collect(),
+                list.iter().copied().filter(|f| f.is_vector()).collect(),
             ),
-            (None, None) if self.chunk.is_some() => (false, true, vec![]),
+            (None, None) if self.chunk.is_some() => (false, true, vec![], vec![]),
             (None, None) => (
                 !self.video_only,
                 !self.png_only && cfg!(feature = "video"),
                 vec![],
+                vec![],
             ),
         };
-        if self.chunk.is_some() && (png || !web.is_empty()) {
+        if self.chunk.is_some() && (png || !web.is_empty() || !vector.is_empty()) {
             return Err(FlagError(
                 "--chunk cuts the MP4 only: give --format mp4 (or no --format) with it".into(),
             ));
         }
-        if self.transparent && self.output.is_none() && !png && web.is_empty() {
+        if self.transparent && self.output.is_none() && !png && web.is_empty() && vector.is_empty() {
             return Err(FlagError(
                 "--transparent: an MP4 cannot carry alpha; ask for a format that can, \
                  e.g. --format webm (VP9 with alpha) or --format mov (ProRes 4444)"
@@ -475,6 +484,7 @@ impl RenderArgs {
             png,
             video,
             web,
+            vector,
             gif,
             size: self.size,
             height: quality.map(|q| q.height),
@@ -517,7 +527,7 @@ impl RenderArgs {
         if let Some(flag) = ffmpeg {
             return Err(FlagError(format!(
                 "{flag} asks for a video, but this anim was built without the `video` feature \
-                 (PNG and GIF only); rebuild it with the default features for MP4, WebM, WebP and MOV"
+                 (PNG, GIF, PDF and SVG only); rebuild it with the default features for MP4, WebM, WebP and MOV"
             )));
         }
         let ext = self.output_extension();
@@ -547,7 +557,7 @@ impl RenderArgs {
             return Ok(());
         };
         let (kind, others): (&str, &[(&str, bool)]) = match self.output_extension().as_deref() {
-            Some("png") => (
+            Some("png" | "pdf" | "svg") => (
                 "the still",
                 &[
                     ("--frames", self.frames.is_some()),

@@ -15,16 +15,22 @@ pub enum Format {
     Webp,
     /// ProRes 4444 with alpha in QuickTime, `NAME.mov`: for video editors.
     Mov,
+    /// The still as a vector PDF, `NAME.pdf`: for print; its text stays text.
+    Pdf,
+    /// The still as SVG, `NAME.svg`: text as outlines, the same in every viewer.
+    Svg,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 8] = [
         Format::Png,
         Format::Mp4,
         Format::Webm,
         Format::Gif,
         Format::Webp,
         Format::Mov,
+        Format::Pdf,
+        Format::Svg,
     ];
 
     /// What `--format` and `-o FILE.ext` call it; also its file extension.
@@ -36,6 +42,8 @@ impl Format {
             Format::Gif => "gif",
             Format::Webp => "webp",
             Format::Mov => "mov",
+            Format::Pdf => "pdf",
+            Format::Svg => "svg",
         }
     }
 
@@ -50,6 +58,17 @@ impl Format {
     /// the MP4 has its own path (segments kept from an earlier render).
     pub fn is_web(self) -> bool {
         matches!(self, Format::Webm | Format::Gif | Format::Webp | Format::Mov)
+    }
+
+    /// The vector stills, written from the frame's display list with no GPU
+    /// ([`crate::vector`]).
+    pub fn is_vector(self) -> bool {
+        matches!(self, Format::Pdf | Format::Svg)
+    }
+
+    /// Whether the format shows one moment (the still, or `--frame`) rather than the timeline.
+    pub fn is_still(self) -> bool {
+        matches!(self, Format::Png | Format::Pdf | Format::Svg)
     }
 
     /// Whether this format needs anim's `video` feature (FFmpeg).
@@ -99,10 +118,11 @@ mod tests {
             e.contains("unknown format \"wbem\" (did you mean \"webm\"?)"),
             "{e}"
         );
-        assert!(e.contains("png, mp4, webm, gif, webp, mov"), "{e}");
+        assert!(e.contains("png, mp4, webm, gif, webp, mov, pdf, svg"), "{e}");
         assert!(parse_formats("png,,mp4").unwrap_err().contains("empty"));
-        assert!(parse_formats("pdf")
+        assert_eq!(parse_formats("pdf,SVG"), Ok(vec![Format::Pdf, Format::Svg]));
+        assert!(parse_formats("tiff")
             .unwrap_err()
-            .contains("unknown format \"pdf\""));
+            .contains("unknown format \"tiff\""));
     }
 }

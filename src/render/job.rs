@@ -23,7 +23,7 @@ pub enum Destination {
     /// differs from the scene as written ([`output_name`]).
     Folder(PathBuf),
     /// Exactly this file of one scene, its format named by its extension
-    /// (`.png` the still, `.mp4`, `.webm`, `.gif`, `.webp`, `.mov` a video).
+    /// (`.png`, `.pdf` or `.svg` the still; `.mp4`, `.webm`, `.gif`, `.webp`, `.mov` a video).
     File(PathBuf),
 }
 
@@ -36,6 +36,8 @@ pub struct Job {
     pub video: bool,
     /// The other videos (`--format webm,gif,webp,mov`), fed from one frame loop.
     pub web: Vec<Format>,
+    /// The vector stills (`--format pdf,svg`), drawn from the still's display list.
+    pub vector: Vec<Format>,
     /// The GIF's size and rate.
     pub gif: GifSize,
     /// Output size at scale 1 (default: the scene's).
@@ -56,7 +58,7 @@ pub struct Job {
     pub fps: Option<u32>,
     pub crf: u8,
     pub preset: String,
-    /// Leave the background out: of the PNG, the WebM (VP9 with alpha), the
+    /// Leave the background out: of the PNG, the PDF and SVG, the WebM (VP9 with alpha), the
     /// ProRes 4444 MOV, the GIF and the WebP. The MP4 cannot carry alpha and keeps it.
     pub transparent: bool,
     /// Resolution recorded in the PNG, dots per inch.
@@ -146,6 +148,8 @@ pub struct Plan {
     /// The still frame beside the other videos, for a web page's `<video poster>`:
     /// `NAME.poster.png`, at the videos' size and with their background.
     pub poster: Option<PathBuf>,
+    /// The vector stills and their files.
+    pub vector: Vec<(Format, PathBuf)>,
 }
 
 /// Checks `job` against `scene` and names its outputs. Touches no file.
@@ -186,19 +190,20 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
         fps,
         segment,
     };
-    let (png, video, web, poster) = match &job.dest {
+    let (png, video, web, poster, vector) = match &job.dest {
         Destination::File(path) => {
             let ext = path
                 .extension()
                 .and_then(|e| e.to_str())
                 .and_then(Format::from_name);
             match ext {
-                Some(Format::Png) => (Some(path.clone()), None, vec![], None),
-                Some(Format::Mp4) => (None, Some(path.clone()), vec![], None),
-                Some(f) => (None, None, vec![(f, path.clone())], None),
+                Some(Format::Png) => (Some(path.clone()), None, vec![], None, vec![]),
+                Some(Format::Mp4) => (None, Some(path.clone()), vec![], None, vec![]),
+                Some(f) if f.is_vector() => (None, None, vec![], None, vec![(f, path.clone())]),
+                Some(f) => (None, None, vec![(f, path.clone())], None, vec![]),
                 None => {
                     return Err(RenderError::Invalid(format!(
-                        "-o {}: name a .png (the still) or a video: .mp4, .webm, .gif, .webp or .mov",
+                        "-o {}: name a still (.png, .pdf, .svg) or a video (.mp4, .webm, .gif, .webp, .mov)",
                         path.display()
                     )))
                 }
@@ -208,11 +213,13 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
             let named = |ext| dir.join(output_name(scene, job, size, frames, ext));
             let web: Vec<_> = job.web.iter().map(|&f| (f, named(f.name()))).collect();
             let poster = (!web.is_empty()).then(|| named("poster.png"));
+            let vector = job.vector.iter().map(|&f| (f, named(f.name()))).collect();
             (
                 job.png.then(|| named("png")),
                 job.video.then(|| named("mp4")),
                 web,
                 poster,
+                vector,
             )
         }
     };
@@ -240,6 +247,7 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
         video,
         web,
         poster,
+        vector,
     })
 }
 
@@ -290,7 +298,8 @@ pub(super) fn video_settings(
 /// that no variant replaces the book's figure (`03-loop-treinamento.png`):
 /// `@2x` (--scale), `-1280x720` (--size or a quality preset), `-30fps`
 /// (video), `-t6.5` (the still's time), `-f0-120` (a part of the video),
-/// `-transparent` (the PNG and the videos that carry alpha: not the MP4).
+/// `-transparent` (the stills and the videos that carry alpha: not the MP4).
+/// The stills (PNG, PDF, SVG) take the still's suffixes, the rest the video's.
 /// `--gif-width`, `--gif-fps`, the x264 settings and the PNG's dpi change how the
 /// same picture is encoded, so they keep the name.
 pub fn output_name(scene: &Scene, job: &Job, size: (u32, u32), frames: FrameRange, ext: &str) -> String {
@@ -301,7 +310,7 @@ pub fn output_name(scene: &Scene, job: &Job, size: (u32, u32), frames: FrameRang
     if unscaled_size(scene, job) != (scene.width, scene.height) {
         name += &format!("-{}x{}", size.0, size.1);
     }
-    if ext == "png" {
+    if Format::from_name(ext).is_some_and(Format::is_still) {
         if let Some(t) = job.still.filter(|t| (t - scene.still).abs() > 1e-9) {
             name += &format!("-t{t}");
         }
@@ -377,6 +386,8 @@ pub struct Report {
     pub video: Option<PathBuf>,
     /// The other videos written, and the poster.
     pub web: Vec<PathBuf>,
+    /// The vector stills written.
+    pub vector: Vec<PathBuf>,
     /// Outputs not rendered because they were up to date ([`crate::cache`]).
     pub up_to_date: Vec<PathBuf>,
     /// Outputs rendered, each with why the cache could not keep it.

@@ -3,8 +3,9 @@
 use std::path::Path;
 use std::time::Instant;
 
+use super::formats::Format;
 use super::job::{plan, Job, Plan, Progress, RenderError, Report, StopFlag};
-use super::still::render_png;
+use super::still::{render_png, render_vector};
 #[cfg(feature = "video")]
 use super::video::{render_video, segment_hashes, VideoJob};
 use crate::cache::{FileHashes, Inputs};
@@ -28,7 +29,12 @@ pub fn render_scene(
     let _ = stop; // only the video's frame loop can be interrupted
     let mut plan = plan(scene, job)?;
     let mut report = Report::default();
-    let others = plan.web.iter().map(|(_, p)| p).chain(&plan.poster);
+    let others = plan
+        .web
+        .iter()
+        .chain(&plan.vector)
+        .map(|(_, p)| p)
+        .chain(&plan.poster);
     for path in plan.video.iter().chain(&plan.png).chain(others) {
         prepare_folder(path)?;
     }
@@ -121,6 +127,25 @@ pub fn render_scene(
         record(&png_inputs, path)?;
         report.png = Some(path.clone());
     }
+    // The vector stills need no GPU; one that fails leaves the others.
+    for (format, path) in &plan.vector {
+        let inputs = Inputs::new(&files, &vector_options(*format, job, &plan));
+        match inputs.check(path) {
+            Ok(()) if !job.force => {
+                report.up_to_date.push(path.clone());
+                continue;
+            }
+            Ok(()) => report.stale.push((path.clone(), crate::cache::Stale::Forced)),
+            Err(why) => report.stale.push((path.clone(), why)),
+        }
+        match render_vector(scene, job, &plan, *format, path) {
+            Ok(()) => {
+                record(&inputs, path)?;
+                report.vector.push(path.clone());
+            }
+            Err(e) => format_errors.push(e),
+        }
+    }
     report.seconds = started.elapsed().as_secs_f64();
     progress.finish(&summary(&report));
     match format_errors.len() {
@@ -141,6 +166,18 @@ fn png_options(job: &Job, plan: &Plan, engine: &str) -> String {
     format!(
         "png {}x{} t={} transparent={} dpi={} {engine}",
         plan.size.0, plan.size.1, plan.still, job.transparent, job.dpi
+    )
+}
+
+/// What shapes a vector still besides the scene's files (and anim itself).
+fn vector_options(format: Format, job: &Job, plan: &Plan) -> String {
+    format!(
+        "{} {}x{} t={} transparent={}",
+        format.name(),
+        plan.size.0,
+        plan.size.1,
+        plan.still,
+        job.transparent
     )
 }
 
@@ -199,7 +236,7 @@ fn summary(r: &Report) -> String {
     if let Some(p) = &r.png {
         parts.push(display(p));
     }
-    parts.extend(r.web.iter().map(|p| display(p)));
+    parts.extend(r.web.iter().chain(&r.vector).map(|p| display(p)));
     let kept: Vec<String> = r.up_to_date.iter().map(|p| display(p)).collect();
     match (parts.is_empty(), kept.is_empty()) {
         (false, true) => format!("wrote {} in {:.1} s", parts.join(" and "), r.seconds),

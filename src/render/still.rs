@@ -1,7 +1,9 @@
-//! The still: one snapshot drawn whole and written as a PNG.
+//! The still: one snapshot drawn whole and written as a PNG, or its
+//! display list written as a PDF or SVG ([`crate::vector`], no GPU).
 
 use std::path::Path;
 
+use super::formats::Format;
 use super::job::{Job, Plan, RenderError};
 use crate::eval::evaluate;
 use crate::gpu::{DrawRequest, GpuContext, GpuError, Readback, Renderer};
@@ -55,6 +57,51 @@ pub fn render_png(
     }
     let img = draw(ctx, renderer, &snap, w, h)?;
     write_png(&img, path, job.dpi)
+}
+
+/// Writes the still at `plan.still` as a vector `format` (PDF or SVG) to
+/// `path`, through a temporary file, at the plan's size (page units are
+/// output pixels: a PDF's 0.75 pt).
+pub fn render_vector(
+    scene: &Scene,
+    job: &Job,
+    plan: &Plan,
+    format: Format,
+    path: &Path,
+) -> Result<(), RenderError> {
+    let mut snap = evaluate(scene, plan.still);
+    if job.transparent {
+        snap.background = crate::color::Color::TRANSPARENT;
+    }
+    let page = crate::vector::Page::still_at(&snap, plan.size);
+    let failed = |message| RenderError::Format {
+        format: format.name(),
+        message,
+    };
+    let bytes = match format {
+        Format::Pdf => {
+            let title = scene.title.as_deref().unwrap_or(&scene.name);
+            crate::vector::pdf::write(&[page], &scene.fonts, Some(title)).map_err(failed)?
+        }
+        Format::Svg => crate::vector::svg::write(&page).into_bytes(),
+        other => return Err(failed(format!("{} is not a vector format", other.name()))),
+    };
+    write_file(&bytes, path)
+}
+
+/// Writes `bytes` to `path` through a temporary file, synced before the rename.
+pub fn write_file(bytes: &[u8], path: &Path) -> Result<(), RenderError> {
+    use std::io::Write;
+    let guard = TempGuard::new(temp_path(path));
+    let io = |source| RenderError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::create(&guard.path).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    guard.commit(path).map_err(io)?;
+    Ok(())
 }
 
 /// Writes `img` as a PNG at `dpi` to `path`, through a temporary file.

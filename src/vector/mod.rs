@@ -56,13 +56,23 @@ pub struct Page<'a> {
 impl<'a> Page<'a> {
     /// A still: the snapshot alone, its background the page's.
     pub fn still(snap: &'a Snapshot) -> Page<'a> {
+        Page::still_at(snap, (snap.width, snap.height))
+    }
+
+    /// A still on a `width`×`height` page: the snapshot scaled to fill it
+    /// (a render's `--size` and `--scale`).
+    pub fn still_at(snap: &'a Snapshot, (width, height): (u32, u32)) -> Page<'a> {
+        let scale = Vec2::new(
+            width as f32 / snap.width.max(1) as f32,
+            height as f32 / snap.height.max(1) as f32,
+        );
         Page {
-            width: snap.width as f32,
-            height: snap.height as f32,
+            width: width as f32,
+            height: height as f32,
             background: snap.background,
             layers: vec![Layer {
                 snap,
-                xf: Affine2::IDENTITY,
+                xf: Affine2::from_scale(scale),
                 clip: None,
                 background: false,
             }],

@@ -129,7 +129,7 @@ fn bad_requests_exit_2_without_touching_renders() {
             "[possible values: ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow, placebo]",
         ),
         (&["render", "--scene", "mini", "--fps", "0"], "--fps"),
-        (&["render", "--scene", "mini", "-o", "x.pdf"], "name a .png (the still) or a video: .mp4, .webm"),
+        (&["render", "--scene", "mini", "-o", "x.tiff"], "name a still (.png, .pdf, .svg) or a video (.mp4, .webm"),
         (&["render", "--scene", "mini", "--format", "png,wbem"], "(did you mean \"webm\"?)"),
         (&["render", "--scene", "mini", "--format", "webm", "--png-only"], "cannot be used with"),
         (&["render", "--scene", "mini", "--format", "mp4", "--transparent"], "an MP4 cannot carry alpha"),

@@ -48,6 +48,9 @@ use rustybuzz::ttf_parser::{GlyphId, Tag};
 
 use crate::geom::PathData;
 
+mod mark;
+pub use mark::GlyphMark;
+
 /// Font weight. JetBrains Mono only ships Regular and Medium; heavier weights map to Medium.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Weight {
@@ -161,33 +164,6 @@ pub struct Glyph {
     pub id: u16,
     /// What a vector sink needs to write the glyph as text.
     pub mark: GlyphMark,
-}
-
-/// A glyph as text rather than outline: which font, at what size, where
-/// from its pen position, standing for which characters.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GlyphMark {
-    /// Index of the font in the book ([`FontBook::font_bytes`]).
-    pub font: u8,
-    pub size: f32,
-    /// From `origin` to where the glyph is drawn (the shaping offset).
-    pub offset: Vec2,
-    /// Its cluster's characters (empty for a cluster's second glyph).
-    pub text: Arc<str>,
-}
-
-impl Glyph {
-    /// The glyph's [`crate::snapshot::TextMark`] under `xf` (layout or
-    /// scene coordinates → scene).
-    pub fn text_mark(&self, xf: &Affine2) -> crate::snapshot::TextMark {
-        crate::snapshot::TextMark {
-            font: self.mark.font,
-            glyph: self.id,
-            size: self.mark.size,
-            xf: *xf * Affine2::from_translation(self.origin + self.mark.offset),
-            text: self.mark.text.clone(),
-        }
-    }
 }
 
 /// The result of [`FontBook::layout`].
@@ -399,9 +375,7 @@ impl FontBook {
                 let mut pen = 0.0f32;
                 let n = shaped.len();
                 let clusters: Vec<usize> = shaped.glyph_infos().iter().map(|i| i.cluster as usize).collect();
-                let mut starts_sorted = clusters.clone();
-                starts_sorted.sort_unstable();
-                starts_sorted.dedup();
+                let texts = mark::cluster_texts(line, &clusters);
                 for (k, (info, pos)) in shaped
                     .glyph_infos()
                     .iter()
@@ -420,17 +394,7 @@ impl FontBook {
                             family: style.family,
                         });
                     }
-                    // The cluster's text: up to the next cluster's start,
-                    // given to its first glyph only.
-                    let first = k == 0 || clusters[k - 1] != cluster;
-                    let end = starts_sorted
-                        .get(starts_sorted.partition_point(|&c| c <= cluster))
-                        .copied()
-                        .unwrap_or(line.len());
-                    let text: Arc<str> = match line.get(cluster..end) {
-                        Some(t) if first => t.into(),
-                        _ => "".into(),
-                    };
+                    let text = texts[k].clone();
                     placed.push(Placed {
                         gid: info.glyph_id as u16,
                         char_index: line_char_start + local,
