@@ -74,6 +74,19 @@ pub struct TextMark {
     /// The characters the glyph stands for (its cluster's; empty for the
     /// second glyph of a cluster).
     pub text: Arc<str>,
+    /// The space that follows it on its line, which draws nothing and so
+    /// has no item of its own: a PDF writes it as text after this glyph.
+    pub space: Option<SpaceAfter>,
+}
+
+/// A space glyph after a [`TextMark`]'s glyph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpaceAfter {
+    /// Its glyph id in the same font.
+    pub glyph: u16,
+    /// From the glyph's origin to the space's, along the baseline, in text space.
+    pub dx: f32,
+    pub text: Arc<str>,
 }
 
 /// One painted path.

@@ -206,6 +206,10 @@ Formats (--format, a comma list; default png,mp4):
   svg    NAME.svg          the still as vectors, text as outlines (looks the
                            same everywhere), images embedded
   pdf and svg take the still's names (NAME-t6.5.pdf with --frame 6.5).
+  storyboard  NAME.storyboard.png and .pdf: the key moments side by side,
+                           numbered, with their times: the scene file's
+                           Keyframe steps or storyboard: (times: [...]),
+                           else the ends of the timeline's holds
   With any of webm, gif, webp or mov, NAME.poster.png is written too: the
   still frame at the videos' size, for <video poster=…>. Every video is drawn
   from one run of frames: the scene is rendered once, whatever the list
@@ -226,6 +230,7 @@ Examples:
   anim render --scene loop --format webm,gif     renders/03-loop-treinamento.webm, .gif, .poster.png
   anim render --scene loop --format png,webm,mov --transparent
   anim render --all --format pdf                 every figure as a vector PDF, for print
+  anim render --scene loop --format storyboard   renders/03-loop-treinamento.storyboard.png, .pdf
   anim render --all --png-only --scale 2 --dpi 600";
 
 #[derive(Args, Debug)]
@@ -243,7 +248,7 @@ pub struct RenderArgs {
     /// Only the MP4.
     #[arg(long)]
     pub video_only: bool,
-    /// Which files to write, a comma list of png, mp4, webm, gif, webp, mov, pdf, svg
+    /// Which files to write, a comma list of png, mp4, webm, gif, webp, mov, pdf, svg, storyboard
     /// (see "Formats" below) [default: png,mp4]
     #[arg(long, value_name = "LIST", value_parser = parse_format_list, conflicts_with_all = ["png_only", "video_only", "output"])]
     pub format: Option<FormatList>,
@@ -446,6 +451,7 @@ impl RenderArgs {
     pub fn job(&self, root: &Path) -> Result<Job, FlagError> {
         let quality = self.quality.map(|q| q.settings());
         self.check_video_built()?;
+        let storyboard = matches!(&self.format, Some(FormatList(l)) if l.contains(&Format::Storyboard));
         let (png, video, web, vector) = match (&self.output, &self.format) {
             (Some(_), _) => (true, true, vec![], vec![]), // the plan keeps the one the extension names
             (None, Some(FormatList(list))) => (
@@ -462,12 +468,18 @@ impl RenderArgs {
                 vec![],
             ),
         };
-        if self.chunk.is_some() && (png || !web.is_empty() || !vector.is_empty()) {
+        if self.chunk.is_some() && (png || storyboard || !web.is_empty() || !vector.is_empty()) {
             return Err(FlagError(
                 "--chunk cuts the MP4 only: give --format mp4 (or no --format) with it".into(),
             ));
         }
-        if self.transparent && self.output.is_none() && !png && web.is_empty() && vector.is_empty() {
+        if self.transparent
+            && self.output.is_none()
+            && !png
+            && !storyboard
+            && web.is_empty()
+            && vector.is_empty()
+        {
             return Err(FlagError(
                 "--transparent: an MP4 cannot carry alpha; ask for a format that can, \
                  e.g. --format webm (VP9 with alpha) or --format mov (ProRes 4444)"
@@ -485,6 +497,7 @@ impl RenderArgs {
             video,
             web,
             vector,
+            storyboard,
             gif,
             size: self.size,
             height: quality.map(|q| q.height),

@@ -19,10 +19,12 @@ pub enum Format {
     Pdf,
     /// The still as SVG, `NAME.svg`: text as outlines, the same in every viewer.
     Svg,
+    /// The key moments side by side, `NAME.storyboard.png` and `NAME.storyboard.pdf`.
+    Storyboard,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Png,
         Format::Mp4,
         Format::Webm,
@@ -31,6 +33,7 @@ impl Format {
         Format::Mov,
         Format::Pdf,
         Format::Svg,
+        Format::Storyboard,
     ];
 
     /// What `--format` and `-o FILE.ext` call it; also its file extension.
@@ -44,6 +47,7 @@ impl Format {
             Format::Mov => "mov",
             Format::Pdf => "pdf",
             Format::Svg => "svg",
+            Format::Storyboard => "storyboard",
         }
     }
 
@@ -118,7 +122,10 @@ mod tests {
             e.contains("unknown format \"wbem\" (did you mean \"webm\"?)"),
             "{e}"
         );
-        assert!(e.contains("png, mp4, webm, gif, webp, mov, pdf, svg"), "{e}");
+        assert!(
+            e.contains("png, mp4, webm, gif, webp, mov, pdf, svg, storyboard"),
+            "{e}"
+        );
         assert!(parse_formats("png,,mp4").unwrap_err().contains("empty"));
         assert_eq!(parse_formats("pdf,SVG"), Ok(vec![Format::Pdf, Format::Svg]));
         assert!(parse_formats("tiff")

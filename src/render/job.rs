@@ -38,6 +38,8 @@ pub struct Job {
     pub web: Vec<Format>,
     /// The vector stills (`--format pdf,svg`), drawn from the still's display list.
     pub vector: Vec<Format>,
+    /// The storyboard (`--format storyboard`).
+    pub storyboard: bool,
     /// The GIF's size and rate.
     pub gif: GifSize,
     /// Output size at scale 1 (default: the scene's).
@@ -150,6 +152,8 @@ pub struct Plan {
     pub poster: Option<PathBuf>,
     /// The vector stills and their files.
     pub vector: Vec<(Format, PathBuf)>,
+    /// The storyboard's PNG and PDF.
+    pub storyboard: Option<[PathBuf; 2]>,
 }
 
 /// Checks `job` against `scene` and names its outputs. Touches no file.
@@ -190,6 +194,7 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
         fps,
         segment,
     };
+    let mut storyboard = None;
     let (png, video, web, poster, vector) = match &job.dest {
         Destination::File(path) => {
             let ext = path
@@ -214,6 +219,9 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
             let web: Vec<_> = job.web.iter().map(|&f| (f, named(f.name()))).collect();
             let poster = (!web.is_empty()).then(|| named("poster.png"));
             let vector = job.vector.iter().map(|&f| (f, named(f.name()))).collect();
+            if job.storyboard {
+                storyboard = Some([named("storyboard.png"), named("storyboard.pdf")]);
+            }
             (
                 job.png.then(|| named("png")),
                 job.video.then(|| named("mp4")),
@@ -248,6 +256,7 @@ pub fn plan(scene: &Scene, job: &Job) -> Result<Plan, RenderError> {
         web,
         poster,
         vector,
+        storyboard,
     })
 }
 
@@ -299,7 +308,8 @@ pub(super) fn video_settings(
 /// `@2x` (--scale), `-1280x720` (--size or a quality preset), `-30fps`
 /// (video), `-t6.5` (the still's time), `-f0-120` (a part of the video),
 /// `-transparent` (the stills and the videos that carry alpha: not the MP4).
-/// The stills (PNG, PDF, SVG) take the still's suffixes, the rest the video's.
+/// The stills (PNG, PDF, SVG) take the still's suffixes, the storyboard
+/// only `-transparent`, the rest the video's.
 /// `--gif-width`, `--gif-fps`, the x264 settings and the PNG's dpi change how the
 /// same picture is encoded, so they keep the name.
 pub fn output_name(scene: &Scene, job: &Job, size: (u32, u32), frames: FrameRange, ext: &str) -> String {
@@ -310,7 +320,11 @@ pub fn output_name(scene: &Scene, job: &Job, size: (u32, u32), frames: FrameRang
     if unscaled_size(scene, job) != (scene.width, scene.height) {
         name += &format!("-{}x{}", size.0, size.1);
     }
-    if Format::from_name(ext).is_some_and(Format::is_still) {
+    if ext.starts_with("storyboard.") {
+        if job.transparent {
+            name += "-transparent";
+        }
+    } else if Format::from_name(ext).is_some_and(Format::is_still) {
         if let Some(t) = job.still.filter(|t| (t - scene.still).abs() > 1e-9) {
             name += &format!("-t{t}");
         }
@@ -386,7 +400,7 @@ pub struct Report {
     pub video: Option<PathBuf>,
     /// The other videos written, and the poster.
     pub web: Vec<PathBuf>,
-    /// The vector stills written.
+    /// The vector stills and the storyboard written.
     pub vector: Vec<PathBuf>,
     /// Outputs not rendered because they were up to date ([`crate::cache`]).
     pub up_to_date: Vec<PathBuf>,

@@ -8,7 +8,8 @@
 //!
 //! - [`job`]: a [`Job`] checked against a scene into a [`Plan`] before anything is drawn;
 //! - [`frames`]: incremental rendering, one owner for the whole decision;
-//! - [`still`]: the PNG;
+//! - [`still`]: the PNG, and the PDF and SVG of the still;
+//! - [`storyboard`]: the key moments side by side, PNG and PDF;
 //! - [`formats`]: what `--format` names; [`web`]: the WebM, GIF, WebP and
 //!   MOV (and the MP4 beside them) from one frame loop; [`gif`]: the GIF;
 //! - `video`: the MP4 (with the `video` feature);
@@ -20,6 +21,7 @@ pub mod gif;
 pub mod job;
 pub mod run;
 pub mod still;
+pub mod storyboard;
 #[cfg(feature = "video")]
 pub mod video;
 pub mod web;

@@ -34,7 +34,8 @@ pub fn render_scene(
         .iter()
         .chain(&plan.vector)
         .map(|(_, p)| p)
-        .chain(&plan.poster);
+        .chain(&plan.poster)
+        .chain(plan.storyboard.iter().flatten());
     for path in plan.video.iter().chain(&plan.png).chain(others) {
         prepare_folder(path)?;
     }
@@ -146,6 +147,23 @@ pub fn render_scene(
             Err(e) => format_errors.push(e),
         }
     }
+    if let Some(paths) = &plan.storyboard {
+        let inputs = Inputs::new(&files, &storyboard_options(job, &plan, &engine));
+        let fresh = paths.iter().all(|p| inputs.check(p).is_ok());
+        if fresh && !job.force {
+            report.up_to_date.extend(paths.iter().cloned());
+        } else {
+            match super::storyboard::render_storyboard(ctx, renderer, scene, job, &plan, paths) {
+                Ok(()) => {
+                    for p in paths {
+                        record(&inputs, p)?;
+                        report.vector.push(p.clone());
+                    }
+                }
+                Err(e) => format_errors.push(e),
+            }
+        }
+    }
     report.seconds = started.elapsed().as_secs_f64();
     progress.finish(&summary(&report));
     match format_errors.len() {
@@ -178,6 +196,14 @@ fn vector_options(format: Format, job: &Job, plan: &Plan) -> String {
         plan.size.1,
         plan.still,
         job.transparent
+    )
+}
+
+/// What shapes the storyboard besides the scene's files (and anim itself).
+fn storyboard_options(job: &Job, plan: &Plan, engine: &str) -> String {
+    format!(
+        "storyboard {}x{} transparent={} dpi={} {engine}",
+        plan.size.0, plan.size.1, job.transparent, job.dpi
     )
 }
 

@@ -30,6 +30,18 @@ pub struct SceneFile {
     pub elements: Vec<ElementSpec>,
     #[serde(default)]
     pub timeline: Vec<StepSpec>,
+    /// The storyboard's moments and grid (`--format storyboard`).
+    pub storyboard: Option<StoryboardSpec>,
+}
+
+/// `storyboard: (times: [2.0, 6.5], columns: 3)`: the moments a storyboard
+/// shows (default: the timeline's `Keyframe`s, else the ends of its holds)
+/// and how many panels a row has (default 3).
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StoryboardSpec {
+    pub times: Option<Vec<f64>>,
+    pub columns: Option<u32>,
 }
 
 fn default_fps() -> u32 {
@@ -134,6 +146,12 @@ step!(
 );
 
 step!(
+    /// `Keyframe`: a moment for the storyboard, with an optional caption
+    /// (no target; it takes no time unless given a `dur`).
+    KeyframeStep { label: Option<String> }
+);
+
+step!(
     /// `Camera`: the view moves to centre `to` and/or to `zoom` (1: the
     /// whole frame), or frames the element `focus` names with `padding`.
     CameraStep {
@@ -163,6 +181,7 @@ pub enum StepSpec {
     Reveal(ToNumber),
     Wait(Plain),
     Camera(CameraStep),
+    Keyframe(KeyframeStep),
 }
 
 impl StepSpec {
@@ -185,6 +204,7 @@ impl StepSpec {
             StepSpec::Reveal(f) => ("Reveal", f.timing()),
             StepSpec::Wait(f) => ("Wait", f.timing()),
             StepSpec::Camera(f) => ("Camera", f.timing()),
+            StepSpec::Keyframe(f) => ("Keyframe", f.timing()),
         }
     }
 }

@@ -27,6 +27,10 @@ pub const MAX_FPS: u32 = 120;
 pub const MAX_ELEMENTS: usize = 5000;
 /// Most timeline steps.
 pub const MAX_STEPS: usize = 5000;
+/// Panels of a storyboard (and columns of its grid): a printed page holds no more.
+pub const MAX_STORYBOARD_PANELS: usize = 24;
+/// Longest `Keyframe` caption, in chars (it is cut to its panel's width anyway).
+pub const MAX_CAPTION_CHARS: usize = 200;
 /// Longest text, in chars.
 pub const MAX_TEXT_CHARS: usize = 2000;
 /// Deepest group nesting.

@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 pub use error::{Location, SceneError};
-pub use model::Scene;
+pub use model::{Moment, Scene, Storyboard};
 
 use crate::text::FontBook;
 

@@ -44,6 +44,8 @@ pub struct Scene {
     pub inputs: Vec<PathBuf>,
     /// The camera's moves, by start time (empty: the whole frame, always).
     pub camera: Vec<CameraMove>,
+    /// The moments a storyboard shows and its grid.
+    pub storyboard: Storyboard,
     /// What changes over time in a scene that computes (`Set` on values,
     /// fields that read them): `None` for a plain scene.
     pub live: Option<Arc<LiveScene>>,
@@ -99,6 +101,22 @@ pub struct Step {
     pub ease: EaseSpec,
     /// Index of the step in the file, for messages.
     pub source_index: usize,
+}
+
+/// What `--format storyboard` draws: the moments the scene file marks
+/// (`storyboard.times`, else its `Keyframe` steps; empty: chosen from the
+/// timeline's holds, [`crate::render::storyboard::moments`]) and the panels per row.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Storyboard {
+    pub moments: Vec<Moment>,
+    pub columns: Option<u32>,
+}
+
+/// A moment of the scene, with its caption.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Moment {
+    pub t: f64,
+    pub label: Option<String>,
 }
 
 /// A `Camera` step: the view's centre and zoom move to these (`None`:

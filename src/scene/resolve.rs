@@ -120,7 +120,10 @@ pub(super) fn resolve(
         steps,
         values: value_steps,
         camera,
+        keyframes,
     } = steps::resolve_steps(&step_cx, &file.timeline, file.duration)?;
+    let storyboard = storyboard(file.storyboard.as_ref(), keyframes, file.duration)
+        .map_err(|m| at_key("storyboard", m))?;
     let mut steps_of = vec![Vec::new(); ctx.elements.len()];
     for (i, s) in steps.iter().enumerate() {
         steps_of[s.target].push(i);
@@ -172,10 +175,56 @@ pub(super) fn resolve(
                 .chain(ctx.inputs.into_inner())
                 .collect(),
             camera,
+            storyboard,
             live: None,
         },
         value_steps,
     ))
+}
+
+/// The storyboard's moments (its `times`, else the `Keyframe`s) and columns, checked.
+fn storyboard(
+    spec: Option<&super::format::StoryboardSpec>,
+    keyframes: Vec<super::model::Moment>,
+    duration: f64,
+) -> Result<super::model::Storyboard, String> {
+    let default = super::format::StoryboardSpec::default();
+    let spec = spec.unwrap_or(&default);
+    let columns = spec.columns;
+    if let Some(c) = columns.filter(|c| !(1..=limits::MAX_STORYBOARD_PANELS as u32).contains(c)) {
+        return Err(format!(
+            "storyboard: columns must be 1..={}, got {c}",
+            limits::MAX_STORYBOARD_PANELS
+        ));
+    }
+    let moments = match &spec.times {
+        Some(times) => {
+            if times.is_empty() {
+                return Err("storyboard: times is empty: give at least one time, or leave it out".into());
+            }
+            if let Some(t) = times
+                .iter()
+                .find(|t| !t.is_finite() || !(0.0..=duration).contains(*t))
+            {
+                return Err(format!(
+                    "storyboard: time {t} is outside the scene's 0..={duration} s"
+                ));
+            }
+            times
+                .iter()
+                .map(|&t| super::model::Moment { t, label: None })
+                .collect()
+        }
+        None => keyframes,
+    };
+    if moments.len() > limits::MAX_STORYBOARD_PANELS {
+        return Err(format!(
+            "storyboard: {} moments; a storyboard shows at most {}",
+            moments.len(),
+            limits::MAX_STORYBOARD_PANELS
+        ));
+    }
+    Ok(super::model::Storyboard { moments, columns })
 }
 
 /// The scene's theme (default `assets/theme.ron`). Its errors name the

@@ -11,7 +11,7 @@ use glam::Vec2;
 use super::expand::live::ValueStep;
 use super::format::{CameraStep, CountStep, SetStep, StepSpec, P};
 use super::limits;
-use super::model::{CameraMove, Element, Kind, Param, Step, StepKind};
+use super::model::{CameraMove, Element, Kind, Moment, Param, Step, StepKind};
 use super::nav;
 use super::theme::Theme;
 use super::widgets::shape::Shape;
@@ -66,6 +66,7 @@ pub(super) fn resolve_steps(
     let mut steps = Vec::new();
     let mut value_steps = Vec::new();
     let mut camera = Vec::new();
+    let mut keyframes = Vec::new();
     let (mut prev_start, mut prev_end) = (0.0f64, 0.0f64);
     for (i, spec) in specs.iter().enumerate() {
         let (kind_name, f) = spec.parts();
@@ -81,10 +82,10 @@ pub(super) fn resolve_steps(
                 Ok(())
             }
         };
-        let dur = f.dur.unwrap_or(if matches!(spec, StepSpec::Pulse(_)) {
-            0.8
-        } else {
-            0.6
+        let dur = f.dur.unwrap_or(match spec {
+            StepSpec::Pulse(_) => 0.8,
+            StepSpec::Keyframe(_) => 0.0,
+            _ => 0.6,
         });
         if !dur.is_finite() || dur < 0.0 {
             return Err(field_err(
@@ -170,9 +171,25 @@ pub(super) fn resolve_steps(
             prev_end = start + dur;
             continue;
         }
-        if matches!(spec, StepSpec::Wait(_)) {
+        if matches!(spec, StepSpec::Wait(_) | StepSpec::Keyframe(_)) {
             if !targets.is_empty() {
                 return Err(err("does not take a target".into()));
+            }
+            if let StepSpec::Keyframe(k) = spec {
+                past_end(start)?;
+                if k.label
+                    .as_ref()
+                    .is_some_and(|l| l.chars().count() > limits::MAX_CAPTION_CHARS)
+                {
+                    return Err(field_err(
+                        "label",
+                        format!("a caption of at most {} characters", limits::MAX_CAPTION_CHARS),
+                    ));
+                }
+                keyframes.push(Moment {
+                    t: start,
+                    label: k.label.clone(),
+                });
             }
             prev_start = start;
             prev_end = start + dur;
@@ -266,10 +283,12 @@ pub(super) fn resolve_steps(
     steps.sort_by(|a, b| a.start.total_cmp(&b.start));
     value_steps.sort_by(|a, b| a.start.total_cmp(&b.start));
     camera.sort_by(|a: &CameraMove, b| a.start.total_cmp(&b.start));
+    keyframes.sort_by(|a: &Moment, b| a.t.total_cmp(&b.t));
     Ok(Timeline {
         steps,
         values: value_steps,
         camera,
+        keyframes,
     })
 }
 
@@ -279,6 +298,8 @@ pub(super) struct Timeline {
     pub steps: Vec<Step>,
     pub values: Vec<ValueStep>,
     pub camera: Vec<CameraMove>,
+    /// The `Keyframe` steps' moments, by time.
+    pub keyframes: Vec<Moment>,
 }
 
 /// The padding around an element a `Camera(focus: ...)` frames, and the zoom's bounds.
@@ -381,6 +402,7 @@ fn kind_field(spec: &StepSpec) -> &'static str {
         | StepSpec::Write(_)
         | StepSpec::Pulse(_)
         | StepSpec::Wait(_)
+        | StepSpec::Keyframe(_)
         | StepSpec::Camera(_) => "target",
     }
 }
@@ -500,6 +522,7 @@ fn step_kind(ctx: &StepCx<'_>, spec: &StepSpec, target: usize) -> Result<StepKin
         }
         StepSpec::Wait(_) => return Err("Wait has no target".into()),
         StepSpec::Camera(_) => return Err("Camera has no target".into()),
+        StepSpec::Keyframe(_) => return Err("Keyframe has no target".into()),
     })
 }
 

@@ -19,6 +19,8 @@ pub struct GlyphMark {
     pub offset: Vec2,
     /// Its cluster's characters (empty for a cluster's second glyph).
     pub text: Arc<str>,
+    /// The space after it on its line (spaces have no outline, so no glyph).
+    pub space: Option<crate::snapshot::SpaceAfter>,
 }
 
 impl Glyph {
@@ -31,7 +33,23 @@ impl Glyph {
             size: self.mark.size,
             xf: *xf * Affine2::from_translation(self.origin + self.mark.offset),
             text: self.mark.text.clone(),
+            space: self.mark.space.clone(),
         }
+    }
+}
+
+/// A space (it has no outline, so no glyph) at pen `x` on line `line`:
+/// recorded on the glyph before it on that line, so a PDF writes it.
+pub fn space_after(glyphs: &mut [Glyph], line: usize, x: f32, glyph: u16, text: &Arc<str>) {
+    if let Some(prev) = glyphs
+        .last_mut()
+        .filter(|g| g.line == line && g.mark.space.is_none())
+    {
+        prev.mark.space = Some(crate::snapshot::SpaceAfter {
+            glyph,
+            dx: x - prev.origin.x - prev.mark.offset.x,
+            text: text.clone(),
+        });
     }
 }
 
@@ -61,8 +79,40 @@ pub fn cluster_texts(line: &str, clusters: &[usize]) -> Vec<Arc<str>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glyph_texts_put_together_are_the_text_spaces_included() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts");
+        let style = super::super::TextStyle {
+            size: 20.0,
+            ..Default::default()
+        };
+        let l = super::super::FontBook::load(&dir)
+            .unwrap()
+            .layout("2 s · época\nfim", &style)
+            .unwrap();
+        let texts: Vec<String> = l
+            .glyphs
+            .iter()
+            .map(|g| {
+                format!(
+                    "{}{}",
+                    g.mark.text,
+                    g.mark.space.as_ref().map_or("", |s| &*s.text)
+                )
+            })
+            .collect();
+        // Spaces go with the glyph before them; the line break is no glyph's.
+        assert_eq!(texts.concat(), "2 s · épocafim", "{texts:?}");
+        let space = l.glyphs[0].mark.space.as_ref().unwrap();
+        assert!(
+            space.dx > 5.0 && space.dx < 20.0,
+            "after the 2's advance: {space:?}"
+        );
+    }
 
     #[test]
     fn each_cluster_goes_to_its_first_glyph() {

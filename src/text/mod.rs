@@ -47,7 +47,6 @@ use glam::{Affine2, Mat2, Vec2};
 use rustybuzz::ttf_parser::{GlyphId, Tag};
 
 use crate::geom::PathData;
-
 mod mark;
 pub use mark::GlyphMark;
 
@@ -415,7 +414,7 @@ impl FontBook {
         }
 
         let block_width = lines.iter().map(|(_, w)| *w).fold(0.0f32, f32::max);
-        let mut glyphs = Vec::new();
+        let mut glyphs: Vec<Glyph> = Vec::new();
         for (i, (placed, width)) in lines.iter().enumerate() {
             let x0 = match style.align {
                 Align::Left => 0.0,
@@ -425,6 +424,7 @@ impl FontBook {
             let baseline = i as f32 * line_box + ascender + extra * 0.5;
             for p in placed {
                 let Some(outline) = self.outline(font, &face, p.gid) else {
+                    mark::space_after(&mut glyphs, i, x0 + p.pen_x, p.gid, &p.text);
                     continue;
                 };
                 let origin = Vec2::new(x0 + p.pen_x, baseline);
@@ -442,6 +442,7 @@ impl FontBook {
                         size: style.size,
                         offset: Vec2::new(p.offset.x, -p.offset.y),
                         text: p.text.clone(),
+                        space: None,
                     },
                 });
             }

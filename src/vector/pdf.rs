@@ -136,16 +136,26 @@ fn glyph(s: &mut krilla::surface::Surface<'_>, m: &TextMark, font: Font, c: Colo
         rule: FillRule::NonZero,
     }));
     s.push_transform(&transform(&m.xf));
-    let g = KrillaGlyph {
-        glyph_id: GlyphId::new(u32::from(m.glyph)),
-        text_range: 0..m.text.len(),
+    let glyph = |id: u16, text_range| KrillaGlyph {
+        glyph_id: GlyphId::new(u32::from(id)),
+        text_range,
         x_advance: 0.0,
         x_offset: 0.0,
         y_offset: 0.0,
         y_advance: 0.0,
         location: None,
     };
-    s.draw_glyphs(Point::from_xy(0.0, 0.0), &[g], font, &m.text, m.size, false);
+    let mut text = m.text.to_string();
+    let mut glyphs = vec![glyph(m.glyph, 0..text.len())];
+    // The space after the glyph, as a glyph of its own (it draws nothing),
+    // so that copied and extracted text has it once.
+    if let Some(sp) = m.space.as_ref().filter(|_| m.size > 0.0) {
+        glyphs[0].x_advance = sp.dx / m.size;
+        let start = text.len();
+        text.push_str(&sp.text);
+        glyphs.push(glyph(sp.glyph, start..text.len()));
+    }
+    s.draw_glyphs(Point::from_xy(0.0, 0.0), &glyphs, font, &text, m.size, false);
     s.pop();
 }
 
