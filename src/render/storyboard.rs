@@ -172,13 +172,16 @@ pub fn decorations(scene: &Scene, grid: &Grid, moments: &[Moment], background: C
             "{} s",
             crate::numfmt::format((m.t * 10.0).round() / 10.0, crate::numfmt::Format::Auto)
         );
-        let caption = match &m.label {
-            Some(l) if !l.is_empty() => format!("{when} · {l}"),
-            _ => when,
-        };
         let style = TextStyle {
             size: fs,
             ..TextStyle::default()
+        };
+        // A label the fonts cannot set (an emoji) leaves the time alone.
+        let caption = match &m.label {
+            Some(l) if !l.is_empty() => Some(format!("{when} · {l}"))
+                .filter(|c| scene.fonts.layout(c, &style).is_ok())
+                .unwrap_or(when),
+            _ => when,
         };
         let left = centre.x + r + fs * 0.5;
         let fitted = fit(&scene.fonts, &caption, &style, rect.max.x - left);
