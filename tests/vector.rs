@@ -17,33 +17,15 @@
 #[path = "cli/support.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anim::image::RgbaImage;
-use support::{mini, names_in, repo, stderr, Project};
+use support::{mini, names_in, repo, stderr, Project, TempDir};
 
 /// The most a 16×16 block's mean colour may differ between the PNG and a
 /// vector file rasterised (0..255).
 const BLOCK_LIMIT: f64 = 40.0;
-
-/// A folder of its own under the temp dir, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let d = std::env::temp_dir().join(format!("anim-vector-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        TempDir(d)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn run(cmd: &mut Command) -> String {
     let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
@@ -125,7 +107,7 @@ fn alpha(img: &RgbaImage, x: u32, y: u32) -> u8 {
 
 #[test]
 fn the_chapter_figures_as_pdf_and_svg_look_like_their_png() {
-    let out = TempDir::new("figures");
+    let out = TempDir::new("vector-figures");
     let dir = out.0.to_str().unwrap();
     let root = repo();
     let o = Command::new(env!("CARGO_BIN_EXE_anim"))

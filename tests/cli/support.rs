@@ -53,6 +53,27 @@ impl Drop for Project {
     }
 }
 
+/// A temporary folder, `anim-TAG-PID` in the temp dir, removed when dropped.
+/// (The CLI tests, which include this file too, have no use for it.)
+#[allow(dead_code)]
+pub struct TempDir(pub PathBuf);
+
+#[allow(dead_code)]
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let d = std::env::temp_dir().join(format!("anim-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        TempDir(d)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 pub fn mini() -> String {
     std::fs::read_to_string(repo().join("tests/fixtures/mini.ron")).unwrap()
 }
