@@ -49,14 +49,11 @@ pub fn render_scene(
     #[cfg(feature = "video")]
     outputs.push((&mut plan.video, &video_inputs));
     for (slot, inputs) in outputs {
-        let Some(path) = slot.clone() else { continue };
-        match inputs.check(&path) {
-            Ok(()) if !job.force => {
-                report.up_to_date.push(path);
-                *slot = None;
-            }
-            Ok(()) => report.stale.push((path, crate::cache::Stale::Forced)),
-            Err(why) => report.stale.push((path, why)),
+        if slot
+            .as_ref()
+            .is_some_and(|path| keep(inputs, path, job.force, &mut report))
+        {
+            *slot = None;
         }
     }
     // The MP4 beside other videos comes from their frame loop (rendered
@@ -131,13 +128,8 @@ pub fn render_scene(
     // The vector stills need no GPU; one that fails leaves the others.
     for (format, path) in &plan.vector {
         let inputs = Inputs::new(&files, &vector_options(*format, job, &plan));
-        match inputs.check(path) {
-            Ok(()) if !job.force => {
-                report.up_to_date.push(path.clone());
-                continue;
-            }
-            Ok(()) => report.stale.push((path.clone(), crate::cache::Stale::Forced)),
-            Err(why) => report.stale.push((path.clone(), why)),
+        if keep(&inputs, path, job.force, &mut report) {
+            continue;
         }
         match render_vector(scene, job, &plan, *format, path) {
             Ok(()) => {
@@ -222,6 +214,26 @@ fn video_options(job: &Job, plan: &Plan, engine: &str) -> String {
         job.preset,
         crate::video::x264_params(f.fps)
     )
+}
+
+/// Whether `path` is up to date with `inputs` and is kept (never with
+/// `--force`); `report` says which, and why not.
+fn keep(inputs: &Inputs, path: &Path, force: bool, report: &mut Report) -> bool {
+    let path = path.to_path_buf();
+    match inputs.check(&path) {
+        Ok(()) if !force => {
+            report.up_to_date.push(path);
+            true
+        }
+        Ok(()) => {
+            report.stale.push((path, crate::cache::Stale::Forced));
+            false
+        }
+        Err(why) => {
+            report.stale.push((path, why));
+            false
+        }
+    }
 }
 
 /// Writes the cache record of a finished output.

@@ -106,19 +106,11 @@ pub fn write_file(bytes: &[u8], path: &Path) -> Result<(), RenderError> {
 
 /// Writes `img` as a PNG at `dpi` to `path`, through a temporary file.
 pub fn write_png(img: &RgbaImage, path: &Path, dpi: u32) -> Result<(), RenderError> {
-    let guard = TempGuard::new(temp_path(path));
-    let io = |source| RenderError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = std::fs::File::create(&guard.path).map_err(io)?;
-    let mut wr = std::io::BufWriter::new(file);
-    img.encode_png(&mut wr, Some(dpi)).map_err(|e| RenderError::Png {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    })?;
-    let file = wr.into_inner().map_err(|e| io(e.into_error()))?;
-    file.sync_all().map_err(io)?;
-    guard.commit(path).map_err(io)?;
-    Ok(())
+    let mut png = Vec::new();
+    img.encode_png(&mut png, Some(dpi))
+        .map_err(|e| RenderError::Png {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+    write_file(&png, path)
 }
