@@ -235,6 +235,106 @@ fn a_missing_encoder_names_its_format_and_keeps_the_rest() {
     );
 }
 
+/// `--web-width` and `--web-fps` shape the WebM and the WebP (made smaller
+/// and slower, the duration kept) and nothing else: the MOV keeps the
+/// render's size and rate, and the names stay the figure's.
+#[test]
+fn web_width_and_fps_shape_the_webm_and_webp_only() {
+    let p = Project::new("formats-web-size", &[("01-mini", &mini())]);
+    let o = p.run(&[
+        "render",
+        "--scene",
+        "mini",
+        "--format",
+        "webm,webp,mov",
+        "--web-width",
+        "161",
+        "--web-fps",
+        "15",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r = p.renders();
+    assert_eq!(
+        names_in(&r),
+        [
+            "01-mini.mov",
+            "01-mini.poster.png",
+            "01-mini.webm",
+            "01-mini.webp"
+        ]
+    );
+    let rate = |f: &str| ffprobe(&r.join(f), "stream=r_frame_rate");
+    let webm = probe(&r.join("01-mini.webm"));
+    assert_eq!(
+        (field(&webm, "width"), field(&webm, "height")),
+        ("160", "90"),
+        "161 asked: made even, the aspect kept: {webm}"
+    );
+    assert_eq!(field(&rate("01-mini.webm"), "r_frame_rate"), "15/1");
+    assert_eq!(field(&webm, "nb_read_frames"), "30", "{webm}");
+    assert_eq!(field(&webm, "duration"), "2.000000", "{webm}");
+    let (canvas, durations) = webp_frames(&std::fs::read(r.join("01-mini.webp")).unwrap());
+    assert_eq!(canvas, (160, 90));
+    assert!(
+        !durations.is_empty() && durations.len() <= 30,
+        "at most 15 fps: {durations:?}"
+    );
+    let ms: u32 = durations.iter().sum();
+    assert!((1990..=2010).contains(&ms), "{ms} ms");
+    let mov = probe(&r.join("01-mini.mov"));
+    assert_eq!(
+        (field(&mov, "width"), field(&mov, "nb_read_frames")),
+        ("320", "60"),
+        "{mov}"
+    );
+
+    // Frame 15 of the WebM (1 s) is the render's frame 30, scaled down:
+    // the background at the corner, box "a" at its centre, halved.
+    let o = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-i"])
+        .arg(r.join("01-mini.webm"))
+        .args([
+            "-vf",
+            "select=eq(n\\,15)",
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgba",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.stdout.len(), 160 * 90 * 4, "{}", stderr(&o));
+    let full = frame_rgba(&r.join("01-mini.mov"), None, 30);
+    for (x, y) in [BACKGROUND, INSIDE] {
+        let small = &o.stdout[((y / 2) * 160 + x / 2) * 4..][..3];
+        let big = &full[(y * WIDTH + x) * 4..][..3];
+        let near = small.iter().zip(big).all(|(a, b)| a.abs_diff(*b) <= 12);
+        assert!(near, "({x}, {y}): webm {small:?}, mov {big:?}");
+    }
+}
+
+#[test]
+fn size_flags_without_their_format_are_usage_errors() {
+    let p = Project::new("formats-web-flags", &[("01-mini", &mini())]);
+    for (args, flag) in [
+        (&["--web-width", "640"][..], "--web-width"),
+        (&["--format", "png,gif", "--web-fps", "30"][..], "--web-fps"),
+        (&["--format", "webm", "--gif-width", "480"][..], "--gif-width"),
+        (&["-o", "x.webm", "--gif-fps", "10"][..], "--gif-fps"),
+    ] {
+        let o = p.run(&[&["render", "--scene", "mini"][..], args].concat());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = stderr(&o);
+        assert!(e.contains(flag) && e.contains("--format"), "{args:?}: {e}");
+    }
+    assert!(!p.renders().exists(), "nothing written");
+    let o = p.run(&["render", "--scene", "mini", "-o", "x.webp", "--web-fps", "10"]);
+    assert!(o.status.success(), "-o FILE.webp takes --web-fps: {}", stderr(&o));
+}
+
 #[test]
 fn an_unknown_format_is_a_usage_error() {
     let p = Project::new("formats-typo", &[("01-mini", &mini())]);

@@ -11,7 +11,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::gpu::{BackendChoice, GpuError};
-use crate::render::{parse_formats, Destination, Format, GifSize, Job};
+use crate::render::{parse_formats, Destination, Format, GifSize, Job, WebSize};
 use crate::tess::Antialias;
 
 const AFTER_HELP: &str = "\
@@ -186,8 +186,8 @@ Outputs:
   (suffixes combine: -qm gives NAME-1280x720-30fps.mp4). -o FILE writes one
   scene to exactly FILE instead, its kind (png, pdf, svg, mp4, webm, gif,
   webp, mov) taken from the extension.
-  --crf, --preset and --dpi keep the figure's name: they change how it is
-  encoded, not what it shows.
+  --crf, --preset, --dpi, --gif-* and --web-* keep the figure's name: they
+  change how it is encoded, not what it shows.
   An output whose inputs (scene file, theme, fonts, data, images, options and
   the anim build) are unchanged since it was written is kept as it is:
   --force renders it anyway, and -v says why each output was rendered or kept.
@@ -199,6 +199,8 @@ Formats (--format, a comma list; default png,mp4):
   webm   NAME.webm         VP9 for web pages (crf 32); --transparent: VP9 with alpha
   gif    NAME.gif          --gif-width px wide (960), --gif-fps (15), 256 colours
   webp   NAME.webp         animated WebP (lossy, quality 80)
+                           webm and webp: --web-width px wide, --web-fps
+                           (default: the render's size and rate)
   mov    NAME.mov          ProRes 4444 with alpha, for video editors
   pdf    NAME.pdf          the still as vectors, for print: text stays text
                            (selectable, searchable; fonts subset and embedded),
@@ -211,7 +213,7 @@ Formats (--format, a comma list; default png,mp4):
                            Keyframe steps or storyboard: (times: [...]),
                            else the ends of the timeline's holds
   With any of webm, gif, webp or mov, NAME.poster.png is written too: the
-  still frame at the videos' size, for <video poster=…>. Every video is drawn
+  still frame at the render's size, for <video poster=…>. Every video is drawn
   from one run of frames: the scene is rendered once, whatever the list
   (but the MP4 beside --transparent ones, which keeps the background).
   With --transparent the names get -transparent (not the MP4's).
@@ -228,6 +230,7 @@ Examples:
   anim render --scene loop --png-only --frame 6.5
   anim render --scene loop -o /tmp/loop.mp4      exactly that file
   anim render --scene loop --format webm,gif     renders/03-loop-treinamento.webm, .gif, .poster.png
+  anim render --scene loop --format webm,webp --web-width 960 --web-fps 30   for a web page
   anim render --scene loop --format png,webm,mov --transparent
   anim render --all --format pdf                 every figure as a vector PDF, for print
   anim render --scene loop --format storyboard   renders/03-loop-treinamento.storyboard.png, .pdf
@@ -258,6 +261,13 @@ pub struct RenderArgs {
     /// Frame rate of the GIF, at most the video's [default: 15]
     #[arg(long, value_name = "FPS", value_parser = clap::value_parser!(u32).range(1..=50))]
     pub gif_fps: Option<u32>,
+    /// Width of the WebM and WebP in pixels, at most the render's (made even; the height follows)
+    /// [default: the render's]
+    #[arg(long, value_name = "PX", value_parser = clap::value_parser!(u32).range(16..=8192))]
+    pub web_width: Option<u32>,
+    /// Frame rate of the WebM and WebP, at most the video's [default: the video's]
+    #[arg(long, value_name = "FPS", value_parser = clap::value_parser!(u32).range(1..=240))]
+    pub web_fps: Option<u32>,
     /// Time of the still PNG in seconds (default: the scene's final frame).
     #[arg(long, value_name = "SECONDS", conflicts_with = "video_only")]
     pub frame: Option<f64>,
@@ -487,6 +497,7 @@ impl RenderArgs {
             ));
         }
         self.check_flags_apply()?;
+        self.check_size_flags()?;
         let gif = GifSize {
             width: self.gif_width.unwrap_or(GifSize::default().width),
             fps: self.gif_fps.unwrap_or(GifSize::default().fps),
@@ -499,6 +510,10 @@ impl RenderArgs {
             vector,
             storyboard,
             gif,
+            web_size: WebSize {
+                width: self.web_width,
+                fps: self.web_fps,
+            },
             size: self.size,
             height: quality.map(|q| q.height),
             scale: self.scale,
@@ -592,6 +607,40 @@ impl RenderArgs {
             Some((flag, _)) => Err(FlagError(format!(
                 "{flag} does not apply to {kind}, which is what -o {} writes",
                 file.display()
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// `--gif-*` without a GIF, or `--web-*` without a WebM or WebP, would
+    /// shape nothing: say so.
+    fn check_size_flags(&self) -> Result<(), FlagError> {
+        let ext = self.output_extension().as_deref().and_then(Format::from_name);
+        let asked = |f: Format| match &self.format {
+            Some(FormatList(l)) => l.contains(&f),
+            None => ext == Some(f),
+        };
+        let (gif, web) = (asked(Format::Gif), asked(Format::Webm) || asked(Format::Webp));
+        let checks = [
+            ("--gif-width", self.gif_width.is_some() && !gif, "the GIF", "gif"),
+            ("--gif-fps", self.gif_fps.is_some() && !gif, "the GIF", "gif"),
+            (
+                "--web-width",
+                self.web_width.is_some() && !web,
+                "the WebM and WebP",
+                "webm",
+            ),
+            (
+                "--web-fps",
+                self.web_fps.is_some() && !web,
+                "the WebM and WebP",
+                "webm",
+            ),
+        ];
+        match checks.iter().find(|c| c.1) {
+            Some((flag, _, what, ext)) => Err(FlagError(format!(
+                "{flag} shapes {what} only, and this render writes none: \
+                 add it to --format (e.g. --format png,{ext}) or write -o FILE.{ext}"
             ))),
             None => Ok(()),
         }

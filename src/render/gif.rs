@@ -23,6 +23,23 @@ pub fn gif_size((width, height): (u32, u32), max_width: u32) -> (u32, u32) {
     (w, h)
 }
 
+/// The WebM's and WebP's size for a render at most `max_width` wide: as
+/// [`gif_size`], both sides even (VP9's 4:2:0 wants it), never larger than the render.
+pub fn web_size((width, height): (u32, u32), max_width: u32) -> (u32, u32) {
+    let w = (max_width.min(width) & !1).max(2);
+    let (w64, width64) = (u64::from(w), u64::from(width.max(1)));
+    let h = (u64::from(height) * w64 + width64) / (2 * width64) * 2;
+    (w, (h as u32).clamp(2, (height & !1).max(2)))
+}
+
+/// Whether render frame `i` at `fps` is one of the frames kept at `out_fps`
+/// (at most `fps`): the first frame of each `1 / out_fps` s, so that the
+/// duration stays the same.
+pub fn picked(i: u64, fps: u32, out_fps: u32) -> bool {
+    let (g, f) = (u64::from(out_fps.clamp(1, fps.max(1))), u64::from(fps.max(1)));
+    i == 0 || i * g / f != (i - 1) * g / f
+}
+
 /// `img` scaled to `w`×`h` by averaging the source pixels under each
 /// target pixel (premultiplied, so transparent pixels add no colour).
 pub fn downscale(img: &RgbaImage, (w, h): (u32, u32)) -> RgbaImage {
@@ -185,8 +202,7 @@ impl<W: Write> GifWriter<W> {
     pub fn push(&mut self, img: &RgbaImage) -> Result<(), String> {
         let i = self.seen;
         self.seen += 1;
-        let (g, f) = (u64::from(self.gif_fps), u64::from(self.fps));
-        if i > 0 && i * g / f == (i - 1) * g / f {
+        if !picked(i, self.fps, self.gif_fps) {
             return Ok(()); // not a frame at the GIF's rate
         }
         let indices = self.palette.index(img);
@@ -287,6 +303,24 @@ mod tests {
         assert_eq!(gif_size((640, 360), 960), (640, 360));
         let half = downscale(&solid(4, 2, [200, 100, 0, 255]), (2, 1));
         assert_eq!(half.data, [200, 100, 0, 255, 200, 100, 0, 255]);
+    }
+
+    #[test]
+    fn web_sizes_are_even_and_rates_keep_the_duration() {
+        assert_eq!(web_size((1920, 1080), 960), (960, 540));
+        assert_eq!(web_size((1920, 1080), 854), (854, 480));
+        assert_eq!(web_size((1920, 1080), 1281), (1280, 720));
+        assert_eq!(web_size((1920, 1080), 4000), (1920, 1080));
+        assert_eq!(
+            web_size((853, 479), 900),
+            (852, 478),
+            "never larger than the render"
+        );
+        let kept = |fps, out| (0..1440).filter(|&i| picked(i, fps, out)).count();
+        assert_eq!(kept(60, 30), 720);
+        assert_eq!(kept(60, 24), 576);
+        assert_eq!(kept(60, 60), 1440);
+        assert_eq!(kept(30, 60), 1440, "never more frames than the render");
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub struct Job {
     pub storyboard: bool,
     /// The GIF's size and rate.
     pub gif: GifSize,
+    /// The WebM's and WebP's size and rate (default: the render's).
+    pub web_size: WebSize,
     /// Output size at scale 1 (default: the scene's).
     pub size: Option<(u32, u32)>,
     /// Output height at scale 1 when `size` is not given, the width following
@@ -80,6 +82,15 @@ impl Default for GifSize {
     fn default() -> GifSize {
         GifSize { width: 960, fps: 15 }
     }
+}
+
+/// The WebM's and WebP's width in pixels (at most the render's, made even;
+/// the height follows) and frame rate (at most the video's), each `None` for
+/// the render's own. The MOV, for editors, always keeps the render's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WebSize {
+    pub width: Option<u32>,
+    pub fps: Option<u32>,
 }
 
 /// Frames `start..end` of a video at `fps`: frame `i` shows the scene at `i / fps` s.
@@ -310,7 +321,7 @@ pub(super) fn video_settings(
 /// `-transparent` (the stills and the videos that carry alpha: not the MP4).
 /// The stills (PNG, PDF, SVG) take the still's suffixes, the storyboard
 /// only `-transparent`, the rest the video's.
-/// `--gif-width`, `--gif-fps`, the x264 settings and the PNG's dpi change how the
+/// `--gif-*`, `--web-*`, the x264 settings and the PNG's dpi change how the
 /// same picture is encoded, so they keep the name.
 pub fn output_name(scene: &Scene, job: &Job, size: (u32, u32), frames: FrameRange, ext: &str) -> String {
     let mut name = scene.name.clone();

@@ -30,7 +30,7 @@ pub use formats::{parse_formats, Format};
 pub use frames::{gpu_yuv_enabled, render_frames, Frame, FrameRun, Frames};
 pub use job::{
     output_name, plan, Destination, FrameRange, GifSize, Job, Plan, Progress, RenderError, Report, Silent,
-    StopFlag,
+    StopFlag, WebSize,
 };
 pub use run::render_scene;
 pub use still::{draw, render_png};

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::formats::Format;
 use super::frames::{render_frames_over, Frame, FrameRun, Frames};
-use super::gif::{downscale, gif_size, GifWriter, Palette};
+use super::gif::{downscale, gif_size, picked, GifWriter, Palette};
 use super::job::{Job, Plan, Progress, RenderError, StopFlag};
 use super::still::draw;
 use crate::color::Color;
@@ -44,8 +44,18 @@ pub struct WebDone {
 }
 
 enum Sink {
+    /// The WebM, WebP or MOV at `size` and `out_fps` (of the render's `fps`):
+    /// `seen` render frames so far, `changed` when one differed from the
+    /// last frame sent.
     #[cfg(feature = "video")]
-    Ffmpeg(crate::video::WebEncoder),
+    Ffmpeg {
+        enc: crate::video::WebEncoder,
+        size: (u32, u32),
+        fps: u32,
+        out_fps: u32,
+        seen: u64,
+        changed: bool,
+    },
     #[cfg(feature = "video")]
     Mp4(crate::video::EncoderThread),
     /// Made at the first frame (its palette wants it); the palette sample of the still.
@@ -95,11 +105,27 @@ impl Output {
             }
             #[cfg(feature = "video")]
             f => {
-                let codec = crate::video::WebCodec::of(f.name(), plan.frames.fps, web.job.transparent)
+                let fps = plan.frames.fps;
+                let asked = match f {
+                    Format::Webm | Format::Webp => web.job.web_size,
+                    _ => super::job::WebSize::default(), // the MOV, for editors, keeps the render's
+                };
+                let size = asked
+                    .width
+                    .map_or(plan.size, |w| super::gif::web_size(plan.size, w));
+                let out_fps = asked.fps.map_or(fps, |r| r.clamp(1, fps.max(1)));
+                let codec = crate::video::WebCodec::of(f.name(), out_fps, web.job.transparent)
                     .ok_or_else(|| failed(f, "not a video format"))?;
-                let enc = crate::video::WebEncoder::create(&guard.path, codec, plan.size, plan.frames.fps)
+                let enc = crate::video::WebEncoder::create(&guard.path, codec, size, out_fps)
                     .map_err(|e| failed(f, e))?;
-                Sink::Ffmpeg(enc)
+                Sink::Ffmpeg {
+                    enc,
+                    size,
+                    fps,
+                    out_fps,
+                    seen: 0,
+                    changed: false,
+                }
             }
             #[cfg(not(feature = "video"))]
             f => return Err(failed(f, "this anim was built without the `video` feature")),
@@ -126,11 +152,30 @@ impl Output {
         let _ = (i, segment); // the MP4's segments
         match &mut self.sink {
             #[cfg(feature = "video")]
-            Sink::Ffmpeg(enc) => match frame {
-                Frame::Same => enc.repeat(),
-                _ => enc.push_rgba(&whole.data),
+            Sink::Ffmpeg {
+                enc,
+                size,
+                fps,
+                out_fps,
+                seen,
+                changed,
+            } => {
+                let n = *seen;
+                *seen += 1;
+                *changed |= !matches!(frame, Frame::Same);
+                if !picked(n, *fps, *out_fps) {
+                    return Ok(()); // not a frame at the output's rate
+                }
+                let sent = if n > 0 && !*changed {
+                    enc.repeat()
+                } else if (whole.width, whole.height) == *size {
+                    enc.push_rgba(&whole.data)
+                } else {
+                    enc.push_rgba(&downscale(whole, *size).data)
+                };
+                *changed = false;
+                sent.map_err(|e| failed(format, e))
             }
-            .map_err(|e| failed(format, e)),
             #[cfg(feature = "video")]
             Sink::Mp4(enc) => {
                 if i.is_multiple_of(segment.max(1)) {
@@ -177,7 +222,7 @@ impl Output {
         let format = self.format;
         match self.sink {
             #[cfg(feature = "video")]
-            Sink::Ffmpeg(enc) => enc.finish().map(drop).map_err(|e| failed(format, e))?,
+            Sink::Ffmpeg { enc, .. } => enc.finish().map(drop).map_err(|e| failed(format, e))?,
             #[cfg(feature = "video")]
             Sink::Mp4(enc) => enc.finish().map(drop).map_err(|e| failed(format, e))?,
             Sink::Gif { writer, .. } => {
