@@ -18,6 +18,11 @@
 //!   that says "p = 0.9 keeps two tokens" must not silently keep three.
 //! - [`cross_entropy`] of a zero probability is an error rather than
 //!   `f64::INFINITY`: an "∞" on screen is almost always a scene bug.
+//! - [`sample`] draws with SplitMix64 from a declared seed, in integer
+//!   arithmetic and one `f64` comparison per token: a figure that shows "five
+//!   draws" shows the same five on every machine, and changing a logit
+//!   changes them the way a reader expects (the same uniform numbers, new
+//!   boundaries).
 //! - The mask helpers never fail: they take probabilities the caller already
 //!   computed and document what happens at the edges (k = 0, p ≥ 1, all masked).
 
@@ -254,10 +259,104 @@ pub fn decode_distribution(logits: &[f64], d: &Decoding) -> Result<DecodedDist, 
     Ok(DecodedDist { raw, mask, probs })
 }
 
+/// Entropy `−Σ pᵢ ln pᵢ` in nats (zero terms count 0); `exp` of it is the
+/// effective number of choices: 1 for a certain pick, `n` for `n` equal ones.
+///
+/// Errors: empty input, or a probability outside `[0, 1]` or NaN.
+pub fn entropy(probs: &[f64]) -> Result<f64, ProbError> {
+    check_probabilities(probs)?;
+    Ok(-probs
+        .iter()
+        .filter(|&&p| p > 0.0)
+        .map(|&p| p * p.ln())
+        .sum::<f64>())
+}
+
+/// `n` indices drawn from `probs` (rescaled to sum to 1) with the seeded
+/// generator SplitMix64: the same seed gives the same draws on every
+/// machine, and draw `i` does not depend on `n`.
+///
+/// Errors: empty input, a probability outside `[0, 1]` or NaN, or all zero.
+pub fn sample(probs: &[f64], seed: u64, n: usize) -> Result<Vec<usize>, ProbError> {
+    check_probabilities(probs)?;
+    let total: f64 = probs.iter().sum();
+    if total <= 0.0 {
+        return Err(ProbError::Empty);
+    }
+    let last = probs.iter().rposition(|&p| p > 0.0).unwrap_or(0);
+    let mut state = seed;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    Ok((0..n)
+        .map(|_| {
+            let u = next() * total;
+            let mut cum = 0.0;
+            probs
+                .iter()
+                .position(|&p| {
+                    cum += p;
+                    p > 0.0 && u < cum
+                })
+                .unwrap_or(last)
+        })
+        .collect())
+}
+
+fn check_probabilities(probs: &[f64]) -> Result<(), ProbError> {
+    if probs.is_empty() {
+        return Err(ProbError::Empty);
+    }
+    match probs.iter().position(|p| !(0.0..=1.0).contains(p)) {
+        Some(index) => Err(ProbError::InvalidProbability {
+            index,
+            value: probs[index],
+        }),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entropy_counts_the_choices() {
+        assert_eq!(entropy(&[1.0, 0.0, 0.0]).unwrap(), 0.0);
+        let h = entropy(&[0.25; 4]).unwrap();
+        assert!((h.exp() - 4.0).abs() < 1e-12, "{h}");
+        assert!(entropy(&[0.5, 1.5]).is_err());
+        assert!(entropy(&[]).is_err());
+    }
+
+    #[test]
+    fn samples_are_seeded_and_follow_the_probabilities() {
+        let p = [0.5, 0.0, 0.3, 0.2];
+        let a = sample(&p, 7, 20_000).unwrap();
+        assert_eq!(a, sample(&p, 7, 20_000).unwrap(), "the same seed, the same draws");
+        assert_ne!(
+            a[..20],
+            sample(&p, 8, 20).unwrap()[..],
+            "another seed, other draws"
+        );
+        assert_eq!(
+            a[..5],
+            sample(&p, 7, 5).unwrap()[..],
+            "draw i does not depend on n"
+        );
+        let share = |i| a.iter().filter(|&&x| x == i).count() as f64 / a.len() as f64;
+        assert_eq!(share(1), 0.0, "a zero never comes up");
+        for (i, want) in [(0, 0.5), (2, 0.3), (3, 0.2)] {
+            assert!((share(i) - want).abs() < 0.02, "{i}: {}", share(i));
+        }
+        assert_eq!(sample(&[0.0, 1.0], 1, 3).unwrap(), [1, 1, 1]);
+        assert!(sample(&[0.0, 0.0], 1, 1).is_err());
+    }
 
     fn close(a: &[f64], b: &[f64], tol: f64) {
         assert_eq!(a.len(), b.len(), "{a:?} vs {b:?}");

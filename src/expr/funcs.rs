@@ -115,6 +115,7 @@ pub(crate) fn register(e: &mut Engine) {
     });
     e.register_fn("int", |x: Dynamic| -> Res<INT> { integer("int", &x) });
     register_lists(e);
+    register_sampling(e);
 }
 
 fn log_of(x: f64, f: fn(f64) -> f64) -> Res<f64> {
@@ -260,4 +261,51 @@ fn extreme(f: &str, l: &Array, pick: fn(f64, f64) -> f64) -> Res<f64> {
     v.into_iter()
         .reduce(pick)
         .ok_or_else(|| format!("{f} of an empty list").into())
+}
+
+/// The decoding strategies of chapter 05 over a list of probabilities:
+/// `entropy(p)` in nats, `top_k(p, k)` and `top_p(p, x)` (renormalised),
+/// and `sample(p, seed, n)`: `n` seeded draws (indices), the same on every
+/// machine ([`crate::prob::sample`]).
+fn register_sampling(e: &mut Engine) {
+    let err = |f: &str, e: crate::prob::ProbError| -> Box<EvalAltResult> { format!("{f}: {e}").into() };
+    e.register_fn("entropy", move |l: Array| -> Res<f64> {
+        crate::prob::entropy(&nums("entropy", &l)?).map_err(|e| err("entropy", e))
+    });
+    e.register_fn("top_k", |l: Array, k: Dynamic| -> Res<Array> {
+        let (p, k) = (nums("top_k", &l)?, integer("top_k", &k)?);
+        if k < 1 {
+            return fail(format!("top_k: k must be at least 1, got {k}"));
+        }
+        let keep = crate::prob::top_k_mask(&p, usize::try_from(k).unwrap_or(usize::MAX));
+        Ok(floats(crate::prob::renormalize(&p, &keep)))
+    });
+    e.register_fn("top_p", |l: Array, x: Dynamic| -> Res<Array> {
+        let (p, x) = (nums("top_p", &l)?, num("top_p", &x)?);
+        if !(x > 0.0 && x <= 1.0) {
+            return fail(format!("top_p: p must be in (0, 1], got {x}"));
+        }
+        Ok(floats(crate::prob::renormalize(
+            &p,
+            &crate::prob::top_p_mask(&p, x),
+        )))
+    });
+    e.register_fn(
+        "sample",
+        move |l: Array, seed: Dynamic, n: Dynamic| -> Res<Array> {
+            let (p, seed, n) = (
+                nums("sample", &l)?,
+                integer("sample", &seed)?,
+                integer("sample", &n)?,
+            );
+            if n < 0 || n as u64 > LIMITS.list_len as u64 {
+                return fail(format!(
+                    "sample: {n} draws; a list holds at most {}",
+                    LIMITS.list_len
+                ));
+            }
+            let draws = crate::prob::sample(&p, seed as u64, n as usize).map_err(|e| err("sample", e))?;
+            Ok(draws.into_iter().map(|i| Dynamic::from_int(i as INT)).collect())
+        },
+    );
 }

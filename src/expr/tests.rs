@@ -72,6 +72,38 @@ fn softmax_is_stable_and_tempered() {
 }
 
 #[test]
+fn decoding_strategies_and_seeded_draws() {
+    let cases = [
+        ("exp(entropy([0.25, 0.25, 0.25, 0.25]))", 4.0),
+        ("entropy([1, 0, 0])", 0.0),
+        ("top_k([0.5, 0.2, 0.3], 2)[2]", 0.375),
+        ("top_k([0.5, 0.2, 0.3], 2)[1]", 0.0),
+        ("top_p([0.5, 0.2, 0.3], 0.8)[0]", 0.625),
+        ("sum(top_p([0.5, 0.2, 0.3], 0.8))", 1.0),
+        ("len(sample([0.5, 0.5], 3, 7))", 7.0),
+        ("sample([0, 1, 0], 42, 5).reduce(|s, i| s + i, 0)", 5.0),
+    ];
+    for (src, want) in cases {
+        let got = number(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+        assert!((got - want).abs() < 1e-9, "{src} = {got}, want {want}");
+    }
+    let same = number("sample([0.3, 0.3, 0.4], 9, 8).reduce(|s, i| s * 3 + i, 0)").unwrap();
+    assert_eq!(
+        same,
+        number("sample([0.3, 0.3, 0.4], 9, 8).reduce(|s, i| s * 3 + i, 0)").unwrap()
+    );
+    for (src, what) in [
+        ("top_k([0.5, 0.5], 0)[0]", "k must be at least 1"),
+        ("top_p([0.5, 0.5], 1.5)[0]", "p must be in (0, 1]"),
+        ("entropy([0.5, 2])", "probability 1 is not in [0, 1]"),
+        ("len(sample([0, 0], 1, 1))", "sample"),
+    ] {
+        let e = number(src).unwrap_err().to_string();
+        assert!(e.contains(what), "{src}: {e}");
+    }
+}
+
+#[test]
 fn domain_errors_point_at_the_call() {
     let cases = [
         ("1 + 2 / 0", "division by zero", 6),
