@@ -21,7 +21,7 @@ use glam::{Affine2, Vec2};
 
 use crate::easing::ease;
 use crate::scene::model::LiveElement;
-use crate::scene::model::{Element, Scene, StepKind};
+use crate::scene::model::{Element, Param, Scene, StepKind};
 use crate::scene::widgets::{ElementsAt, PaintCx, Painter};
 use crate::snapshot::{DrawItem, Snapshot};
 
@@ -32,6 +32,12 @@ pub use crate::scene::widgets::State;
 
 /// The state of element `e` at time `t`.
 pub fn element_state(scene: &Scene, e: usize, t: f64) -> State {
+    element_state_from(scene, e, t, &scene.elements[e].params)
+}
+
+/// [`element_state`] with the parameters starting from `rest` (a changing
+/// element's at this instant, [`LiveElement::params`]).
+fn element_state_from(scene: &Scene, e: usize, t: f64, rest: &[(Param, f64)]) -> State {
     let el = &scene.elements[e];
     let mut s = State {
         opacity: if el.hidden { 0.0 } else { 1.0 },
@@ -44,7 +50,7 @@ pub fn element_state(scene: &Scene, e: usize, t: f64) -> State {
         pulse: 0.0,
         morph: None,
         follow: None,
-        params: el.params.iter().copied().collect(),
+        params: rest.iter().copied().collect(),
     };
     for &si in &scene.steps_of[e] {
         let step = &scene.steps[si];
@@ -281,7 +287,10 @@ fn evaluate_in(scene: &Scene, t: f64, mut memo: Option<&mut Memo>) -> Snapshot {
     let t = t.clamp(0.0, scene.duration);
     let live = live_at(scene, t, memo.as_deref_mut());
     let mut states: Vec<State> = (0..scene.elements.len())
-        .map(|e| element_state(scene, e, t))
+        .map(|e| match live.get(e).and_then(Option::as_ref) {
+            Some(l) => element_state_from(scene, e, t, &l.params),
+            None => element_state(scene, e, t),
+        })
         .collect();
     reflow(scene, &mut states);
     let camera = camera_at(scene, t);

@@ -268,3 +268,31 @@ fn the_chapter_scenes_load_and_evaluate() {
             .any(|st| matches!(st.kind, StepKind::FadeIn | StepKind::DrawOn | StepKind::Write)));
     }
 }
+
+/// A widget parameter read from an animated value follows it: a
+/// Distribution's `temperature: "{T}"` with `Set(value: "T")` draws what
+/// the same Distribution written at that temperature draws.
+#[test]
+fn a_widget_parameter_follows_an_animated_value() {
+    let dist = |temperature: &str| {
+        format!(
+            "Distribution(name: \"d\", at: (400, 220), size: (400, 200), tokens: [\"a\", \"b\", \"c\"], logits: [2, 1, 0], temperature: {temperature}),"
+        )
+    };
+    let live = loader()
+        .parse(
+            Path::new("inline.ron"),
+            &format!(
+                "(\n size: (800, 450),\n fps: 10,\n duration: 3,\n values: {{ \"T\": 1.0 }},\n elements: [\n{}\n ],\n timeline: [ Set(value: \"T\", to: 0.5, at: 0.0, dur: 1.0) ],\n)",
+                dist("\"{T}\"")
+            ),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    let fixed = |t: &str| scene(&dist(t), "", 3.0);
+    assert!(evaluate(&live, 0.0) == evaluate(&fixed("1.0"), 0.0));
+    assert!(
+        evaluate(&live, 2.0) == evaluate(&fixed("0.5"), 2.0),
+        "T = 0.5 after the step"
+    );
+    assert!(evaluate(&live, 2.0) != evaluate(&fixed("1.0"), 2.0));
+}

@@ -145,4 +145,7 @@ pub struct LiveElement {
     pub kind: Kind,
     pub origin: Vec2,
     pub bounds: crate::geom::Rect,
+    /// Its animatable parameters at rest, from this `kind` (a Distribution's
+    /// temperature read from an animated value): what the steps start from.
+    pub params: Vec<(Param, f64)>,
 }
