@@ -18,7 +18,7 @@ const AFTER_HELP: &str = "\
 Examples:
   anim list                                  the scenes, their short names, duration and size
   anim render --scene loop                   renders/03-loop-treinamento.png and .mp4
-  anim render --all                          every scene; outputs already up to date are kept
+  anim render --all                          every scene (PNG, MP4, storyboard); up-to-date outputs are kept
   anim render --scene loop -ql               a quick 480p15 draft, beside the figure
   anim render --scene loop --png-only --frame 4.5    renders/03-loop-treinamento-t4.5.png
   anim render --scene loop -o /tmp/loop.mp4  exactly that file
@@ -192,7 +192,7 @@ Outputs:
   the anim build) are unchanged since it was written is kept as it is:
   --force renders it anyway, and -v says why each output was rendered or kept.
 
-Formats (--format, a comma list; default png,mp4):
+Formats (--format, a comma list; default png,mp4, and with --all png,mp4,storyboard):
   png    NAME.png          the still (final frame, or --frame)
   mp4    NAME.mp4          H.264, plays everywhere (no alpha: with --transparent
                            it keeps the background)
@@ -242,7 +242,7 @@ pub struct RenderArgs {
     /// The scene: file name (03-loop-treinamento), short name (loop) or a path to a .ron file.
     #[arg(long, conflicts_with = "all")]
     pub scene: Option<String>,
-    /// Render every scene in scenes/.
+    /// Render every scene in scenes/: the PNG, the MP4 and, for the book, the storyboard.
     #[arg(long)]
     pub all: bool,
     /// Only the still PNG.
@@ -461,7 +461,12 @@ impl RenderArgs {
     pub fn job(&self, root: &Path) -> Result<Job, FlagError> {
         let quality = self.quality.map(|q| q.settings());
         self.check_video_built()?;
-        let storyboard = matches!(&self.format, Some(FormatList(l)) if l.contains(&Format::Storyboard));
+        // The book's set: --all with no other choice of outputs also writes
+        // each figure's storyboard, for the printed page.
+        let storyboard = match &self.format {
+            Some(FormatList(l)) => l.contains(&Format::Storyboard),
+            None => self.all && !self.png_only && !self.video_only,
+        };
         let (png, video, web, vector) = match (&self.output, &self.format) {
             (Some(_), _) => (true, true, vec![], vec![]), // the plan keeps the one the extension names
             (None, Some(FormatList(list))) => (

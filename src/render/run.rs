@@ -141,10 +141,16 @@ pub fn render_scene(
     }
     if let Some(paths) = &plan.storyboard {
         let inputs = Inputs::new(&files, &storyboard_options(job, &plan, &engine));
-        let fresh = paths.iter().all(|p| inputs.check(p).is_ok());
-        if fresh && !job.force {
+        // Its PNG and PDF are one output: both are kept, or both made again
+        // for the first one's reason.
+        let why = paths.iter().find_map(|p| inputs.check(p).err());
+        if why.is_none() && !job.force {
             report.up_to_date.extend(paths.iter().cloned());
         } else {
+            let why = why.unwrap_or(crate::cache::Stale::Forced);
+            report
+                .stale
+                .extend(paths.iter().map(|p| (p.clone(), why.clone())));
             match super::storyboard::render_storyboard(ctx, renderer, scene, job, &plan, paths) {
                 Ok(()) => {
                     for p in paths {

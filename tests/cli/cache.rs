@@ -67,14 +67,12 @@ fn the_cache_renders_exactly_what_changed() {
     for (name, src) in &scenes {
         std::fs::write(p.dir.join(format!("scenes/{name}.ron")), src).unwrap();
     }
-    let all = [
-        "01-chart.mp4",
-        "01-chart.png",
-        "02-image.mp4",
-        "02-image.png",
-        "03-plain.mp4",
-        "03-plain.png",
-    ];
+    // --all writes the book's set: PNG, MP4 and storyboard (PNG and PDF).
+    let set = |n: &str| ["mp4", "png", "storyboard.pdf", "storyboard.png"].map(|e| format!("{n}.{e}"));
+    let all: Vec<String> = ["01-chart", "02-image", "03-plain"]
+        .iter()
+        .flat_map(|n| set(n))
+        .collect();
     let render = || rendered(&p.run(&["-v", "render", "--all"]));
     assert_eq!(render(), all, "first render");
     assert_eq!(render(), Vec::<String>::new(), "nothing changed");
@@ -88,13 +86,13 @@ fn the_cache_renders_exactly_what_changed() {
             .unwrap();
     };
     append("assets/data/mine.csv", b"3,1.5\n");
-    assert_eq!(render(), ["01-chart.mp4", "01-chart.png"], "a data file");
+    assert_eq!(render(), set("01-chart"), "a data file");
     let mut icon = anim::image::RgbaImage::load_png(&p.dir.join("pics/icon.png")).unwrap();
     icon.data[0] ^= 0xff;
     icon.save_png(&p.dir.join("pics/icon.png")).unwrap();
-    assert_eq!(render(), ["02-image.mp4", "02-image.png"], "an image");
+    assert_eq!(render(), set("02-image"), "an image");
     append("scenes/03-plain.ron", b"// edited\n");
-    assert_eq!(render(), ["03-plain.mp4", "03-plain.png"], "a scene file");
+    assert_eq!(render(), set("03-plain"), "a scene file");
     append("assets/theme.ron", b"\n// edited\n");
     assert_eq!(render(), all, "the theme");
     append("assets/fonts/Inter-Regular.otf", b"\0");
