@@ -301,6 +301,24 @@ impl Loader {
         Ok(scene)
     }
 
+    /// The scene source with its computation done: values, templates,
+    /// loops and components expanded into plain elements, animated values at
+    /// their starting value. What `parse` reads; a scene that computes
+    /// nothing is returned as written. For tests and for an author asking
+    /// what a loop made.
+    pub fn expanded(&self, path: &Path, src: &str) -> Result<String, SceneError> {
+        let src = clean_source(path, src)?;
+        let Some(root) = expand::cst::parse(src) else {
+            return Ok(src.to_string());
+        };
+        let theme_rel = root.field(src, "theme").and_then(|f| f.value.as_str());
+        let theme = resolve::theme_for(self, path, src, theme_rel)?;
+        Ok(match expand::expand(path, src, &root, &theme.theme)? {
+            Some(expanded) => expanded.out.text,
+            None => src.to_string(),
+        })
+    }
+
     /// A scene that computes nothing: ron reads the file as written.
     /// `theme` is the theme already loaded for it, if it was.
     fn parse_plain(
