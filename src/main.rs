@@ -129,7 +129,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
     })?;
     match &cli.command {
         Command::List => list(&project),
-        Command::Check { files } => check(&project, files),
+        Command::Check { files, expanded } => check(&project, files, *expanded),
         Command::Render(args) => render(&cli, &project, args),
         Command::Preview(args) => preview(&cli, &project, args),
         Command::Splice { chunks, output } => splice(chunks, output),
@@ -188,7 +188,7 @@ fn list(project: &Project) -> Result<(), Failure> {
     })
 }
 
-fn check(project: &Project, files: &[String]) -> Result<(), Failure> {
+fn check(project: &Project, files: &[String], expanded: bool) -> Result<(), Failure> {
     let loader = loader(project)?;
     let paths = if files.is_empty() {
         project.scenes()
@@ -197,6 +197,15 @@ fn check(project: &Project, files: &[String]) -> Result<(), Failure> {
     }
     .map_err(Failure::input)?;
     load_each(&loader, &paths, |p, s| {
+        if expanded {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| e.to_string())
+                .and_then(|src| loader.expanded(p, &src).map_err(|e| e.to_string()));
+            return match text {
+                Ok(t) => format!("// {}, expanded\n{t}", p.display()),
+                Err(e) => format!("// {}: {e}", p.display()),
+            };
+        }
         format!(
             "ok   {} ({} elements, {} steps, {:.1} s)",
             p.display(),

@@ -80,6 +80,10 @@ pub enum Command {
     Check {
         /// Scene files or names.
         files: Vec<String>,
+        /// Print each scene as anim reads it once its values, templates, loops
+        /// and components are worked out (animated values at their start).
+        #[arg(long)]
+        expanded: bool,
     },
     /// Join the chunks of one video (`render --chunk i/N`), given in order, into one MP4.
     #[command(after_help = SPLICE_HELP)]

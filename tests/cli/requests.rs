@@ -154,3 +154,21 @@ fn bad_requests_exit_2_without_touching_renders() {
     // checked before the disk is touched.
     assert!(!p.renders().exists(), "renders/ was created");
 }
+
+/// `anim check --expanded` prints the scene with its computation done: a
+/// loop unrolled into named elements, a template filled in.
+#[test]
+fn check_expanded_prints_the_scene_as_anim_reads_it() {
+    let computing = mini().replace(
+        "elements: [",
+        "values: { \"n\": 3 },\n    elements: [\n        For(each: \"i\", in: \"{range(n)}\", body: [ Circle(name: \"dot_{i}\", at: \"{[40 + 20 * i, 20]}\", radius: 4, fill: \"accent\") ]),",
+    );
+    let p = Project::new("expanded", &[("01-comp", &computing)]);
+    let o = p.run(&["check", "--expanded", "comp"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for want in ["\"dot_0\"", "\"dot_2\"", "80"] {
+        assert!(out.contains(want), "{want} in {out}");
+    }
+    assert!(!out.contains("For(") && !out.contains("{range"), "{out}");
+}
