@@ -66,7 +66,7 @@ fn scatter_embeddings() {
 /// The final frame of each chapter figure, at a quarter of 1920×1080.
 #[test]
 fn chapter_figures_final_frames() {
-    for name in common::CHAPTER_SCENES {
+    for name in common::chapter_scenes() {
         let file = format!("scenes/{name}.ron");
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let scene = Loader::new(&root)

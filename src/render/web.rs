@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::formats::Format;
 use super::frames::{render_frames_over, Frame, FrameRun, Frames};
-use super::gif::{downscale, gif_size, picked, GifWriter, Palette};
+use super::gif::{downscale, gif_size, GifWriter, Palette};
 use super::job::{Job, Plan, Progress, RenderError, StopFlag};
 use super::still::draw;
 use crate::color::Color;
@@ -163,7 +163,7 @@ impl Output {
                 let n = *seen;
                 *seen += 1;
                 *changed |= !matches!(frame, Frame::Same);
-                if !picked(n, *fps, *out_fps) {
+                if !super::gif::picked(n, *fps, *out_fps) {
                     return Ok(()); // not a frame at the output's rate
                 }
                 let sent = if n > 0 && !*changed {
