@@ -24,6 +24,10 @@ pub struct SceneFile {
     pub background: Option<String>,
     /// Theme file, relative to the project root; default `assets/theme.ron`.
     pub theme: Option<String>,
+    /// Files of shared values and components, relative to the project root
+    /// (read by the expand pass, [`crate::scene::import`]).
+    #[serde(default)]
+    pub import: Vec<String>,
     /// The time of the still PNG (default: `duration`, the final frame).
     pub still: Option<f64>,
     #[serde(default)]

@@ -18,6 +18,7 @@ pub mod csv;
 pub mod error;
 pub mod expand;
 pub mod format;
+pub mod import;
 pub mod layout;
 pub mod limits;
 pub mod live;
@@ -276,19 +277,48 @@ impl Loader {
             // Not RON this reader understands: ron says why (or reads it).
             return self.parse_plain(path, src, None);
         };
+        let sources = import::Sources::read(&self.root, path, src, &root)?;
+        let relocate = |e: SceneError| match &sources {
+            Some(s) => s.relocate(e, path),
+            None => e,
+        };
+        let (full, imports) = match &sources {
+            Some(s) => (s.text.as_str(), &s.nodes[..]),
+            None => (src, &[][..]),
+        };
+        let mut scene = self
+            .parse_tree(path, src, full, &root, imports)
+            .map_err(relocate)?;
+        if let Some(s) = &sources {
+            scene.inputs.extend(s.files().cloned());
+        }
+        Ok(scene)
+    }
+
+    /// A scene read by the expand pass: `src` the file, `full` it and its
+    /// imported files (`imports`, their trees). One that computes nothing
+    /// is read by ron as written.
+    fn parse_tree(
+        &self,
+        path: &Path,
+        src: &str,
+        full: &str,
+        root: &expand::cst::Node,
+        imports: &[expand::cst::Node],
+    ) -> Result<Scene, SceneError> {
         let theme_rel = root.field(src, "theme").and_then(|f| f.value.as_str());
         let theme = resolve::theme_for(self, path, src, theme_rel)?;
-        let Some(expanded) = expand::expand(path, src, &root, &theme.theme)? else {
+        let Some(expanded) = expand::expand(path, full, root, imports, &theme.theme)? else {
             return self.parse_plain(path, src, Some(theme));
         };
         let out = &expanded.out;
         let text = &out.text;
         let file: format::SceneFile = ron_options()
             .from_str(text)
-            .map_err(|e| out.remap(ron_error(path, text, &e), path, src))?;
+            .map_err(|e| out.remap(ron_error(path, text, &e), path, full))?;
         let inputs = expanded.live.as_ref().map_or(&[][..], |l| &l.inputs[..]);
         let (mut scene, tracks) =
-            resolve::resolve(self, path, text, file, theme, inputs).map_err(|e| out.remap(e, path, src))?;
+            resolve::resolve(self, path, text, file, theme, inputs).map_err(|e| out.remap(e, path, full))?;
         if let Some(mut live) = expanded.live {
             live.tracks = tracks;
             let ls = model::LiveScene {
@@ -311,12 +341,16 @@ impl Loader {
         let Some(root) = expand::cst::parse(src) else {
             return Ok(src.to_string());
         };
+        let sources = import::Sources::read(&self.root, path, src, &root)?;
+        let (full, imports) = match &sources {
+            Some(s) => (s.text.as_str(), &s.nodes[..]),
+            None => (src, &[][..]),
+        };
         let theme_rel = root.field(src, "theme").and_then(|f| f.value.as_str());
         let theme = resolve::theme_for(self, path, src, theme_rel)?;
-        Ok(match expand::expand(path, src, &root, &theme.theme)? {
-            Some(expanded) => expanded.out.text,
-            None => src.to_string(),
-        })
+        let expanded = expand::expand(path, full, &root, imports, &theme.theme)
+            .map_err(|e| sources.as_ref().map_or(e.clone(), |s| s.relocate(e, path)))?;
+        Ok(expanded.map_or_else(|| src.to_string(), |x| x.out.text))
     }
 
     /// A scene that computes nothing: ron reads the file as written.

@@ -25,7 +25,8 @@ fn rendered(o: &Output) -> Vec<String> {
 }
 
 /// The render cache re-renders exactly what an edit affects: each kind of
-/// input is changed in turn (a data file, an image, a scene file, the theme,
+/// input is changed in turn (a data file, an image, a scene file, an
+/// imported file, the theme,
 /// a font, an output deleted or edited by hand, the options, anim itself).
 #[test]
 fn the_cache_renders_exactly_what_changed() {
@@ -62,7 +63,14 @@ fn the_cache_renders_exactly_what_changed() {
             "02-image",
             add(r#"Image(name: "i", at: (40, 150), path: "pics/icon.png", size: (24, 0))"#),
         ),
-        ("03-plain", mini()),
+        // Imports the series' shared values and components.
+        (
+            "03-plain",
+            mini().replace(
+                "duration: 2.0,",
+                "duration: 2.0,\n    import: [\"assets/serie.ron\"],",
+            ),
+        ),
     ];
     for (name, src) in &scenes {
         std::fs::write(p.dir.join(format!("scenes/{name}.ron")), src).unwrap();
@@ -93,6 +101,8 @@ fn the_cache_renders_exactly_what_changed() {
     assert_eq!(render(), set("02-image"), "an image");
     append("scenes/03-plain.ron", b"// edited\n");
     assert_eq!(render(), set("03-plain"), "a scene file");
+    append("assets/serie.ron", b"\n// edited\n");
+    assert_eq!(render(), set("03-plain"), "an imported file");
     append("assets/theme.ron", b"\n// edited\n");
     assert_eq!(render(), all, "the theme");
     append("assets/fonts/Inter-Regular.otf", b"\0");

@@ -49,6 +49,20 @@ pub struct Field {
 /// Nesting deeper than this is left to ron (which refuses it in its words).
 const MAX_DEPTH: usize = 160;
 
+/// The tree of the one value in `src[range]`, its spans offsets into
+/// `src` (an imported file placed after the scene's text), or `None`.
+pub fn parse_at(src: &str, range: std::ops::Range<usize>) -> Option<Node> {
+    let src = src.get(..range.end)?;
+    let mut p = Parser {
+        src,
+        b: src.as_bytes(),
+        i: range.start,
+    };
+    let node = p.value(0)?;
+    p.trivia();
+    (p.i == p.b.len()).then_some(node)
+}
+
 /// The tree of `src`'s one value, or `None` where this reader gives up.
 pub fn parse(src: &str) -> Option<Node> {
     let mut p = Parser {

@@ -23,6 +23,7 @@
 
 pub mod cst;
 mod fields;
+mod import;
 pub mod live;
 pub mod out;
 mod stamp;
@@ -85,6 +86,7 @@ pub fn expand(
     path: &Path,
     src: &str,
     root: &Node,
+    imports: &[Node],
     theme: &Arc<Theme>,
 ) -> Result<Option<Expanded>, SceneError> {
     let NodeKind::Struct {
@@ -110,9 +112,14 @@ pub fn expand(
     let mut values = Values::new(&input_names);
     let mut out = Out::default();
     out.put("(", root.span.start, None);
+    for node in imports {
+        ex.changed = true;
+        ex.import(node, &mut values, &mut animated_inputs)?;
+    }
     for f in fields {
         let name = &src[f.name.clone()];
         match name {
+            "import" => continue, // read before the fields: `imports`
             "values" => {
                 ex.changed = true;
                 ex.declare_values(&f.value, &mut values, &mut animated_inputs)?;

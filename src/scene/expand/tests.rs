@@ -45,7 +45,7 @@ fn a_plain_scene_is_not_rewritten() {
             .unwrap();
     let root = super::cst::parse(&src).unwrap();
     assert!(
-        super::expand(Path::new("t.ron"), &src, &root, &std::sync::Arc::new(theme))
+        super::expand(Path::new("t.ron"), &src, &root, &[], &std::sync::Arc::new(theme))
             .unwrap()
             .is_none()
     );
