@@ -138,6 +138,17 @@ fn integer(f: &str, d: &Dynamic) -> Res<INT> {
     }
 }
 
+/// `n` as the length of a list `f` makes, refused when negative or too long.
+fn list_len(f: &str, n: INT, what: &str) -> Res<usize> {
+    if n < 0 || n as u64 > LIMITS.list_len as u64 {
+        return fail(format!(
+            "{f}: {n} {what}; a list holds at most {}",
+            LIMITS.list_len
+        ));
+    }
+    Ok(n as usize)
+}
+
 /// `range(a, b, step)` as a list, refused before allocating when too long.
 fn range(a: &Dynamic, b: &Dynamic, step: &Dynamic) -> Res<Array> {
     let all_int = a.is_int() && b.is_int() && step.is_int();
@@ -187,13 +198,7 @@ fn register_lists(e: &mut Engine) {
             num("linspace", &b)?,
             integer("linspace", &n)?,
         );
-        if n < 0 || n as u64 > LIMITS.list_len as u64 {
-            return fail(format!(
-                "linspace: {n} items; a list holds at most {}",
-                LIMITS.list_len
-            ));
-        }
-        let n = n as usize;
+        let n = list_len("linspace", n, "items")?;
         let step = if n > 1 { (b - a) / (n - 1) as f64 } else { 0.0 };
         Ok(floats((0..n).map(|i| a + i as f64 * step).collect()))
     });
@@ -298,13 +303,8 @@ fn register_sampling(e: &mut Engine) {
                 integer("sample", &seed)?,
                 integer("sample", &n)?,
             );
-            if n < 0 || n as u64 > LIMITS.list_len as u64 {
-                return fail(format!(
-                    "sample: {n} draws; a list holds at most {}",
-                    LIMITS.list_len
-                ));
-            }
-            let draws = crate::prob::sample(&p, seed as u64, n as usize).map_err(|e| err("sample", e))?;
+            let n = list_len("sample", n, "draws")?;
+            let draws = crate::prob::sample(&p, seed as u64, n).map_err(|e| err("sample", e))?;
             Ok(draws.into_iter().map(|i| Dynamic::from_int(i as INT)).collect())
         },
     );
