@@ -86,23 +86,8 @@ impl LiveScene {
             let e = SceneError::at_offset(path, &out.text, 0, m);
             return Err(out.remap(e, path, src));
         }
-        // A parameter the first step sets from an entrance value (a strip
-        // revealed chip by chip starts empty) keeps it; the rest come from
-        // this instant's kind.
-        let rest = el.kind.widget().params();
-        let params = kind
-            .widget()
-            .params()
-            .into_iter()
-            .map(|(q, x)| {
-                let loaded = el.params.iter().find(|(p, _)| *p == q).map(|&(_, v)| v);
-                let was = rest.iter().find(|(p, _)| *p == q).map(|&(_, v)| v);
-                match loaded {
-                    Some(v) if Some(v) != was => (q, v),
-                    _ => (q, x),
-                }
-            })
-            .collect();
+        let first = scene.steps_of[index].first().map(|&s| &scene.steps[s].kind);
+        let params = super::resolve::params_at_rest(&kind, first);
         Ok(LiveElement {
             key,
             kind,

@@ -10,7 +10,7 @@ use super::error::SceneError;
 use super::expand::live::ValueStep;
 use super::format::SceneFile;
 use super::limits;
-use super::model::{Kind, Scene, StepKind};
+use super::model::{Kind, Param, Scene, StepKind};
 use super::nav;
 use super::steps;
 use super::theme::Theme;
@@ -26,6 +26,24 @@ pub(super) struct ThemeIn {
 
 /// Loads the theme `rel` (relative to the project root; default
 /// `assets/theme.ron`) that the scene `src` at `path` asks for.
+/// The parameters `kind` starts from, its element's first step being
+/// `first`: the kind's own, but one that step sets starts from the kind's
+/// entrance value for it, if it has one (a token strip revealed chip by chip
+/// starts empty). At load, and for a changing element at each instant.
+pub(super) fn params_at_rest(kind: &Kind, first: Option<&StepKind>) -> Vec<(Param, f64)> {
+    let mut params = kind.widget().params();
+    if let Some(&StepKind::Set(p, _)) = first {
+        if let Some(start) = kind.widget().entrance(p) {
+            for (q, x) in &mut params {
+                if *q == p {
+                    *x = start;
+                }
+            }
+        }
+    }
+    params
+}
+
 pub(super) fn theme_for(
     loader: &Loader,
     path: &Path,
@@ -137,15 +155,7 @@ pub(super) fn resolve(
             if steps[first].kind.is_entrance() {
                 el.hidden = true;
             }
-            if let StepKind::Set(p, _) = steps[first].kind {
-                if let Some(start) = el.kind.widget().entrance(p) {
-                    for (q, x) in &mut el.params {
-                        if *q == p {
-                            *x = start;
-                        }
-                    }
-                }
-            }
+            el.params = params_at_rest(&el.kind, Some(&steps[first].kind));
         }
     }
     let name = path
