@@ -198,10 +198,7 @@ fn check(project: &Project, files: &[String], expanded: bool) -> Result<(), Fail
     .map_err(Failure::input)?;
     load_each(&loader, &paths, |p, s| {
         if expanded {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| e.to_string())
-                .and_then(|src| loader.expanded(p, &src).map_err(|e| e.to_string()));
-            return match text {
+            return match loader.load_expanded(p) {
                 Ok(t) => format!("// {}, expanded\n{t}", p.display()),
                 Err(e) => format!("// {}: {e}", p.display()),
             };

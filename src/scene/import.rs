@@ -26,11 +26,13 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// The files `import` names in the scene `src` at `path` (whose tree is
-    /// `root`), read from `root_dir`; `None` when it names none.
-    pub fn read(root_dir: &Path, path: &Path, src: &str, root: &Node) -> Result<Option<Sources>, SceneError> {
+    /// The scene `src` at `path` (whose tree is `root`) and the files its
+    /// `import` names, read from `root_dir` (none when it names none).
+    pub fn read(root_dir: &Path, path: &Path, src: &str, root: &Node) -> Result<Sources, SceneError> {
+        let mut text = String::from(src);
+        let (mut nodes, mut files) = (Vec::new(), Vec::new());
         let Some(field) = root.field(src, "import") else {
-            return Ok(None);
+            return Ok(Sources { text, nodes, files });
         };
         let at = |offset: usize, m: String| SceneError::at_offset(path, src, offset, m);
         let NodeKind::List(items) = &field.value.kind else {
@@ -45,8 +47,6 @@ impl Sources {
                 format!("a scene imports at most {MAX_IMPORTS} files"),
             ));
         }
-        let mut text = String::from(src);
-        let (mut nodes, mut files) = (Vec::new(), Vec::new());
         for item in items {
             let Some(rel) = item.as_str() else {
                 return Err(at(item.span.start, "an import is a file name in quotes".into()));
@@ -75,7 +75,7 @@ impl Sources {
             nodes.push(node);
             files.push((file, line));
         }
-        Ok(Some(Sources { text, nodes, files }))
+        Ok(Sources { text, nodes, files })
     }
 
     /// `e`, found in [`Sources::text`] as the scene file's, moved into the

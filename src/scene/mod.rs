@@ -278,37 +278,41 @@ impl Loader {
             return self.parse_plain(path, src, None);
         };
         let sources = import::Sources::read(&self.root, path, src, &root)?;
-        let relocate = |e: SceneError| match &sources {
-            Some(s) => s.relocate(e, path),
-            None => e,
-        };
-        let (full, imports) = match &sources {
-            Some(s) => (s.text.as_str(), &s.nodes[..]),
-            None => (src, &[][..]),
-        };
         let mut scene = self
-            .parse_tree(path, src, full, &root, imports)
-            .map_err(relocate)?;
-        if let Some(s) = &sources {
-            scene.inputs.extend(s.files().cloned());
-        }
+            .parse_tree(path, src, &root, &sources)
+            .map_err(|e| sources.relocate(e, path))?;
+        scene.inputs.extend(sources.files().cloned());
         Ok(scene)
     }
 
-    /// A scene read by the expand pass: `src` the file, `full` it and its
-    /// imported files (`imports`, their trees). One that computes nothing
-    /// is read by ron as written.
+    /// Its theme, and what the expand pass makes of the scene `src` at
+    /// `path` (tree `root`) with its imported files (`None`: it computes
+    /// nothing). Errors are placed in `sources.text`.
+    fn expand_tree(
+        &self,
+        path: &Path,
+        src: &str,
+        root: &expand::cst::Node,
+        sources: &import::Sources,
+    ) -> Result<(resolve::ThemeIn, Option<expand::Expanded>), SceneError> {
+        let theme_rel = root.field(src, "theme").and_then(|f| f.value.as_str());
+        let theme = resolve::theme_for(self, path, src, theme_rel)?;
+        let expanded = expand::expand(path, &sources.text, root, &sources.nodes, &theme.theme)?;
+        Ok((theme, expanded))
+    }
+
+    /// A scene read by the expand pass, with its imported files. One that
+    /// computes nothing is read by ron as written.
     fn parse_tree(
         &self,
         path: &Path,
         src: &str,
-        full: &str,
         root: &expand::cst::Node,
-        imports: &[expand::cst::Node],
+        sources: &import::Sources,
     ) -> Result<Scene, SceneError> {
-        let theme_rel = root.field(src, "theme").and_then(|f| f.value.as_str());
-        let theme = resolve::theme_for(self, path, src, theme_rel)?;
-        let Some(expanded) = expand::expand(path, full, root, imports, &theme.theme)? else {
+        let full = sources.text.as_str();
+        let (theme, expanded) = self.expand_tree(path, src, root, sources)?;
+        let Some(expanded) = expanded else {
             return self.parse_plain(path, src, Some(theme));
         };
         let out = &expanded.out;
@@ -334,23 +338,23 @@ impl Loader {
     /// The scene source with its computation done: values, templates,
     /// loops and components expanded into plain elements, animated values at
     /// their starting value. What `parse` reads; a scene that computes
-    /// nothing is returned as written. For tests and for an author asking
-    /// what a loop made.
+    /// nothing is returned as written. For tests and `anim check --expanded`.
     pub fn expanded(&self, path: &Path, src: &str) -> Result<String, SceneError> {
         let src = clean_source(path, src)?;
         let Some(root) = expand::cst::parse(src) else {
             return Ok(src.to_string());
         };
         let sources = import::Sources::read(&self.root, path, src, &root)?;
-        let (full, imports) = match &sources {
-            Some(s) => (s.text.as_str(), &s.nodes[..]),
-            None => (src, &[][..]),
-        };
-        let theme_rel = root.field(src, "theme").and_then(|f| f.value.as_str());
-        let theme = resolve::theme_for(self, path, src, theme_rel)?;
-        let expanded = expand::expand(path, full, &root, imports, &theme.theme)
-            .map_err(|e| sources.as_ref().map_or(e.clone(), |s| s.relocate(e, path)))?;
+        let (_, expanded) = self
+            .expand_tree(path, src, &root, &sources)
+            .map_err(|e| sources.relocate(e, path))?;
         Ok(expanded.map_or_else(|| src.to_string(), |x| x.out.text))
+    }
+
+    /// [`Loader::expanded`] of the scene file at `path`, read as [`Loader::load`] reads it.
+    pub fn load_expanded(&self, path: &Path) -> Result<String, SceneError> {
+        let src = read_source(path, limits::MAX_FILE_BYTES, "scene files")?;
+        self.expanded(path, &src)
     }
 
     /// A scene that computes nothing: ron reads the file as written.
