@@ -19,10 +19,10 @@
 //! - [`cross_entropy`] of a zero probability is an error rather than
 //!   `f64::INFINITY`: an "∞" on screen is almost always a scene bug.
 //! - [`sample`] draws with SplitMix64 from a declared seed, in integer
-//!   arithmetic and one `f64` comparison per token: a figure that shows "five
-//!   draws" shows the same five on every machine, and changing a logit
-//!   changes them the way a reader expects (the same uniform numbers, new
-//!   boundaries).
+//!   arithmetic, each uniform number then placed among the running sums of
+//!   the probabilities in order: a figure that shows "five draws" shows the
+//!   same five on every machine, and changing a logit changes them the way a
+//!   reader expects (the same uniform numbers, new boundaries).
 //! - The mask helpers never fail: they take probabilities the caller already
 //!   computed and document what happens at the edges (k = 0, p ≥ 1, all masked).
 

@@ -285,10 +285,10 @@ fn register_sampling(e: &mut Engine) {
         let keep = crate::prob::top_k_mask(&p, usize::try_from(k).unwrap_or(usize::MAX));
         Ok(floats(crate::prob::renormalize(&p, &keep)))
     });
-    e.register_fn("top_p", |l: Array, x: Dynamic| -> Res<Array> {
+    e.register_fn("top_p", move |l: Array, x: Dynamic| -> Res<Array> {
         let (p, x) = (nums("top_p", &l)?, num("top_p", &x)?);
         if !(x > 0.0 && x <= 1.0) {
-            return fail(format!("top_p: p must be in (0, 1], got {x}"));
+            return Err(err("top_p", crate::prob::ProbError::InvalidTopP(x)));
         }
         Ok(floats(crate::prob::renormalize(
             &p,
