@@ -315,6 +315,10 @@ fn semantic_errors_carry_line_and_column() {
             "component-unknown-param.ron",
             ":6:36: component `Chip` has no parameter `size`",
         ),
+        // Inside a container's later child, measured before the earlier
+        // children are placed: still that child's own line.
+        ("layout-error-in-later-child.ron", ":11:53: unknown colour \"nocolor\""),
+        ("layout-arrow-in-container.ron", ":11:17: an Arrow joins two elements"),
     ];
     let mut cases = cases.to_vec();
     if cfg!(feature = "math") {

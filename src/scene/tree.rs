@@ -146,13 +146,24 @@ pub(super) fn add_all(ctx: &mut Ctx<'_>, specs: &[ElementSpec]) -> Result<(), Sc
     place_arrows(ctx)
 }
 
-/// The box `spec`'s subtree takes when resolved at `at`, relative to `at.offset`.
-fn measure(ctx: &mut Ctx<'_>, spec: &ElementSpec, at: At) -> Result<Rect, SceneError> {
+/// The box `spec`'s subtree takes when resolved at `at`, relative to
+/// `at.offset`. `id` is the element's number in the file (depth first):
+/// the earlier siblings it is measured without are stood in for by hidden
+/// copies of its parent, so that an error inside it points at its own line.
+fn measure(ctx: &mut Ctx<'_>, spec: &ElementSpec, at: At, id: usize) -> Result<Rect, SceneError> {
     let key = spec as *const ElementSpec as usize;
     if let Some(r) = ctx.measured.get(&key) {
         return Ok(*r);
     }
     let len = ctx.elements.len();
+    if let Some(parent) = at.parent.filter(|_| id > len) {
+        let filler = Element {
+            name: None,
+            hidden: true,
+            ..ctx.elements[parent].clone()
+        };
+        ctx.elements.resize(id, filler);
+    }
     let zero = At {
         offset: Vec2::ZERO,
         ..at
@@ -199,7 +210,7 @@ fn add_element(ctx: &mut Ctx<'_>, spec: &ElementSpec, at: At) -> Result<usize, S
             "an Arrow is placed by its ends (`from`, `to`), not by `place`",
         ));
     }
-    let rel = measure(ctx, spec, at)?;
+    let rel = measure(ctx, spec, at, index)?;
     let here = Rect {
         min: rel.min + at.offset,
         max: rel.max + at.offset,
@@ -402,15 +413,15 @@ fn resolve_at(ctx: &mut Ctx<'_>, spec: &ElementSpec, at: At) -> Result<usize, Sc
     if let Some((flow, anchor_at, anchor, reflow)) = container {
         let children = spec.children();
         let mut rels = Vec::with_capacity(children.len());
-        for child in children {
+        for (k, child) in children.iter().enumerate() {
+            let ci = nth_child_index(ctx, index, k).unwrap_or(ctx.elements.len());
             if matches!(child, ElementSpec::Arrow(_)) {
-                let ci = ctx.elements.len();
                 return Err(ctx.element_err(
                     ci,
                     "an Arrow joins two elements and takes no room: write it after the container, not inside it",
                 ));
             }
-            rels.push(measure(ctx, child, inner)?);
+            rels.push(measure(ctx, child, inner, ci)?);
         }
         let sizes: Vec<Vec2> = rels.iter().map(|r| r.size()).collect();
         let solved = arrange::solve(&flow, &sizes, None).map_err(|e| match e {
