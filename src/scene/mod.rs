@@ -105,6 +105,11 @@ pub(crate) fn ron_error(path: &Path, src: &str, e: &ron::error::SpannedError) ->
             };
             return SceneError::at(path, src, loc, msg);
         }
+        ron::Error::UnexpectedChar('#') if src.get(loc.offset_in(src)..).is_some_and(|r| r.starts_with("#{")) => {
+            "`#{…}` is an expression's map: write it inside a string, \"{#{ x: 1 }}\", \
+             or as RON's own map, { \"x\": 1 } (docs/expressions.md)"
+                .to_string()
+        }
         code => code.to_string(),
     };
     SceneError::at(path, src, loc, msg)
@@ -275,6 +280,12 @@ impl Loader {
         }
         let Some(root) = expand::cst::parse(src) else {
             // Not RON this reader understands: ron says why (or reads it).
+            // Its reading of the whole file as values comes first, so that a
+            // syntax error inside `values` or `components` is reported where
+            // it is, not as "unexpected field `values`".
+            if let Err(e) = ron_options().from_str::<ron::Value>(src) {
+                return Err(ron_error(path, src, &e));
+            }
             return self.parse_plain(path, src, None);
         };
         let sources = import::Sources::read(&self.root, path, src, &root)?;
@@ -429,6 +440,25 @@ mod tests {
             assert_eq!(e.location, without, "{e}");
             assert!(e.snippet.unwrap().starts_with("        Box("));
         }
+    }
+
+    #[test]
+    fn a_syntax_error_inside_values_is_reported_where_it_is() {
+        let src = "(\n    size: (200, 100),\n    values: {\n        \"a\": [1, 2,\n        \"b\": 3,\n    },\n    elements: [],\n)\n";
+        let e = error(src);
+        assert_eq!(e.location.map(|l| (l.line, l.col)), Some((5, 12)), "{e}");
+        assert!(!e.message.contains("values"), "{e}");
+        // An expression's map written as RON: said so, with both spellings.
+        let e = error(&src.replace("[1, 2,", "#{ x: 1 },"));
+        assert_eq!(e.location.map(|l| (l.line, l.col)), Some((4, 14)), "{e}");
+        assert!(e.message.contains("inside a string"), "{e}");
+    }
+
+    #[test]
+    fn an_empty_caption_is_no_caption() {
+        let with = parse(&MINI.replace("size: (200, 80)", "size: (200, 80), label: \"a\", caption: \"\"")).unwrap();
+        let without = parse(&MINI.replace("size: (200, 80)", "size: (200, 80), label: \"a\"")).unwrap();
+        assert_eq!(format!("{:?}", with.elements[0].kind), format!("{:?}", without.elements[0].kind));
     }
 
     #[test]
