@@ -139,6 +139,9 @@ impl Spec for BoxSpec {
         let fill = cx.paint("fill", s.fill.as_ref(), "surface")?;
         let stroke = cx.paint("stroke", s.stroke.as_ref(), "ink")?;
         let label_color = cx.color("label_color", s.label_color.as_ref(), "ink")?;
+        // An empty caption (a template whose value is "") is no caption:
+        // the label stays centred.
+        let caption = s.caption.as_deref().filter(|c| !c.trim().is_empty());
         let label = match &s.label {
             Some(text) => {
                 let size = s.label_size.unwrap_or(theme.label_size);
@@ -148,13 +151,13 @@ impl Spec for BoxSpec {
                     FontSpec::family(s.label_font, Family::Sans),
                     Align::Center,
                 );
-                let y = if s.caption.is_some() {
+                let y = if caption.is_some() {
                     rect.center().y - size * LABEL_RISE
                 } else {
                     rect.center().y
                 };
                 let mut block = cx.text("label", text, style, Vec2::new(rect.center().x, y), label_color)?;
-                if let Some(c) = &s.caption {
+                if let Some(c) = caption {
                     let cs = cx.style(theme.small_size, Weight::Regular, Family::Sans, Align::Center);
                     let cy = rect.center().y + size * CAPTION_DROP;
                     let cap = cx.text(
