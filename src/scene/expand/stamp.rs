@@ -130,6 +130,9 @@ impl Ex<'_> {
                 }),
             }
         };
+        // Where each name is written, for an error about the name.
+        let each_at = each.map_or(node.span.start, |n: &Node| n.span.start);
+        let index_at = index.map_or(node.span.start, |n: &Node| n.span.start);
         let each =
             name_of(each, "each")?.ok_or_else(|| self.err(node.span.start, "For needs `each: \"i\"`"))?;
         let index = name_of(index, "index")?;
@@ -150,11 +153,11 @@ impl Ex<'_> {
             let shown = display_item(&item);
             local
                 .bind(&each, item)
-                .map_err(|m| self.err(over.span.start, m))?;
+                .map_err(|m| self.err(each_at, m))?;
             if let Some(ix) = &index {
                 local
                     .bind(ix, Dynamic::from_int(k as i64))
-                    .map_err(|m| self.err(over.span.start, m))?;
+                    .map_err(|m| self.err(index_at, m))?;
             }
             self.ctx.push(format!("where {each} = {shown}"));
             let r = self.items(body_items, &mut local, out, kind);
