@@ -39,11 +39,12 @@ pub fn keyframe_interval(fps: u32) -> u32 {
 ///   segment ([`VideoEncoder::begin_segment`]), which makes each 2 s an IDR
 ///   whatever x264 would decide.
 ///
-/// Memory, each without changing a decoded pixel (benches/README.md; checked
-/// by decoding the loop and decoding-strategies videos both ways):
+/// Threads, neither changing a byte of the stream (benches/README.md):
 ///
-/// * `sync-lookahead=0`: no frames buffered between x264's lookahead and its
-///   encoding threads, ~27 MB.
+/// * x264's lookahead runs on its own thread (its default). An earlier
+///   `sync-lookahead=0` saved ~30 MB but ran the lookahead on the thread that
+///   feeds x264, in series with the frame threads: the loop scene took 1.40×
+///   as long (16.6 vs 11.8 s wall, median of 3, `benches/fresh_render.sh`).
 /// * `threads=<cores>` instead of x264's 1.5 × cores: each frame thread holds
 ///   its own frames (~10 MB apiece at 1080p), and anim's renderer and encoder
 ///   thread already keep the cores busy; ~22 MB less on 2 cores at the same
@@ -52,7 +53,7 @@ pub fn x264_params(fps: u32) -> String {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let keyint = keyframe_interval(fps);
     let min_keyint = (keyint / 10).max(1);
-    format!("sync-lookahead=0:threads={cores}:open-gop=0:keyint={keyint}:min-keyint={min_keyint}")
+    format!("threads={cores}:open-gop=0:keyint={keyint}:min-keyint={min_keyint}")
 }
 
 /// Encoder settings.
