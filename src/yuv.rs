@@ -166,7 +166,12 @@ mod tests {
         let fw = frame.width as usize;
         let cw = fw / 2;
         let luma_len = fw * frame.height as usize;
-        let (x, y, w, h) = (region.x as usize, region.y as usize, region.width as usize, region.height as usize);
+        let (x, y, w, h) = (
+            region.x as usize,
+            region.y as usize,
+            region.width as usize,
+            region.height as usize,
+        );
         let lv = |v: f32| v.round().clamp(0.0, 255.0) as u8;
         let rgb = |px: usize, py: usize| {
             let i = (py * w + px) * 4;
@@ -182,7 +187,8 @@ mod tests {
                 let l = luma(avg);
                 let ci = ((y + py) / 2) * cw + (x + px) / 2;
                 frame.data[luma_len + ci] = lv(128.0 + 224.0 * (avg[2] - l) / (2.0 * (1.0 - KB)));
-                frame.data[luma_len + luma_len / 4 + ci] = lv(128.0 + 224.0 * (avg[0] - l) / (2.0 * (1.0 - KR)));
+                frame.data[luma_len + luma_len / 4 + ci] =
+                    lv(128.0 + 224.0 * (avg[0] - l) / (2.0 * (1.0 - KR)));
             }
         }
     }
@@ -200,16 +206,28 @@ mod tests {
                 (state >> 24) as u8
             })
             .collect();
-        let region = PixelBox { x: 6, y: 4, width: w, height: h };
+        let region = PixelBox {
+            x: 6,
+            y: 4,
+            width: w,
+            height: h,
+        };
         let (mut fast, mut slow) = (black(128, 40), black(128, 40));
         assert!(write_region(&mut fast, region, &pixels));
         reference(&mut slow, region, &pixels);
         assert_eq!(fast, slow);
         // Levels at exactly .5 and around it round as `f32::round` does.
-        for v in [-3.0f32, 0.0, 0.49999997, 0.5, 1.5, 16.5, 234.5, 254.5, 254.6, 255.0, 300.0] {
+        for v in [
+            -3.0f32, 0.0, 0.49999997, 0.5, 1.5, 16.5, 234.5, 254.5, 254.6, 255.0, 300.0,
+        ] {
             assert_eq!(level(v), v.round().clamp(0.0, 255.0) as u8, "{v}");
         }
-        let empty = PixelBox { x: 0, y: 0, width: 0, height: 0 };
+        let empty = PixelBox {
+            x: 0,
+            y: 0,
+            width: 0,
+            height: 0,
+        };
         assert!(write_region(&mut fast, empty, &[]));
     }
 

@@ -317,8 +317,14 @@ fn semantic_errors_carry_line_and_column() {
         ),
         // Inside a container's later child, measured before the earlier
         // children are placed: still that child's own line.
-        ("layout-error-in-later-child.ron", ":11:53: unknown colour \"nocolor\""),
-        ("layout-arrow-in-container.ron", ":11:17: an Arrow joins two elements"),
+        (
+            "layout-error-in-later-child.ron",
+            ":11:53: unknown colour \"nocolor\"",
+        ),
+        (
+            "layout-arrow-in-container.ron",
+            ":11:17: an Arrow joins two elements",
+        ),
         // A loop's name that is taken (`e` is the constant): on the name.
         ("for-name-taken.ron", ":7:19: `e` is already a value here"),
     ];

@@ -105,7 +105,9 @@ pub(crate) fn ron_error(path: &Path, src: &str, e: &ron::error::SpannedError) ->
             };
             return SceneError::at(path, src, loc, msg);
         }
-        ron::Error::UnexpectedChar('#') if src.get(loc.offset_in(src)..).is_some_and(|r| r.starts_with("#{")) => {
+        ron::Error::UnexpectedChar('#')
+            if src.get(loc.offset_in(src)..).is_some_and(|r| r.starts_with("#{")) =>
+        {
             "`#{…}` is an expression's map: write it inside a string, \"{#{ x: 1 }}\", \
              or as RON's own map, { \"x\": 1 } (docs/expressions.md)"
                 .to_string()
@@ -456,9 +458,13 @@ mod tests {
 
     #[test]
     fn an_empty_caption_is_no_caption() {
-        let with = parse(&MINI.replace("size: (200, 80)", "size: (200, 80), label: \"a\", caption: \"\"")).unwrap();
+        let with =
+            parse(&MINI.replace("size: (200, 80)", "size: (200, 80), label: \"a\", caption: \"\"")).unwrap();
         let without = parse(&MINI.replace("size: (200, 80)", "size: (200, 80), label: \"a\"")).unwrap();
-        assert_eq!(format!("{:?}", with.elements[0].kind), format!("{:?}", without.elements[0].kind));
+        assert_eq!(
+            format!("{:?}", with.elements[0].kind),
+            format!("{:?}", without.elements[0].kind)
+        );
     }
 
     #[test]

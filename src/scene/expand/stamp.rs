@@ -151,9 +151,7 @@ impl Ex<'_> {
         for (k, item) in items.into_iter().enumerate() {
             let mut local = values.clone();
             let shown = display_item(&item);
-            local
-                .bind(&each, item)
-                .map_err(|m| self.err(each_at, m))?;
+            local.bind(&each, item).map_err(|m| self.err(each_at, m))?;
             if let Some(ix) = &index {
                 local
                     .bind(ix, Dynamic::from_int(k as i64))
